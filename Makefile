@@ -1,0 +1,28 @@
+# One Makefile for the project: each target creates the virtual environment it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run spectrum test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: load the bundled data into ./var/store and print the OTI spectrum table from the graph
+run: $(STAMP)
+	$(BIN)/openness spectrum
+
+## test: run the whole test suite
+test: $(STAMP)
+	$(BIN)/pytest
+
+## lint: ruff over the code
+lint: $(STAMP)
+	$(BIN)/ruff check graph server tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,91 @@
+"""The project's namespaces and the rules for minting IRIs.
+
+Ontology terms live under ``OG`` (``https://w3id.org/openness/ns#``); things the
+graph describes live under ``ID`` as ``<ID><kind>/<slug>``; named graphs live
+under ``GRAPH``. A test checks every ``OG`` term used in code against
+``ontology/openness.ttl``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/openness/"
+OG = Namespace(BASE + "ns#")
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+
+CITO = Namespace("http://purl.org/spar/cito/")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+SPDX = Namespace("http://spdx.org/licenses/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+KINDS = (
+    "model",
+    "family",
+    "organization",
+    "person",
+    "source",
+    "citation",
+    "claim",
+    "framework",
+    "criterion",
+    "grade",
+    "assessment",
+    "score",
+    "submission",
+)
+
+PREFIXES: dict[str, str] = {
+    "og": str(OG),
+    "id": str(ID),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "cito": str(CITO),
+    "dqv": str(DQV),
+    "oa": str(OA),
+    "schema": str(SCHEMA),
+    "spdx": str(SPDX),
+    "sh": str(SH),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+}
+
+
+def sparql_prefixes() -> str:
+    """Return PREFIX lines for every project prefix, for prepending to queries."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def slugify(text: str) -> str:
+    """Turn a name into a lower-case slug of letters, digits, dots and dashes."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-.").lower()
+    return re.sub(r"-{2,}", "-", text) or "unnamed"
+
+
+def mint(kind: str, slug: str) -> str:
+    """Return the IRI of a thing of ``kind`` with ``slug`` (which may contain '/')."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return f"{ID}{kind}/{slug}"
+
+
+def graph_iri(name: str) -> str:
+    """Return the IRI of the named graph called ``name`` (a relative file path or a label)."""
+    return f"{GRAPH}{name}"
