@@ -1,0 +1,214 @@
+"""Check the OTI 2024 report's data in data/oti-2024/ against the report itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from graph.namespaces import CITO, ID, OA, OG, SCHEMA
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "oti-2024"
+SPECTRUM_ROWS = Path(__file__).parent / "fixtures" / "seed" / "spectrum-rows.txt"
+
+REPORT = ID["source/oti-2024-openness-in-ai-models"]
+SPECTRUM_MODELS = (
+    "mistral",
+    "llama",
+    "grok",
+    "chatgpt",
+    "gemini",
+    "claude",
+    "companies-internal-systems",
+)
+LEVELS = {OG.open, OG.partial, OG.closed, OG.unknown}
+RANKS = {OG.PreferredRank, OG.NormalRank, OG.DeprecatedRank}
+DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear}
+
+
+@pytest.fixture(scope="module")
+def files() -> list[Path]:
+    """Return the Turtle files of the OTI data, failing if there are none."""
+    found = sorted(DATA.glob("*.ttl"))
+    assert found, f"no Turtle files in {DATA}"
+    return found
+
+
+@pytest.fixture(scope="module")
+def g(files) -> Graph:
+    """Parse every OTI data file into one graph."""
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    """Parse the project's ontology, which defines the kinds of source."""
+    return Graph().parse(ROOT / "ontology" / "openness.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[tuple[str, str]]:
+    """Return (attributes, model examples) for each row of the report's spectrum table."""
+    lines = SPECTRUM_ROWS.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5, "the spectrum table has five rows"
+    return [tuple(line.split("\t")[1:3]) for line in lines]
+
+
+def one(g: Graph, subject, predicate):
+    """Return the single object of subject/predicate, failing on none or several."""
+    values = list(g.objects(subject, predicate))
+    assert len(values) == 1, f"{subject} has {len(values)} {predicate}, expected 1"
+    return values[0]
+
+
+def exacts(g: Graph, node) -> list[str]:
+    """Return the oa:exact texts of the quotes attached to node."""
+    return [
+        str(exact)
+        for quote in g.objects(node, OG.quote)
+        for selector in g.objects(quote, OA.hasSelector)
+        for exact in g.objects(selector, OA.exact)
+    ]
+
+
+def spectrum_claims(g: Graph) -> list[URIRef]:
+    """Return the claims minted from the spectrum table."""
+    prefix = str(ID["claim/oti-2024-spectrum-"])
+    return [c for c in g.subjects(RDF.type, OG.Claim) if str(c).startswith(prefix)]
+
+
+def test_every_file_credits_the_report_under_cc_by(files):
+    for path in files:
+        header = path.read_text(encoding="utf-8").split("@prefix", 1)[0]
+        assert "New America's Open Technology Institute" in header, path.name
+        assert "https://creativecommons.org/licenses/by/4.0/" in header, path.name
+        assert "changes: encoded as RDF" in header, path.name
+
+
+def test_the_report_is_a_cc_by_report_with_its_authors(g):
+    assert (REPORT, RDF.type, OG.Source) in g
+    assert one(g, REPORT, DCTERMS.type) == OG.Report
+    assert one(g, REPORT, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert one(g, REPORT, DCTERMS.issued) == Literal("2024-11", datatype=XSD.gYearMonth)
+    creators = set(g.objects(REPORT, DCTERMS.creator))
+    assert {ID["person/prem-m-trivedi"], ID["person/nat-meysenburg"]} == creators
+    for agent in creators | set(g.objects(REPORT, DCTERMS.publisher)):
+        assert g.value(agent, RDFS.label) is not None, agent
+
+
+def test_57_citations_numbered_1_to_57_each_once(g):
+    citations = list(g.subjects(RDF.type, CITO.Citation))
+    numbers = sorted(int(one(g, c, OG.noteNumber)) for c in citations)
+    assert numbers == list(range(1, 58))
+    for c in citations:
+        assert one(g, c, CITO.hasCitingEntity) == REPORT
+        assert str(one(g, c, OG.citationText)).strip()
+        assert str(c) == str(ID[f"citation/oti-2024-note-{int(one(g, c, OG.noteNumber))}"])
+
+
+def test_every_cited_entity_is_a_typed_source_with_a_title(g, ontology):
+    cited = set(g.objects(None, CITO.hasCitedEntity))
+    assert cited
+    for source in cited:
+        assert (source, RDF.type, OG.Source) in g, source
+        assert (one(g, source, DCTERMS.type), RDF.type, OG.SourceKind) in ontology, source
+        assert str(one(g, source, DCTERMS.title)).strip(), source
+
+
+def test_each_cited_address_is_printed_in_every_note_that_cites_it(g):
+    # A source's address must appear in the text of each note linked to it, so a
+    # note cannot point at the wrong work.
+    for citation, source in g.subject_objects(CITO.hasCitedEntity):
+        url = str(one(g, source, SCHEMA.url))
+        assert url in str(one(g, citation, OG.citationText)), (citation, source)
+
+
+def test_no_two_sources_share_an_address(g):
+    seen: dict[str, URIRef] = {}
+    for source in g.subjects(RDF.type, OG.Source):
+        for url in g.objects(source, SCHEMA.url):
+            assert isinstance(url, URIRef), f"{source}: schema:url must be an IRI"
+            assert str(url) not in seen, f"{source} and {seen[str(url)]} share {url}"
+            seen[str(url)] = source
+
+
+def test_sources_have_agents_and_well_typed_dates(g):
+    for source in g.subjects(RDF.type, OG.Source):
+        for agent in set(g.objects(source, DCTERMS.creator)) | set(
+            g.objects(source, DCTERMS.publisher)
+        ):
+            assert (agent, RDF.type, PROV.Person) in g or (agent, RDF.type, PROV.Organization) in g
+            assert g.value(agent, RDFS.label) is not None, agent
+        for issued in g.objects(source, DCTERMS.issued):
+            assert issued.datatype in DATE_TYPES, source
+
+
+def test_direct_citations_match_each_citation_characterisation(g):
+    for citation in g.subjects(RDF.type, CITO.Citation):
+        characterisation = g.value(citation, CITO.hasCitationCharacterization)
+        for source in g.objects(citation, CITO.hasCitedEntity):
+            assert characterisation is not None, citation
+            assert (REPORT, characterisation, source) in g, (citation, source)
+
+
+def test_every_model_of_the_table_has_spectrum_claims(g):
+    claims = spectrum_claims(g)
+    about = {one(g, c, OG.aboutModel) for c in claims}
+    for slug in SPECTRUM_MODELS:
+        model = ID[f"model/{slug}"]
+        assert model in about, slug
+        assert (model, RDF.type, OG.Model) in g, slug
+        assert g.value(model, RDFS.label) is not None, slug
+    assert (ID["model/companies-internal-systems"], RDF.type, OG.GenericModel) in g
+
+
+def test_spectrum_claims_quote_the_row_naming_their_model(g, rows):
+    table = SPECTRUM_ROWS.read_text(encoding="utf-8")
+    model_examples = dict(rows)
+    for claim in spectrum_claims(g):
+        quoted = exacts(g, claim)
+        assert len(quoted) == 1, claim
+        assert quoted[0] in table, claim
+        assert quoted[0] in model_examples, f"{claim} quotes part of a row, not its attributes"
+        label = str(g.value(one(g, claim, OG.aboutModel), RDFS.label))
+        assert label in model_examples[quoted[0]], f"{claim}: row does not name {label}"
+
+
+def test_every_claim_is_complete(g):
+    claims = list(g.subjects(RDF.type, OG.Claim))
+    assert claims
+    for claim in claims:
+        assert (one(g, claim, OG.aboutModel), RDF.type, OG.Model) in g, claim
+        assert str(one(g, claim, OG.criterion)).startswith(str(ID["criterion/"])), claim
+        assert one(g, claim, OG.level) in LEVELS, claim
+        assert one(g, claim, OG.rank) in RANKS, claim
+        assert one(g, claim, OG.statedOn).datatype in DATE_TYPES, claim
+        sources = set(g.objects(claim, PROV.wasDerivedFrom))
+        assert sources, f"{claim} derives from no source"
+        for source in sources:
+            assert (source, RDF.type, OG.Source) in g, (claim, source)
+        for quote in g.objects(claim, OG.quote):
+            assert g.value(quote, OA.hasSource) in sources, claim
+
+
+def test_quoted_passages_of_citations_come_from_the_report(g):
+    quotes = list(g.subject_objects(OG.quote))
+    cited = [(s, q) for s, q in quotes if (s, RDF.type, CITO.Citation) in g]
+    assert cited
+    for _, quote in cited:
+        assert g.value(quote, OA.hasSource) == REPORT
+
+
+def test_metas_claim_that_llama_is_open_source_is_self_reported(g):
+    claim = ID["claim/oti-2024-note-54-llama-called-open-source"]
+    model = one(g, claim, OG.aboutModel)
+    source = one(g, claim, PROV.wasDerivedFrom)
+    assert one(g, claim, OG.criterion) == ID["criterion/self-description/called-open-source"]
+    assert one(g, source, DCTERMS.publisher) == one(g, model, OG.developer)
+    assert (ID["citation/oti-2024-note-54"], CITO.hasCitedEntity, source) in g
