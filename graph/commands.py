@@ -1,0 +1,192 @@
+"""The handlers behind the `openness` sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from graph import loading, output, paths
+from graph.cli import UsageError, command, read_query_arg
+from graph.context import context_for, referenced_iris, to_rdflib
+from graph.namespaces import sparql_prefixes
+from graph.store import StoreError, open_store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the store sub-commands: load, validate, query, stats, spectrum."""
+    p = sub.add_parser("load", help="load RDF files into named graphs (default: the bundled ontology and data)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (.ttl .nt .nq .trig .jsonld .rdf)")
+    p.add_argument("--no-validate", action="store_true", help="load without SHACL validation (says so)")
+    p.add_argument("--force", action="store_true", help="reload files even when unchanged")
+
+    p = sub.add_parser("validate", help="validate RDF files against the SHACL shapes")
+    p.add_argument("paths", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "turtle"), default="text", help="the report as lines or as RDF")
+
+    p = sub.add_parser("query", help="run a SPARQL query over the store")
+    p.add_argument("query", metavar="SPARQL|@file.rq", help="the query text, or @ and a file holding it")
+    p.add_argument("--format", choices=("table", "json", "csv", "turtle"), default="table")
+
+    sub.add_parser("stats", help="count graphs, triples and things in the store")
+
+    p = sub.add_parser("spectrum", help="load the bundled data and print the OTI spectrum table from the graph")
+    p.add_argument("--no-load", action="store_true", help="print from the store as it is")
+
+
+def store_from(args: argparse.Namespace) -> ox.Store:
+    """Open the store the command line names."""
+    try:
+        return open_store(args.store)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def progress(items: list, desc: str):  # noqa: ANN201
+    """Wrap ``items`` in a progress bar that appears only if the work takes over a second."""
+    return tqdm(items, desc=desc, unit="file", delay=1.0, file=sys.stderr, leave=False)
+
+
+def files_from(raw: list[str]) -> list[Path]:
+    """Expand command-line paths into RDF files, as a usage error when one is missing."""
+    try:
+        files = loading.rdf_files(raw)
+    except (FileNotFoundError, loading.ParseError) as exc:
+        raise UsageError(str(exc)) from None
+    if not files:
+        raise UsageError(f"no RDF files found in {' '.join(raw)}")
+    return files
+
+
+def print_violations(report, origin: dict[str, str]) -> None:  # noqa: ANN001
+    """Print one line per violation, prefixed with the file its node comes from."""
+    for line in report.lines(origin):
+        print(line, file=sys.stderr)
+    count = len(report.results)
+    print(f"{count} violation{'s' if count != 1 else ''}.", file=sys.stderr)
+
+
+def origins(prepared: list[loading.PreparedFile]) -> dict[str, str]:
+    """Map each subject IRI or blank node id to the file that states it."""
+    found: dict[str, str] = {}
+    for item in prepared:
+        for q in item.quads:
+            found.setdefault(q.subject.value, str(item.path))
+    return found
+
+
+def load_files(store: ox.Store, files: list[Path], validate: bool = True, force: bool = False) -> int:
+    """Parse, validate and write files; return an exit status and print what happened."""
+    from graph.validation import validate as shacl_validate
+
+    try:
+        todo, unchanged = loading.prepare(files, paths.ROOT, store, force=force)
+    except loading.ParseError as exc:
+        print(f"error: {exc}\nNothing was loaded; fix the file and load again.", file=sys.stderr)
+        return 1
+    if todo and validate:
+        data = to_rdflib(q for item in todo for q in item.quads)
+        report = shacl_validate(data, context_for(store, referenced_iris(data)))
+        if not report.conforms:
+            print_violations(report, origins(todo))
+            print("Nothing was loaded. Fix the data, or pass --no-validate to load it anyway.", file=sys.stderr)
+            return 1
+    elif todo:
+        print("warning: loading without SHACL validation (--no-validate).", file=sys.stderr)
+    triples = 0
+    for item in progress(list(loading.write(store, todo, paths.ROOT)), "loading"):
+        triples += len(item.quads)
+    flush(store)
+    print(
+        f"loaded {len(todo)} file{'s' if len(todo) != 1 else ''} ({triples} triples); "
+        f"{len(unchanged)} unchanged."
+    )
+    return 0
+
+
+def flush(store: ox.Store) -> None:
+    """Make sure writes reach the disk before the command returns."""
+    store.flush()
+
+
+@command("load")
+def cmd_load(args: argparse.Namespace) -> int:
+    """Load the named files, or the bundled ontology and data."""
+    files = files_from(args.paths or [str(p) for p in paths.bundled_paths()])
+    return load_files(store_from(args), files, validate=not args.no_validate, force=args.force)
+
+
+@command("validate")
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate files against the shapes with the bundled ontology and frameworks as context."""
+    from graph.validation import validate as shacl_validate
+
+    files = files_from(args.paths)
+    try:
+        prepared = [loading.PreparedFile(f, "", "", loading.parse_file(f)) for f in files]
+        context_files = [f for f in loading.rdf_files([paths.ONTOLOGY_DIR]) if f.resolve() not in {p.resolve() for p in files}]
+        context = to_rdflib(q for f in context_files for q in loading.parse_file(f))
+    except loading.ParseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    data = to_rdflib(q for item in prepared for q in item.quads)
+    report = shacl_validate(data, context)
+    if args.format == "turtle":
+        print(report.graph.serialize(format="turtle"))
+    if report.conforms:
+        print(f"{len(files)} file{'s' if len(files) != 1 else ''} conform to the shapes.", file=sys.stderr)
+        return 0
+    print_violations(report, origins(prepared))
+    return 1
+
+
+@command("query")
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a SPARQL query over the union of the store's graphs."""
+    text = read_query_arg(args.query)
+    store = store_from(args)
+    try:
+        result = store.query(prefixed(text), use_default_graph_as_union=True)
+        print(output.render(result, args.format))
+    except SyntaxError as exc:
+        print(f"error: the query does not parse: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
+def prefixed(text: str) -> str:
+    """Prepend the project's prefixes to a query that declares none of its own."""
+    return text if "prefix " in text.lower() else sparql_prefixes() + text
+
+
+@command("stats")
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print counts of graphs, triples and things."""
+    from graph.stats import stats
+
+    for name, value in stats(store_from(args)).items():
+        print(f"{name:<14} {value}")
+    return 0
+
+
+@command("spectrum")
+def cmd_spectrum(args: argparse.Namespace) -> int:
+    """Load the bundled data (unless told not to) and print the OTI spectrum table from the graph."""
+    from graph.spectrum import format_spectrum, spectrum_rows
+
+    store = store_from(args)
+    if not args.no_load:
+        status = load_files(store, files_from([str(p) for p in paths.bundled_paths()]))
+        if status:
+            return status
+    rows = spectrum_rows(store)
+    if not rows:
+        print("The store holds no spectrum claims; run `openness load` first.", file=sys.stderr)
+        return 1
+    print(format_spectrum(rows))
+    return 0

@@ -1,0 +1,51 @@
+"""Rebuild the OTI report's spectrum table from the graph."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph.paths import QUERIES_DIR
+
+
+@dataclass(frozen=True)
+class SpectrumRow:
+    """One tier of the spectrum: the row's text, its models and their sources."""
+
+    tier: str
+    order: int
+    row: str
+    models: tuple[str, ...]
+    sources: tuple[str, ...]
+    claims: int
+
+
+def spectrum_rows(store: ox.Store) -> list[SpectrumRow]:
+    """Return the spectrum table's rows, most open first, from the claims that quote them."""
+    query = (QUERIES_DIR / "spectrum.rq").read_text(encoding="utf-8")
+    return [
+        SpectrumRow(
+            tier=sol["tier"].value,
+            order=int(sol["order"].value),
+            row=sol["row"].value,
+            models=tuple(sorted(sol["models"].value.split(", "))),
+            sources=tuple(sorted(sol["sources"].value.split(" | "))),
+            claims=int(sol["claims"].value),
+        )
+        for sol in store.query(query, use_default_graph_as_union=True)
+    ]
+
+
+def format_spectrum(rows: list[SpectrumRow], width: int = 100) -> str:
+    """Format the rows as a readable table: tier, row text, models, sources."""
+    out = ["The spectrum of openness in AI models (OTI, 2024), rebuilt from the graph", ""]
+    for r in rows:
+        out.append(f"Tier {r.order}  {', '.join(r.models)}")
+        out += textwrap.wrap(r.row, width, initial_indent="  attributes: ", subsequent_indent="              ")
+        for s in r.sources:
+            out += textwrap.wrap(s, width, initial_indent="  source:     ", subsequent_indent="              ")
+        out.append(f"  evidence:   {r.claims} claims, {r.tier}")
+        out.append("")
+    return "\n".join(out).rstrip()
