@@ -8,6 +8,7 @@ with the ``@command`` decorator.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -62,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        # An on-disk store keeps its lock until the object is freed; a reference
+        # cycle would hold it past return, so collect before anyone reopens it.
+        gc.collect()
 
 
 def read_query_arg(text: str) -> str:

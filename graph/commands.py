@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -61,11 +62,16 @@ def files_from(raw: list[str]) -> list[Path]:
     return files
 
 
-def print_violations(report, origin: dict[str, str]) -> None:  # noqa: ANN001
-    """Print one line per violation, prefixed with the file its node comes from."""
-    for line in report.lines(origin):
-        print(line, file=sys.stderr)
-    count = len(report.results)
+def print_violations(report, origin: dict[str, str] | None = None) -> None:  # noqa: ANN001
+    """Print one line per violation of the data, naming the file its node comes from."""
+    results = report.data_results
+    if origin:
+        results = [
+            replace(v, source_file=v.source_file or origin.get(str(v.focus_node))) for v in results
+        ]
+    for violation in results:
+        print(report.format(violation), file=sys.stderr)
+    count = len(results)
     print(f"{count} violation{'s' if count != 1 else ''}.", file=sys.stderr)
 
 
@@ -90,7 +96,7 @@ def load_files(store: ox.Store, files: list[Path], validate: bool = True, force:
     if todo and validate:
         data = to_rdflib(q for item in todo for q in item.quads)
         report = shacl_validate(data, context_for(store, referenced_iris(data)))
-        if not report.conforms:
+        if not report.data_conforms:
             print_violations(report, origins(todo))
             print("Nothing was loaded. Fix the data, or pass --no-validate to load it anyway.", file=sys.stderr)
             return 1
@@ -122,24 +128,22 @@ def cmd_load(args: argparse.Namespace) -> int:
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate files against the shapes with the bundled ontology and frameworks as context."""
-    from graph.validation import validate as shacl_validate
+    from graph.validation import validate_files
 
     files = files_from(args.paths)
+    own = {f.resolve() for f in files}
+    context = [f for f in loading.rdf_files([paths.ONTOLOGY_DIR]) if f.resolve() not in own]
     try:
-        prepared = [loading.PreparedFile(f, "", "", loading.parse_file(f)) for f in files]
-        context_files = [f for f in loading.rdf_files([paths.ONTOLOGY_DIR]) if f.resolve() not in {p.resolve() for p in files}]
-        context = to_rdflib(q for f in context_files for q in loading.parse_file(f))
+        report = validate_files(files, context)
     except loading.ParseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    data = to_rdflib(q for item in prepared for q in item.quads)
-    report = shacl_validate(data, context)
     if args.format == "turtle":
         print(report.graph.serialize(format="turtle"))
-    if report.conforms:
+    if report.data_conforms:
         print(f"{len(files)} file{'s' if len(files) != 1 else ''} conform to the shapes.", file=sys.stderr)
         return 0
-    print_violations(report, origins(prepared))
+    print_violations(report)
     return 1
 
 
