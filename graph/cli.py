@@ -39,12 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every sub-command."""
     parser = argparse.ArgumentParser(
         prog="openness",
-        description="openness-graph: claims about how open AI models are, and the sources behind them.",
+        description="openness-graph: claims about how open AI models are, "
+        "and the sources behind them.",
     )
     parser.add_argument("--version", action="version", version=f"openness-graph {__version__}")
     parser.add_argument(
         "--store",
-        help="store directory (default: $OPENNESS_STORE, else ./var/store); ':memory:' for a throw-away store",
+        help="store directory (default: $OPENNESS_STORE, else ./var/store); "
+        "':memory:' for a throw-away store",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

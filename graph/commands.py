@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from tqdm import tqdm
@@ -16,25 +18,42 @@ from graph.context import context_for, referenced_iris, to_rdflib
 from graph.namespaces import sparql_prefixes
 from graph.store import StoreError, open_store
 
+T = TypeVar("T")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the store sub-commands: load, validate, query, stats, spectrum."""
-    p = sub.add_parser("load", help="load RDF files into named graphs (default: the bundled ontology and data)")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (.ttl .nt .nq .trig .jsonld .rdf)")
-    p.add_argument("--no-validate", action="store_true", help="load without SHACL validation (says so)")
+    p = sub.add_parser(
+        "load", help="load RDF files into named graphs (default: the bundled ontology and data)"
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories (.ttl .nt .nq .trig .jsonld .rdf)",
+    )
+    p.add_argument(
+        "--no-validate", action="store_true", help="load without SHACL validation (says so)"
+    )
     p.add_argument("--force", action="store_true", help="reload files even when unchanged")
 
     p = sub.add_parser("validate", help="validate RDF files against the SHACL shapes")
     p.add_argument("paths", nargs="+", metavar="FILE")
-    p.add_argument("--format", choices=("text", "turtle"), default="text", help="the report as lines or as RDF")
+    p.add_argument(
+        "--format", choices=("text", "turtle"), default="text", help="the report as lines or as RDF"
+    )
 
     p = sub.add_parser("query", help="run a SPARQL query over the store")
-    p.add_argument("query", metavar="SPARQL|@file.rq", help="the query text, or @ and a file holding it")
+    p.add_argument(
+        "query", metavar="SPARQL|@file.rq", help="the query text, or @ and a file holding it"
+    )
     p.add_argument("--format", choices=("table", "json", "csv", "turtle"), default="table")
 
     sub.add_parser("stats", help="count graphs, triples and things in the store")
 
-    p = sub.add_parser("spectrum", help="load the bundled data and print the OTI spectrum table from the graph")
+    p = sub.add_parser(
+        "spectrum", help="load the bundled data and print the OTI spectrum table from the graph"
+    )
     p.add_argument("--no-load", action="store_true", help="print from the store as it is")
 
 
@@ -46,9 +65,9 @@ def store_from(args: argparse.Namespace) -> ox.Store:
         raise UsageError(str(exc)) from None
 
 
-def progress(items: list, desc: str):  # noqa: ANN201
+def progress(items: Iterable[T], total: int, desc: str) -> Iterable[T]:
     """Wrap ``items`` in a progress bar that appears only if the work takes over a second."""
-    return tqdm(items, desc=desc, unit="file", delay=1.0, file=sys.stderr, leave=False)
+    return tqdm(items, total=total, desc=desc, unit="file", delay=1.0, file=sys.stderr, leave=False)
 
 
 def files_from(raw: list[str]) -> list[Path]:
@@ -84,7 +103,9 @@ def origins(prepared: list[loading.PreparedFile]) -> dict[str, str]:
     return found
 
 
-def load_files(store: ox.Store, files: list[Path], validate: bool = True, force: bool = False) -> int:
+def load_files(
+    store: ox.Store, files: list[Path], validate: bool = True, force: bool = False
+) -> int:
     """Parse, validate and write files; return an exit status and print what happened."""
     from graph.validation import validate as shacl_validate
 
@@ -98,12 +119,15 @@ def load_files(store: ox.Store, files: list[Path], validate: bool = True, force:
         report = shacl_validate(data, context_for(store, referenced_iris(data)))
         if not report.data_conforms:
             print_violations(report, origins(todo))
-            print("Nothing was loaded. Fix the data, or pass --no-validate to load it anyway.", file=sys.stderr)
+            print(
+                "Nothing was loaded. Fix the data, or pass --no-validate to load it anyway.",
+                file=sys.stderr,
+            )
             return 1
     elif todo:
         print("warning: loading without SHACL validation (--no-validate).", file=sys.stderr)
     triples = 0
-    for item in progress(list(loading.write(store, todo, paths.ROOT)), "loading"):
+    for item in progress(loading.write(store, todo, paths.ROOT), len(todo), "loading"):
         triples += len(item.quads)
     flush(store)
     print(
@@ -141,7 +165,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "turtle":
         print(report.graph.serialize(format="turtle"))
     if report.data_conforms:
-        print(f"{len(files)} file{'s' if len(files) != 1 else ''} conform to the shapes.", file=sys.stderr)
+        print(
+            f"{len(files)} file{'s' if len(files) != 1 else ''} conform to the shapes.",
+            file=sys.stderr,
+        )
         return 0
     print_violations(report)
     return 1
@@ -180,7 +207,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 @command("spectrum")
 def cmd_spectrum(args: argparse.Namespace) -> int:
-    """Load the bundled data (unless told not to) and print the OTI spectrum table from the graph."""
+    """Load the bundled data (unless told not to) and print the OTI spectrum table."""
     from graph.spectrum import format_spectrum, spectrum_rows
 
     store = store_from(args)

@@ -62,7 +62,9 @@ def rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         elif path.is_file():
             if path.suffix not in FORMATS:
                 raise ParseError(
-                    str(path), None, None,
+                    str(path),
+                    None,
+                    None,
                     f"unknown RDF file extension {path.suffix!r}; use one of {', '.join(FORMATS)}",
                 )
             found.append(path)
@@ -91,7 +93,9 @@ def parse_file(path: Path, data: bytes | None = None, graph: str | None = None) 
     data = path.read_bytes() if data is None else data
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     try:
-        triples = list(ox.parse(data, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri()))
+        triples = list(
+            ox.parse(data, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+        )
     except SyntaxError as exc:
         raise ParseError(str(path), exc.lineno, exc.offset, exc.msg) from None
     except UnicodeDecodeError as exc:
@@ -99,7 +103,9 @@ def parse_file(path: Path, data: bytes | None = None, graph: str | None = None) 
     quads = []
     for t in triples:
         if isinstance(t, ox.Quad) and not isinstance(t.graph_name, ox.DefaultGraph) and graph:
-            raise ParseError(str(path), None, None, "a file loaded into its own graph may not name graphs")
+            raise ParseError(
+                str(path), None, None, "a file loaded into its own graph may not name graphs"
+            )
         quads.append(ox.Quad(t.subject, t.predicate, t.object, target))
     return quads
 
@@ -137,9 +143,9 @@ class PreparedFile:
     quads: list[ox.Quad]
 
 
-def prepare(paths: Iterable[Path], root: Path, store: ox.Store, force: bool = False) -> tuple[
-    list[PreparedFile], list[str]
-]:
+def prepare(
+    paths: Iterable[Path], root: Path, store: ox.Store, force: bool = False
+) -> tuple[list[PreparedFile], list[str]]:
     """Parse every changed file; return (files to write, graphs that are unchanged).
 
     Everything is parsed before anything is written, so one bad file stops the

@@ -60,7 +60,10 @@ def render(result: object, fmt: str) -> str:
         return table(names, rows)
     if fmt == "json":
         return json.dumps(
-            [{n: term_text(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows],
+            [
+                {n: term_text(t) for n, t in zip(names, row, strict=True) if t is not None}
+                for row in rows
+            ],
             indent=2,
             ensure_ascii=False,
         )

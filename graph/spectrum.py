@@ -43,9 +43,13 @@ def format_spectrum(rows: list[SpectrumRow], width: int = 100) -> str:
     out = ["The spectrum of openness in AI models (OTI, 2024), rebuilt from the graph", ""]
     for r in rows:
         out.append(f"Tier {r.order}  {', '.join(r.models)}")
-        out += textwrap.wrap(r.row, width, initial_indent="  attributes: ", subsequent_indent="              ")
+        out += textwrap.wrap(
+            r.row, width, initial_indent="  attributes: ", subsequent_indent="              "
+        )
         for s in r.sources:
-            out += textwrap.wrap(s, width, initial_indent="  source:     ", subsequent_indent="              ")
+            out += textwrap.wrap(
+                s, width, initial_indent="  source:     ", subsequent_indent="              "
+            )
         out.append(f"  evidence:   {r.claims} claims, {r.tier}")
         out.append("")
     return "\n".join(out).rstrip()

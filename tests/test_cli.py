@@ -59,7 +59,9 @@ def test_query_walks_from_a_spectrum_claim_to_the_report_and_one_of_its_notes(
     assert all(1 <= int(r["note"]) <= 57 for r in rows)
 
 
-def test_query_formats(loaded_store: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_query_formats(
+    loaded_store: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     rq = tmp_path / "q.rq"
     rq.write_text("SELECT ?label WHERE { ?m a og:Model ; rdfs:label ?label } ORDER BY ?label")
     code, out, _ = run(capsys, "--store", loaded_store, "query", f"@{rq}", "--format", "csv")
@@ -69,8 +71,13 @@ def test_query_formats(loaded_store: str, capsys: pytest.CaptureFixture[str], tm
     code, out, _ = run(capsys, "--store", loaded_store, "query", f"@{rq}")
     assert code == 0 and "label" in out.splitlines()[0] and "rows)" in out
     code, out, _ = run(
-        capsys, "--store", loaded_store, "query",
-        "CONSTRUCT { ?m a og:Model } WHERE { ?m a og:Model }", "--format", "turtle",
+        capsys,
+        "--store",
+        loaded_store,
+        "query",
+        "CONSTRUCT { ?m a og:Model } WHERE { ?m a og:Model }",
+        "--format",
+        "turtle",
     )
     assert code == 0 and "/id/model/llama>" in out
 
@@ -82,7 +89,9 @@ def test_query_errors_are_clear(loaded_store: str, capsys: pytest.CaptureFixture
     assert code == 2 and "no such query file" in err
 
 
-def test_stats_counts_what_was_loaded(loaded_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_counts_what_was_loaded(
+    loaded_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "--store", loaded_store, "stats")
     assert code == 0
     counts = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()}
@@ -90,7 +99,9 @@ def test_stats_counts_what_was_loaded(loaded_store: str, capsys: pytest.CaptureF
     assert counts["graphs"] >= len(list(paths.DATA_DIR.rglob("*.ttl")))
 
 
-def test_spectrum_is_printed_from_the_graph(loaded_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_spectrum_is_printed_from_the_graph(
+    loaded_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "--store", loaded_store, "spectrum", "--no-load")
     assert code == 0
     tiers = [line for line in out.splitlines() if line.startswith("Tier ")]
@@ -99,7 +110,9 @@ def test_spectrum_is_printed_from_the_graph(loaded_store: str, capsys: pytest.Ca
     assert all(m in tiers[3] for m in ("ChatGPT", "Gemini", "Claude"))
 
 
-def test_spectrum_on_an_empty_store_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_spectrum_on_an_empty_store_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "--store", str(tmp_path / "empty"), "spectrum", "--no-load")
     assert code == 1 and "openness load" in err
 

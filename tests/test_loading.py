@@ -45,7 +45,9 @@ def test_file_loads_into_its_own_named_graph(tmp_path: Path, store: ox.Store) ->
     load(store, tmp_path, f)
     graphs = {g.value for g in store.named_graphs()}
     assert graph_iri("data/a.ttl") in graphs
-    in_graph = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri("data/a.ttl"))))
+    in_graph = list(
+        store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri("data/a.ttl")))
+    )
     assert len(in_graph) == 3
 
 
@@ -67,12 +69,17 @@ def test_changed_file_replaces_its_graph(tmp_path: Path, store: ox.Store) -> Non
     load(store, tmp_path, f, other)
     f.write_text(CHANGED)
     load(store, tmp_path, f, other)
-    values = {q.object.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri("a.ttl")))}
+    values = {
+        q.object.value
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri("a.ttl")))
+    }
     assert values == {"two"}
     assert "kept" in {q.object.value for q in store}
 
 
-def test_parse_error_names_file_line_and_column_and_changes_nothing(tmp_path: Path, store: ox.Store) -> None:
+def test_parse_error_names_file_line_and_column_and_changes_nothing(
+    tmp_path: Path, store: ox.Store
+) -> None:
     good = tmp_path / "a.ttl"
     good.write_text(GOOD)
     load(store, tmp_path, good)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -35,8 +34,12 @@ def test_every_og_term_used_in_code_is_defined(ontology: rdflib.Graph) -> None:
     }
     assert used, "no OG terms found in code"
     defined = defined_terms(ontology)
-    missing = sorted(f"{p.relative_to(paths.ROOT)}: og:{t}" for p, t in used if str(OG[t]) not in defined)
-    assert not missing, "terms used in code but not defined in ontology/openness.ttl:\n" + "\n".join(missing)
+    missing = sorted(
+        f"{p.relative_to(paths.ROOT)}: og:{t}" for p, t in used if str(OG[t]) not in defined
+    )
+    assert not missing, (
+        "terms used in code but not defined in ontology/openness.ttl:\n" + "\n".join(missing)
+    )
 
 
 def test_every_term_has_a_label_and_a_comment(ontology: rdflib.Graph) -> None:
@@ -45,7 +48,8 @@ def test_every_term_has_a_label_and_a_comment(ontology: rdflib.Graph) -> None:
     terms |= {s for s in ontology.subjects(RDF.type, None) if str(s).startswith(str(OG))}
     assert len(terms) > 40
     undocumented = sorted(
-        str(t) for t in terms
+        str(t)
+        for t in terms
         if ontology.value(t, RDFS.label) is None or ontology.value(t, RDFS.comment) is None
     )
     assert not undocumented, f"terms without rdfs:label or rdfs:comment: {undocumented}"
@@ -57,9 +61,14 @@ def test_every_og_term_in_any_ttl_is_defined(ontology: rdflib.Graph) -> None:
     for folder in (paths.ONTOLOGY_DIR, paths.SHAPES_DIR, paths.DATA_DIR):
         for f in folder.rglob("*.ttl"):
             g = rdflib.Graph().parse(f)
-            used |= {f"{f.relative_to(paths.ROOT)}: {t}" for triple in g for t in triple
-                     if isinstance(t, rdflib.URIRef) and str(t).startswith(str(OG))
-                     and str(t) not in defined}
+            used |= {
+                f"{f.relative_to(paths.ROOT)}: {t}"
+                for triple in g
+                for t in triple
+                if isinstance(t, rdflib.URIRef)
+                and str(t).startswith(str(OG))
+                and str(t) not in defined
+            }
     assert not used, "og: terms used but not defined:\n" + "\n".join(sorted(used))
 
 
