@@ -1,0 +1,83 @@
+"""The `openness ingest` sub-command: submit files as one validated, all-or-nothing batch."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import rdflib
+
+from graph.cli import UsageError, command
+from graph.ingest import SUFFIXES, IngestError, Rejected, ingest, parse_batch
+from graph.submission_form import form_to_graph
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `openness ingest`."""
+    p = sub.add_parser("ingest", help="validate files as one batch and write it atomically")
+    p.add_argument("paths", nargs="+", metavar="FILE", help=".ttl, .jsonld, .nt, or a .json form")
+    p.add_argument(
+        "--as", dest="who", default=None, help="who is submitting (default: your user name)"
+    )
+    p.add_argument("--no-recompute", action="store_true", help="do not recompute scores")
+
+
+def read_batch(paths: list[str]) -> rdflib.Graph:
+    """Parse every file into one batch; a JSON file that is not JSON-LD is read as the form."""
+    batch = rdflib.Graph()
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        data = path.read_bytes()
+        if path.suffix == ".json" and b"@context" not in data:
+            try:
+                form = json.loads(data)
+            except json.JSONDecodeError as exc:
+                raise IngestError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+            try:
+                batch += form_to_graph(form)
+            except IngestError as exc:
+                raise IngestError(f"{path}: {exc}") from None
+            continue
+        fmt = SUFFIXES.get(path.suffix)
+        if fmt is None:
+            raise UsageError(f"{path}: unknown extension; use {', '.join(SUFFIXES)}")
+        batch += parse_batch(data, fmt, str(path))
+    return batch
+
+
+@command("ingest")
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Validate and write the files; print what changed, or the violations."""
+    from graph.commands import store_from
+
+    try:
+        batch = read_batch(args.paths)
+    except IngestError as exc:
+        print(f"error: {exc}\nNothing was written.", file=sys.stderr)
+        return 1
+    who = args.who or getpass.getuser()
+    store = store_from(args)
+    try:
+        outcome = ingest(store, batch, who, " ".join(args.paths), recompute=not args.no_recompute)
+    except Rejected as exc:
+        for violation in exc.report.data_results:
+            print(exc.report.format(violation), file=sys.stderr)
+        print(f"{exc}.", file=sys.stderr)
+        return 1
+    store.flush()
+    if not outcome.created:
+        print(f"unchanged: the same batch was already submitted as {outcome.submission}")
+        return 0
+    print(f"accepted {outcome.submission}: {outcome.triples} triples into {outcome.graph}")
+    for claim in outcome.claims:
+        print(f"  claim       {claim}")
+    for claim in outcome.deprecated:
+        print(f"  deprecated  {claim}")
+    for model in outcome.recomputed:
+        print(f"  recomputed  {model}")
+    return 0
