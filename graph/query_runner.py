@@ -1,0 +1,259 @@
+"""Run SPARQL queries with a hard timeout and a row cap.
+
+:func:`execute` runs one query on a pyoxigraph store and serialises the answer; it is the
+only code that evaluates queries, whether it runs in this process or in a worker.
+
+Two runners call it:
+
+- :class:`InProcessRunner`, for a store without a directory (tests, in-memory use). The
+  deadline is checked while rows are written, so a query that yields rows stops on time;
+  an aggregate yields nothing until it ends and cannot be stopped.
+- :class:`graph.query_pool.ProcessRunner`, for an on-disk store: worker processes, killed
+  at the deadline.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph.namespaces import PREFIXES
+from graph.query_formats import (
+    RESULTS_TSV,
+    Format,
+    compact_jsonld,
+    graph_format,
+    results_format,
+)
+from graph.query_lexer import has_keyword
+
+
+class QueryError(Exception):
+    """A query could not be answered."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its deadline and was stopped."""
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse; the message gives the parser's position."""
+
+
+class NotAcceptable(QueryError):
+    """The query's result type has no acceptable format (e.g. SELECT asked for as Turtle)."""
+
+
+class RunnerBusy(QueryError):
+    """Every worker stayed busy until the deadline."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query and how to run and serialise it.
+
+    ``results_format`` and ``graph_format`` are format keys (or None when no format of that
+    family is acceptable): which one applies depends on the query form, known after parsing.
+    ``default_graph`` and ``named_graphs`` are graph IRIs from the protocol (None: the
+    store's own dataset); ``max_rows`` caps solutions or triples (None: no cap).
+    """
+
+    query: str
+    results_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    default_graph: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union_default_graph: bool = True
+    max_rows: int | None = None
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A serialised answer: its kind (solutions, boolean, graph), format key, bytes, cap flag."""
+
+    kind: str
+    format: str
+    body: bytes
+    truncated: bool = False
+
+    @property
+    def media_format(self) -> Format:
+        """Return the :class:`Format` the body is written in."""
+        if self.kind == "graph":
+            return graph_format(self.format)
+        return results_format(self.format)
+
+
+class _Overflow(Exception):
+    """Raised inside a writer to stop serialising once the row cap is passed."""
+
+
+# How to count rows in the bytes pyoxigraph writes, per results format: a marker and what
+# to add to its count to get an upper bound of the rows. XML and TSV counts are exact;
+# JSON's "},{" and CSV's line breaks may also occur inside literals, so they only bound.
+_ROW_MARKERS = {
+    "json": (b"},{", 1),
+    "xml": (b"<result>", 0),
+    "csv": (b"\n", -1),
+    "tsv": (b"\n", -1),
+}
+
+
+class _Sink:
+    """A binary writer that keeps what it is given, counts row markers and checks a deadline."""
+
+    def __init__(self, marker: bytes, offset: int, limit: float, deadline: float):
+        self.parts: list[bytes] = []
+        self.marker = marker
+        self.offset = offset
+        self.limit = limit
+        self.deadline = deadline
+        self.count = 0
+        self.tail = b""
+
+    def write(self, data: bytes) -> int:
+        if time.monotonic() > self.deadline:
+            raise QueryTimeout("deadline passed while writing results")
+        data = bytes(data)
+        self.parts.append(data)
+        # The tail is one byte shorter than the marker, so a marker split across two
+        # writes is counted once.
+        window = self.tail + data
+        self.count += window.count(self.marker)
+        self.tail = window[-(len(self.marker) - 1) :] if len(self.marker) > 1 else b""
+        if self.count + self.offset > self.limit:
+            raise _Overflow()
+        return len(data)
+
+    def flush(self) -> None:
+        """Do nothing: everything is kept in memory."""
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _dataset(store: ox.Store, request: QueryRequest, text: str):
+    """Run ``store.query`` with the request's dataset options."""
+    # The project's prefixes are predefined, as Wikidata's are; a query's PREFIX wins.
+    options: dict = {"base_iri": request.base_iri, "prefixes": PREFIXES}
+    if request.default_graph is not None:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graph]
+    elif request.union_default_graph and not has_keyword(text, "FROM"):
+        # The union stands in for the default graph only when the query names no dataset
+        # of its own: pyoxigraph's union option would override FROM.
+        options["use_default_graph_as_union"] = True
+    if request.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+    try:
+        return store.query(text, **options)
+    except SyntaxError as error:
+        raise QuerySyntaxError(str(error)) from None
+
+
+def execute(store: ox.Store, request: QueryRequest, deadline: float = math.inf) -> QueryResult:
+    """Evaluate ``request`` on ``store`` and serialise the answer within the row cap."""
+    answer = _dataset(store, request, request.query)
+    if isinstance(answer, ox.QueryBoolean):
+        fmt = _require(request.results_format, "ASK", "results")
+        return QueryResult("boolean", fmt, answer.serialize(format=results_format(fmt).ox_format))
+    if isinstance(answer, ox.QuerySolutions):
+        fmt = _require(request.results_format, "SELECT", "results")
+        return _solutions(store, request, answer, results_format(fmt), deadline)
+    fmt = _require(request.graph_format, "CONSTRUCT and DESCRIBE", "RDF")
+    return _triples(answer, graph_format(fmt), request.max_rows, deadline)
+
+
+def _require(key: str | None, form: str, family: str) -> str:
+    if key is None:
+        raise NotAcceptable(f"{form} queries answer in {family} formats; none is acceptable")
+    return key
+
+
+def _solutions(store, request, answer, fmt: Format, deadline: float) -> QueryResult:
+    """Serialise solutions directly; past the cap, rerun through TSV to cut exactly."""
+    limit = math.inf if request.max_rows is None else request.max_rows
+    marker, offset = _ROW_MARKERS[fmt.key]
+    sink = _Sink(marker, offset, limit, deadline)
+    try:
+        answer.serialize(sink, format=fmt.ox_format)
+        return QueryResult("solutions", fmt.key, sink.getvalue())
+    except _Overflow:
+        pass
+    # TSV writes one row per line (line breaks in literals are escaped), so counting lines
+    # cuts at exactly max_rows; the kept rows are parsed back and written in the asked format.
+    exact = _Sink(b"\n", -1, limit, deadline)
+    try:
+        _dataset(store, request, request.query).serialize(exact, format=RESULTS_TSV.ox_format)
+        truncated = False
+    except _Overflow:
+        truncated = True
+    lines = exact.getvalue().split(b"\n")
+    if not truncated:
+        lines.pop()  # the empty string after the last line break; an empty row is b""
+    kept = b"\n".join(lines[: int(limit) + 1]) + b"\n"
+    rows = ox.parse_query_results(kept, RESULTS_TSV.ox_format)
+    body = rows.serialize(format=fmt.ox_format)
+    return QueryResult("solutions", fmt.key, body, truncated)
+
+
+class _Capped:
+    """Iterate over at most ``limit`` triples, noting whether more were left."""
+
+    def __init__(self, triples, limit: int | None, deadline: float, as_quads: bool):
+        self.triples = triples
+        self.limit = limit
+        self.deadline = deadline
+        self.as_quads = as_quads
+        self.truncated = False
+
+    def __iter__(self):
+        limit, deadline, as_quads = self.limit, self.deadline, self.as_quads
+        for index, triple in enumerate(self.triples):
+            if limit is not None and index >= limit:
+                self.truncated = True
+                return
+            if not index & 1023 and time.monotonic() > deadline:
+                raise QueryTimeout("deadline passed while writing triples")
+            yield ox.Quad(triple.subject, triple.predicate, triple.object) if as_quads else triple
+
+
+def _triples(answer, fmt: Format, limit: int | None, deadline: float) -> QueryResult:
+    """Serialise CONSTRUCT or DESCRIBE triples, in the default graph for dataset formats."""
+    capped = _Capped(answer, limit, deadline, fmt.datasets)
+    body = ox.serialize(capped, format=fmt.ox_format, prefixes=_prefixes(fmt))
+    if fmt.key == "jsonld":
+        body = compact_jsonld(body)
+    return QueryResult("graph", fmt.key, body, capped.truncated)
+
+
+def _prefixes(fmt: Format) -> dict[str, str] | None:
+    return PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None
+
+
+class InProcessRunner:
+    """Run queries in the calling thread on a store held in this process."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def run(self, request: QueryRequest, timeout: float) -> QueryResult:
+        """Run ``request``; raise QueryTimeout when it ends after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        result = execute(self.store, request, deadline)
+        if time.monotonic() > deadline:
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s")
+        return result
+
+    def data_changed(self) -> None:
+        """Do nothing: queries read the live store."""
+
+    def status(self) -> dict:
+        """Describe the runner for health checks."""
+        return {"mode": "in-process"}
+
+    def close(self) -> None:
+        """Do nothing: there are no workers."""

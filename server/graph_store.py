@@ -1,0 +1,139 @@
+"""Serve the SPARQL 1.1 Graph Store HTTP Protocol at /rdf-graph-store.
+
+``?graph=<iri>`` names a graph, ``?default`` the store's default graph; neither means the
+whole dataset (read only, as TriG or N-Quads). Reads are always on; PUT, POST and DELETE
+need a write token.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from graph.namespaces import GRAPH
+from graph.query_formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
+from server.context import context
+from server.cors import mark_write, read_endpoint
+from server.errors import Problem
+from server.negotiation import negotiate
+from server.rendering import dump_bytes, negotiated
+from server.urls import public_url
+
+bp = Blueprint("graph_store", __name__)
+
+Target = ox.NamedNode | ox.DefaultGraph | None
+
+
+def _target() -> Target:
+    """Return the graph the request names: a NamedNode, the DefaultGraph, or None for all."""
+    has_graph, has_default = "graph" in request.args, "default" in request.args
+    if has_graph and has_default:
+        raise Problem(400, "Name either ?graph=<iri> or ?default, not both.")
+    if has_default:
+        return ox.DefaultGraph()
+    if not has_graph:
+        return None
+    iri = request.args.get("graph", "")
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        raise Problem(400, f"graph {iri!r} is not an absolute IRI.") from None
+
+
+@bp.route("/rdf-graph-store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+@read_endpoint
+def graph_store():
+    """Read, replace, extend or delete one graph."""
+    target = _target()
+    if request.method in ("GET", "HEAD"):
+        return _read(target)
+    mark_write()
+    ctx = context()
+    ctx.authorize_write()
+    if request.method == "DELETE":
+        return _delete(target)
+    return _write(target, replace=request.method == "PUT")
+
+
+def _read(target: Target) -> Response:
+    ctx = context()
+    offered = DATASET_FORMATS if target is None else GRAPH_FORMATS
+    fmt = negotiate(
+        offered,
+        requested=request.args.get("format"),
+        accept=request.headers.get("Accept"),
+        default=TRIG if target is None else TURTLE,
+    )
+    if fmt is None:
+        names = ", ".join(f.media_type for f in offered)
+        raise Problem(406, f"This resource is available as {names}.", headers={"Vary": "Accept"})
+    if isinstance(target, ox.NamedNode) and not ctx.store.contains_named_graph(target):
+        raise Problem(404, f"There is no graph <{target.value}> in the store.")
+    return negotiated(dump_bytes(ctx.store, fmt, target), fmt)
+
+
+def _delete(target: Target) -> Response:
+    ctx = context()
+    if target is None:
+        raise Problem(400, "Name the graph to delete: ?graph=<iri> or ?default.")
+    if isinstance(target, ox.NamedNode) and not ctx.store.contains_named_graph(target):
+        raise Problem(404, f"There is no graph <{target.value}> in the store.")
+    ctx.write(lambda store: store.remove_graph(target))
+    return Response(status=204)
+
+
+def _write(target: Target, *, replace: bool) -> Response:
+    ctx = context()
+    if target is None and replace:
+        raise Problem(400, "PUT needs a graph: ?graph=<iri> or ?default.")
+    created_iri = None
+    if target is None:
+        # POST to the graph store itself creates a new graph (Graph Store Protocol 5.5).
+        created_iri = f"{GRAPH}uploads/{uuid.uuid4()}"
+        target = ox.NamedNode(created_iri)
+    fmt = ox.RdfFormat.from_media_type(request.mimetype) if request.mimetype else None
+    if fmt is None:
+        names = ", ".join(f.media_type for f in GRAPH_FORMATS)
+        raise Problem(
+            415,
+            f"Send the graph as one of {names}, not "
+            f"{request.mimetype or 'a body without Content-Type'}.",
+        )
+    base = target.value if isinstance(target, ox.NamedNode) else None
+    try:
+        triples = list(ox.parse(request.get_data(), fmt, base_iri=base, without_named_graphs=True))
+    except SyntaxError as error:
+        raise Problem(400, f"The {fmt.name} body does not parse: {error}") from None
+    quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in triples]
+
+    def apply(store: ox.Store) -> bool:
+        existed = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
+        if replace:
+            # One update replaces the graph atomically: readers never see it empty.
+            body = ox.serialize(
+                (ox.Triple(q.subject, q.predicate, q.object) for q in triples),
+                format=ox.RdfFormat.N_TRIPLES,
+            ).decode("utf-8")
+            if isinstance(target, ox.DefaultGraph):
+                operation = f"DROP SILENT DEFAULT ; INSERT DATA {{ {body} }}"
+            else:
+                graph = f"<{target.value}>"
+                operation = (
+                    f"DROP SILENT GRAPH {graph} ; INSERT DATA {{ GRAPH {graph} {{ {body} }} }}"
+                )
+            store.update(operation)
+            if isinstance(target, ox.NamedNode):
+                store.add_graph(target)
+        else:
+            store.extend(quads)
+            if isinstance(target, ox.NamedNode):
+                store.add_graph(target)
+        return existed
+
+    existed = ctx.write(apply)
+    if created_iri is not None:
+        location = public_url("graph_store.graph_store", graph=created_iri)
+        return Response(status=201, headers={"Location": location})
+    return Response(status=204 if existed else 201)

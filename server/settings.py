@@ -1,0 +1,96 @@
+"""Read the server's settings: defaults, then ``OPENNESS_*`` environment variables, then code.
+
+Every key is documented in ``docs/endpoint.md``; a test fails when one is not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+ENV_PREFIX = "OPENNESS_"
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected a boolean (true/false), got {value!r}")
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(item for item in value.replace(",", " ").split() if item)
+
+
+def _tokens(value: str) -> dict[str, str]:
+    """Read ``{"name": "token"}`` JSON or ``name:token,name:token``."""
+    value = value.strip()
+    if value.startswith("{"):
+        return {str(k): str(v) for k, v in json.loads(value).items()}
+    pairs = (item.split(":", 1) for item in value.split(",") if item.strip())
+    return {name.strip(): token.strip() for name, token in pairs}
+
+
+def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    return lambda value: parse(value) if value.strip() else None
+
+
+def _cpu_default() -> int:
+    return max(2, min(4, os.cpu_count() or 1))
+
+
+# key: (default, how to read it from an environment variable)
+SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
+    "STORE": (None, str),
+    "QUERY_TIMEOUT": (30.0, float),
+    "MAX_ROWS": (10_000, _optional(int)),
+    "MAX_BODY": (10 * 1024 * 1024, int),
+    "QUERY_WORKERS": (None, int),
+    "UNION_DEFAULT_GRAPH": (True, _bool),
+    "WRITE_TOKEN": (None, _optional(str)),
+    "WRITE_TOKENS": ({}, _tokens),
+    "SERVICE_ALLOWLIST": ((), _list),
+    "PUBLIC_BASE_URL": (None, _optional(str)),
+    "TRUST_PROXY": (0, int),
+    "SNAPSHOT_DIR": (None, _optional(str)),
+    "CORS_ALLOW_ORIGIN": ("*", str),
+    "SERVER_THREADS": (8, int),
+}
+
+
+def load(
+    config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return every setting: the default, overridden by ``OPENNESS_<KEY>``, then by ``config``.
+
+    Keys in ``config`` that are not settings (Flask's own, such as ``TESTING``) pass through.
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for key, (default, parse) in SETTINGS.items():
+        raw = environ.get(ENV_PREFIX + key)
+        if raw is None:
+            values[key] = default
+            continue
+        try:
+            values[key] = parse(raw)
+        except ValueError as error:
+            raise ValueError(f"{ENV_PREFIX}{key}: {error}") from None
+    values.update(config or {})
+    if values["QUERY_WORKERS"] is None:
+        values["QUERY_WORKERS"] = _cpu_default()
+    if values["TRUST_PROXY"] is True:
+        values["TRUST_PROXY"] = 1
+    return values
+
+
+def write_tokens(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Return the configured write tokens by name (WRITE_TOKEN is named "default")."""
+    tokens = dict(settings.get("WRITE_TOKENS") or {})
+    if settings.get("WRITE_TOKEN"):
+        tokens.setdefault("default", settings["WRITE_TOKEN"])
+    return {name: token for name, token in tokens.items() if token}

@@ -1,0 +1,204 @@
+"""Serve the SPARQL 1.1 Protocol at /sparql (query and update) and /update."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+
+from graph.namespaces import PREFIXES
+from graph.query_formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
+from graph.query_lexer import add_using, has_keyword, service_targets
+from graph.query_runner import (
+    NotAcceptable,
+    QueryError,
+    QuerySyntaxError,
+    QueryTimeout,
+    RunnerBusy,
+)
+from server import service_description
+from server.context import context
+from server.cors import mark_write, read_endpoint
+from server.errors import Problem
+from server.negotiation import negotiate
+from server.rendering import negotiated
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@read_endpoint
+def endpoint():
+    """Answer a query (GET, POST form, POST direct), an update, or describe the service."""
+    if request.method == "GET":
+        if "update" in request.args:
+            raise Problem(400, "SPARQL Update must be sent by POST, never by GET.")
+        if "query" not in request.args:
+            return service_description.view()
+        return _query(_single(request.args, "query"), request.args)
+    kind, text, params = _post_operation(("query", "update"))
+    return _query(text, params) if kind == "query" else _update(text, params)
+
+
+@bp.route("/update", methods=["POST"])
+def update():
+    """Apply a SPARQL Update sent by POST form or POST direct."""
+    _, text, params = _post_operation(("update",))
+    return _update(text, params)
+
+
+def _single(params: MultiDict, name: str) -> str:
+    values = params.getlist(name)
+    if len(values) != 1:
+        raise Problem(400, f"Send exactly one '{name}' parameter, not {len(values)}.")
+    return values[0]
+
+
+def _post_operation(allowed: tuple[str, ...]) -> tuple[str, str, MultiDict]:
+    """Read the operation of a POST: ("query" | "update", text, protocol parameters)."""
+    mimetype = request.mimetype
+    if mimetype == FORM:
+        form = request.form
+        present = [name for name in ("query", "update") if name in form]
+        if len(present) > 1:
+            raise Problem(400, "Send either 'query' or 'update', not both.")
+        if not present or present[0] not in allowed:
+            wanted = " or ".join(f"'{name}'" for name in allowed)
+            raise Problem(400, f"The form has no {wanted} field.")
+        return present[0], _single(form, present[0]), CombinedMultiDict([form, request.args])
+    direct = {QUERY: "query", UPDATE: "update"}
+    if mimetype in direct and direct[mimetype] in allowed:
+        charset = request.mimetype_params.get("charset", "utf-8")
+        try:
+            text = request.get_data().decode(charset)
+        except (LookupError, UnicodeDecodeError) as error:
+            raise Problem(400, f"The body is not valid {charset} text: {error}") from None
+        return direct[mimetype], text, request.args
+    accepted = ", ".join([FORM] + [m for m, kind in direct.items() if kind in allowed])
+    raise Problem(415, f"Send {accepted}, not {mimetype or 'a body without Content-Type'}.")
+
+
+def _graph_iris(params: MultiDict, name: str) -> list[str]:
+    iris = params.getlist(name)
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise Problem(400, f"{name} {iri!r} is not an absolute IRI.") from None
+    return iris
+
+
+def check_service(text: str) -> None:
+    """Refuse SERVICE clauses whose endpoint is not in SERVICE_ALLOWLIST."""
+    targets = service_targets(text, PREFIXES)
+    if not targets:
+        return
+    allowed = set(current_app.config["SERVICE_ALLOWLIST"] or ())
+    if not allowed:
+        raise Problem(
+            403,
+            "SERVICE (federated query) is disabled on this endpoint.",
+            title="SERVICE not allowed",
+        )
+    for target in targets:
+        if target is None:
+            raise Problem(
+                403,
+                "SERVICE must name its endpoint with an absolute IRI here; a "
+                "variable or relative IRI cannot be checked against the allowlist.",
+                title="SERVICE not allowed",
+            )
+        if target not in allowed:
+            raise Problem(
+                403,
+                f"SERVICE <{target}> is not in this endpoint's allowlist.",
+                title="SERVICE not allowed",
+            )
+
+
+def _query(text: str, params: MultiDict) -> Response:
+    ctx = context()
+    check_service(text)
+    requested = params.get("format") or params.get("output")
+    accept = request.headers.get("Accept")
+    results = negotiate(RESULTS_FORMATS, requested=requested, accept=accept, default=RESULTS_JSON)
+    graph = negotiate(GRAPH_FORMATS, requested=requested, accept=accept, default=TURTLE)
+    if results is None and graph is None:
+        raise Problem(406, _unacceptable(requested, accept), headers={"Vary": "Accept"})
+    default_graph = _graph_iris(params, "default-graph-uri")
+    named_graphs = _graph_iris(params, "named-graph-uri")
+    dataset = bool(default_graph or named_graphs)
+    max_rows = current_app.config["MAX_ROWS"]
+    try:
+        result = ctx.query(
+            text,
+            results_format=results.key if results else None,
+            graph_format=graph.key if graph else None,
+            default_graph=tuple(default_graph) if dataset else None,
+            named_graphs=tuple(named_graphs) if dataset else None,
+            max_rows=max_rows,
+        )
+    except QuerySyntaxError as error:
+        raise Problem(
+            400, f"The query does not parse: {error}", title="Query syntax error"
+        ) from None
+    except NotAcceptable as error:
+        raise Problem(406, f"{error}. {_unacceptable(requested, accept)}") from None
+    except QueryTimeout:
+        timeout = current_app.config["QUERY_TIMEOUT"]
+        raise Problem(
+            503,
+            f"The query ran longer than the limit of {timeout:g} s and was "
+            "stopped. Narrow it (more specific patterns, LIMIT) and try again.",
+            title="Query timeout",
+        ) from None
+    except RunnerBusy:
+        raise Problem(
+            503,
+            "Every query worker is busy; try again shortly.",
+            title="Server busy",
+            headers={"Retry-After": "5"},
+        ) from None
+    except QueryError as error:
+        raise Problem(500, f"The query failed: {error}") from None
+    headers = {"X-SPARQL-MaxRows": str(max_rows)} if result.truncated else None
+    return negotiated(result.body, result.media_format, headers=headers)
+
+
+def _unacceptable(requested: str | None, accept: str | None) -> str:
+    names = ", ".join(f.media_type for f in (*RESULTS_FORMATS, *GRAPH_FORMATS))
+    asked = f"format={requested}" if requested else f"Accept: {accept}"
+    return f"No result format matches {asked}. Formats: {names}."
+
+
+def _update(text: str, params: MultiDict) -> Response:
+    mark_write()
+    ctx = context()
+    ctx.authorize_write()
+    if has_keyword(text, "LOAD"):
+        raise Problem(
+            403,
+            "LOAD is disabled: this server never fetches data from URLs. "
+            "Upload data with the Graph Store Protocol instead.",
+            title="LOAD not allowed",
+        )
+    check_service(text)
+    try:
+        text = add_using(
+            text,
+            _graph_iris(params, "using-graph-uri"),
+            _graph_iris(params, "using-named-graph-uri"),
+        )
+    except ValueError as error:
+        raise Problem(400, str(error)) from None
+    try:
+        ctx.write(lambda store: store.update(text, prefixes=PREFIXES))
+    except SyntaxError as error:
+        raise Problem(
+            400, f"The update does not parse: {error}", title="Update syntax error"
+        ) from None
+    return Response(status=204)

@@ -1,0 +1,145 @@
+"""Shared fixtures: the Flask ``app``, its test ``client`` and CLI ``runner`` (flaskr style),
+plus a small sample store and a live server running under waitress."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from server import create_app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SERVER_FIXTURES = FIXTURES / "server"
+SAMPLE = SERVER_FIXTURES / "sample.trig"
+WRITE_TOKEN = "test-write-token"
+
+
+def load_sample(store: ox.Store) -> ox.Store:
+    """Load the endpoint tests' sample dataset into ``store``."""
+    store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
+    return store
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    """Return the path of the endpoint tests' sample dataset (TriG)."""
+    return SAMPLE
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """Remove OPENNESS_* variables so the machine's environment cannot change settings."""
+    for name in list(os.environ):
+        if name.startswith("OPENNESS_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def sample_store() -> ox.Store:
+    """Return an in-memory store holding the sample dataset."""
+    return load_sample(ox.Store())
+
+
+@pytest.fixture
+def make_app(clean_env, sample_store):
+    """Return a factory of apps over the sample store (or ``STORE=...``), closed after the test."""
+    apps = []
+
+    def make(**config):
+        config.setdefault("STORE", sample_store)
+        config.setdefault("TESTING", True)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["openness"].close()
+
+
+@pytest.fixture
+def app(make_app):
+    """Return the app over the in-memory sample store, writes off."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client of ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a CLI runner of ``app``."""
+    return app.test_cli_runner()
+
+
+def free_port() -> int:
+    """Return a loopback TCP port that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _build_disk_store(path: Path) -> None:
+    store = load_sample(ox.Store(str(path)))
+    store.flush()
+    del store  # closes RocksDB, releasing its lock for the server process
+
+
+@pytest.fixture(scope="session")
+def live_write_token() -> str:
+    """Return the write token the live server accepts."""
+    return WRITE_TOKEN
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Run ``graph.serve.serve`` in a subprocess over an on-disk copy of the sample data.
+
+    Yields the base URL. Settings: 2 s query timeout, 2 workers, row cap 1000, a write token.
+    """
+    root = tmp_path_factory.mktemp("live")
+    store_path = root / "store"
+    _build_disk_store(store_path)
+    port = free_port()
+    code = (
+        "from graph.serve import serve; "
+        f"serve({str(store_path)!r}, port={port}, query_timeout=2, query_workers=2, "
+        f"max_rows=1000, write_token={WRITE_TOKEN!r}, server_threads=6)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENNESS_")}
+    log = (root / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log_text = (root / "server.log").read_text()
+            raise RuntimeError(f"the live server did not start: {log_text}")
+        time.sleep(0.1)
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()

@@ -1,0 +1,155 @@
+"""The Graph Store Protocol at /rdf-graph-store: reads always on, writes behind a token."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+MODELS = "https://w3id.org/openness/graph/test/models.ttl"
+TOKEN = "gsp-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+TURTLE = b'@prefix ex: <http://example.org/> . ex:a ex:p "one" ; ex:q ex:b .'
+
+
+@pytest.fixture
+def writable(make_app):
+    return make_app(WRITE_TOKEN=TOKEN).test_client()
+
+
+def graph_of(store, name: str | None) -> rdflib.Graph:
+    """Read one graph of a pyoxigraph store into rdflib, as the oracle."""
+    import pyoxigraph as ox
+
+    target = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=target)
+    return rdflib.Graph().parse(data=data, format="nt")
+
+
+def test_get_a_named_graph(client, sample_store):
+    response = client.get("/rdf-graph-store", query_string={"graph": MODELS})
+    assert response.status_code == 200
+    assert response.mimetype == "text/turtle"
+    assert "Accept" in response.headers["Vary"]
+    got = rdflib.Graph().parse(data=response.data, format="turtle")
+    assert isomorphic(got, graph_of(sample_store, MODELS))
+
+
+def test_get_the_default_graph_as_ntriples(client, sample_store):
+    response = client.get("/rdf-graph-store?default", headers={"Accept": "application/n-triples"})
+    got = rdflib.Graph().parse(data=response.data, format="nt")
+    assert len(got) == 2
+    assert isomorphic(got, graph_of(sample_store, None))
+
+
+def test_get_the_whole_dataset_as_nquads(client, sample_store):
+    response = client.get("/rdf-graph-store", headers={"Accept": "application/n-quads"})
+    assert response.mimetype == "application/n-quads"
+    assert len(response.data.decode().strip().splitlines()) == len(sample_store)
+
+
+def test_head_has_no_body(client):
+    response = client.head("/rdf-graph-store", query_string={"graph": MODELS})
+    assert response.status_code == 200
+    assert response.data == b""
+
+
+def test_missing_graph_is_404(client):
+    response = client.get("/rdf-graph-store", query_string={"graph": "urn:no:such:graph"})
+    assert response.status_code == 404
+
+
+def test_graph_and_default_together_is_400(client):
+    response = client.get(f"/rdf-graph-store?default&graph={MODELS}")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("method", ["put", "post", "delete"])
+def test_writes_are_refused_without_a_configured_token(client, method):
+    response = getattr(client, method)(
+        "/rdf-graph-store?graph=urn:g", data=TURTLE, content_type="text/turtle", headers=AUTH
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("headers, status", [({}, 401), ({"Authorization": "Bearer no"}, 403)])
+def test_writes_need_the_right_token(writable, headers, status):
+    response = writable.put(
+        "/rdf-graph-store?graph=urn:g", data=TURTLE, content_type="text/turtle", headers=headers
+    )
+    assert response.status_code == status
+    assert writable.get("/rdf-graph-store?graph=urn:g").status_code == 404
+
+
+def test_put_creates_then_replaces(writable):
+    created = writable.put(
+        "/rdf-graph-store?graph=urn:g", data=TURTLE, content_type="text/turtle", headers=AUTH
+    )
+    assert created.status_code == 201
+    replaced = writable.put(
+        "/rdf-graph-store?graph=urn:g",
+        data=b"<urn:only> <urn:p> <urn:o> .",
+        content_type="application/n-triples",
+        headers=AUTH,
+    )
+    assert replaced.status_code == 204
+    got = rdflib.Graph().parse(
+        data=writable.get("/rdf-graph-store?graph=urn:g").data, format="turtle"
+    )
+    expected = rdflib.Graph().parse(data="<urn:only> <urn:p> <urn:o> .", format="nt")
+    assert isomorphic(got, expected)
+
+
+def test_post_adds_to_a_graph(writable, sample_store):
+    before = graph_of(sample_store, MODELS)
+    response = writable.post(
+        f"/rdf-graph-store?graph={MODELS}", data=TURTLE, content_type="text/turtle", headers=AUTH
+    )
+    assert response.status_code == 204
+    after = graph_of(sample_store, MODELS)
+    assert len(after) == len(before) + 2
+
+
+def test_post_to_the_store_creates_a_new_graph(writable):
+    response = writable.post(
+        "/rdf-graph-store", data=TURTLE, content_type="text/turtle", headers=AUTH
+    )
+    assert response.status_code == 201
+    location = response.headers["Location"]
+    fetched = writable.get(location)
+    assert fetched.status_code == 200
+    assert len(rdflib.Graph().parse(data=fetched.data, format="turtle")) == 2
+
+
+def test_delete_removes_a_graph(writable):
+    response = writable.delete(f"/rdf-graph-store?graph={MODELS}", headers=AUTH)
+    assert response.status_code == 204
+    assert writable.get(f"/rdf-graph-store?graph={MODELS}").status_code == 404
+    assert writable.delete(f"/rdf-graph-store?graph={MODELS}", headers=AUTH).status_code == 404
+
+
+def test_unsupported_body_type_is_415(writable):
+    response = writable.put(
+        "/rdf-graph-store?graph=urn:g", data=b"a,b", content_type="text/csv", headers=AUTH
+    )
+    assert response.status_code == 415
+
+
+def test_body_that_does_not_parse_is_400(writable):
+    response = writable.put(
+        "/rdf-graph-store?graph=urn:g",
+        data=b"<urn:a> <urn:b> .",
+        content_type="text/turtle",
+        headers=AUTH,
+    )
+    assert response.status_code == 400
+    assert writable.get("/rdf-graph-store?graph=urn:g").status_code == 404
+
+
+def test_reads_allow_other_origins(client):
+    response = client.get(
+        "/rdf-graph-store",
+        query_string={"graph": MODELS},
+        headers={"Origin": "https://elsewhere.example"},
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
