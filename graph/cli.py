@@ -18,7 +18,13 @@ from graph import __version__
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {}
-COMMAND_MODULES = ("graph.commands", "graph.trace_commands", "graph.ingest_commands")
+COMMAND_MODULES = (
+    "graph.commands",
+    "graph.trace_commands",
+    "graph.ingest_commands",
+    "graph.serve_commands",
+    "graph.import_commands",
+)
 
 
 class UsageError(Exception):

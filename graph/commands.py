@@ -129,11 +129,16 @@ def load_files(
     triples = 0
     for item in progress(loading.write(store, todo, paths.ROOT), len(todo), "loading"):
         triples += len(item.quads)
-    flush(store)
     print(
         f"loaded {len(todo)} file{'s' if len(todo) != 1 else ''} ({triples} triples); "
         f"{len(unchanged)} unchanged."
     )
+    if todo:
+        from graph.derive import derive_after_load
+
+        models = derive_after_load(store, [item.graph for item in todo])
+        print(f"recomputed the assessments and scores of {len(models)} models.")
+    flush(store)
     return 0
 
 
