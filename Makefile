@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: load the bundled data into ./var/store and print the OTI spectrum table from the graph
+## run: load the bundled data into ./var/store, derive the scores and serve on http://127.0.0.1:8000/
 run: $(STAMP)
+	$(BIN)/openness serve
+
+## spectrum: load the bundled data and print the OTI spectrum table from the graph
+spectrum: $(STAMP)
 	$(BIN)/openness spectrum
 
 ## test: run the whole test suite
