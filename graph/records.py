@@ -1,0 +1,585 @@
+"""Read plain records from the store: models, claims with their sources and quotes, mappings.
+
+Also the citation graph behind some sources, labels, and the models a change
+touches. Everything here is a read with SPARQL over the union of the store's
+graphs; the records are dataclasses that ``graph.scoring``, ``graph.derive``
+and ``graph.evidence`` work on without touching RDF.
+
+Queries shipped as ``graph/queries/*.rq`` run as they are over every model;
+a line holding the comment ``#: restrict ?var`` marks where ``restrict`` puts
+a ``VALUES ?var { ... }`` block to narrow them to a few IRIs.
+
+Time lives here, so that ``graph.scoring.resolve_claims`` stays pure:
+``claims_as_of`` turns stored claims into scoring claims for a date. A
+deprecated claim keeps counting "as of" any day before its ``og:deprecatedOn``
+(it was not deprecated yet, and counts with normal rank); without a date, and
+on or after that day, it never counts. A claim with no ``og:statedOn`` never
+counts in an "as of" view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.namespaces import ID, OG, PROV, RDFS, SKOS, graph_iri, slugify
+from graph.paths import QUERIES_DIR
+from graph.scoring import Claim
+from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
+from graph.scoring.resolution import first_day
+
+RESTRICT_MARK = "#: restrict ?"
+# Where graph.derive stores what it derives; read here to find what a change touches.
+ASSESSMENTS_GRAPH = graph_iri("derived/assessments")
+SCORES_GRAPH = graph_iri("derived/scores")
+DERIVED_GRAPHS = (ASSESSMENTS_GRAPH, SCORES_GRAPH)
+ONTOLOGY_GRAPHS = graph_iri("ontology/")
+IRI_LIKE = re.compile(r"https?://[^\s<>\"{}|^`\\]+")
+MODEL_PREFIX = f"{ID}model/"
+
+# Source kinds that are primary evidence about a model: its own documentation, and
+# datasets whose records are themselves the statements.
+PRIMARY_KINDS = frozenset(
+    str(OG[k]) for k in ("ModelCard", "Repository", "LicenseDocument", "Dataset")
+)
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """A model: its IRI, label, slug (for minting derived IRIs) and developers."""
+
+    iri: str
+    label: str
+    slug: str
+    developers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A passage quoted from a source (``oa:TextQuoteSelector``)."""
+
+    source: str
+    exact: str
+    prefix: str | None = None
+    suffix: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """A source as the claims query sees it: title, address, date, publishers and kinds."""
+
+    iri: str
+    title: str | None = None
+    url: str | None = None
+    issued: str | None = None
+    publishers: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A claim as stored: rank as it stands now, with its sources, agents and quotes."""
+
+    iri: str
+    model: str
+    criterion: str
+    level: str
+    rank: str
+    stated_on: str | None
+    deprecated_on: dt.date | None = None
+    deprecation_reason: str | None = None
+    sources: tuple[str, ...] = ()
+    attributed_to: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+    def rank_as_of(self, as_of: dt.date | None) -> str:
+        """Return the rank the claim had on ``as_of`` (now when None)."""
+        if self.rank != DEPRECATED or as_of is None or self.deprecated_on is None:
+            return self.rank
+        return NORMAL if as_of < self.deprecated_on else DEPRECATED
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the store says about some models: the models, their claims and those claims' sources."""
+
+    models: Mapping[str, ModelRecord]
+    claims: tuple[ClaimRecord, ...]
+    sources: Mapping[str, SourceRecord] = field(default_factory=dict)
+
+    def claims_of(self, model: str) -> list[ClaimRecord]:
+        """Return the claims about ``model``."""
+        return [c for c in self.claims if c.model == model]
+
+
+class UnknownModel(LookupError):
+    """No model matches the name given; ``suggestions`` lists close matches."""
+
+    def __init__(self, name: str, suggestions: Sequence[str]):
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no model called {name!r}{hint}")
+        self.name = name
+        self.suggestions = tuple(suggestions)
+
+
+# ---------------------------------------------------------------- query helpers
+
+
+def load_query(name: str) -> str:
+    """Return the text of ``graph/queries/<name>.rq``."""
+    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def values_block(var: str, iris: Iterable[str]) -> str:
+    """Return ``VALUES ?var { <iri> ... }``."""
+    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+
+
+def restrict(query: str, var: str, iris: Iterable[str] | None) -> str:
+    """Replace the ``#: restrict ?var`` line of ``query`` with VALUES; None leaves it as it is."""
+    if iris is None:
+        return query
+    mark = RESTRICT_MARK + var
+    lines = query.splitlines()
+    hits = [i for i, line in enumerate(lines) if line.rstrip().endswith(mark)]
+    if len(hits) != 1:
+        raise ValueError(f"the query has {len(hits)} '{mark}' lines; expected one")
+    lines[hits[0]] = "  " + values_block(var, iris)
+    return "\n".join(lines)
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+    """Run a SELECT over the union of the store's graphs; return rows as dicts of bound terms."""
+    solutions = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        rows.append({n: v for n, v in zip(names, solution, strict=True) if v is not None})
+    return rows
+
+
+def _text(row: Mapping[str, object], name: str) -> str | None:
+    term = row.get(name)
+    return None if term is None else term.value  # type: ignore[attr-defined]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return first_day(value) if value else None
+
+
+def model_slug(iri: str, label: str | None = None) -> str:
+    """Return the slug derived IRIs use for a model: its id/model/ slug, else from its label."""
+    if iri.startswith(MODEL_PREFIX) and "/" not in iri[len(MODEL_PREFIX) :]:
+        return iri[len(MODEL_PREFIX) :]
+    return slugify(label or iri.rstrip("/#").rsplit("/", 1)[-1])
+
+
+# ---------------------------------------------------------------- models
+
+IS_MODEL = f"""
+  {{ ?model a <{OG.Model}> }} UNION {{ ?claim <{OG.aboutModel}> ?model . ?claim a <{OG.Claim}> }}
+"""
+ABOUT_MODEL = f"""
+  OPTIONAL {{ ?model <{RDFS.label}> ?name }}
+  OPTIONAL {{ ?model <{OG.developer}> ?developer }}
+"""
+# Every model: the distinct models first, then what is said about them.
+ALL_MODELS_QUERY = f"""SELECT ?model ?name ?developer WHERE {{
+  {{ SELECT DISTINCT ?model WHERE {{ {IS_MODEL} }} }}
+  {ABOUT_MODEL}
+}}"""
+# Some models: checked one by one, which is fast only when ?model is bound from the start.
+SOME_MODELS_QUERY = f"""SELECT ?model ?name ?developer WHERE {{
+  #: restrict ?model
+  FILTER EXISTS {{ {IS_MODEL} }}
+  {ABOUT_MODEL}
+}}"""
+
+
+def read_models(store: ox.Store, models: Iterable[str] | None = None) -> dict[str, ModelRecord]:
+    """Return the models (typed og:Model or named by a claim), by IRI; ``models`` narrows them."""
+    if models is None:
+        query = ALL_MODELS_QUERY
+    else:
+        query = restrict(SOME_MODELS_QUERY, "model", sorted(set(models)))
+    found: dict[str, dict] = {}
+    for row in select(store, query):
+        if not isinstance(row.get("model"), ox.NamedNode):
+            continue
+        entry = found.setdefault(row["model"].value, {"names": set(), "developers": set()})
+        if "name" in row:
+            entry["names"].add(row["name"].value)
+        if "developer" in row:
+            entry["developers"].add(row["developer"].value)
+    records = {}
+    for iri, entry in sorted(found.items()):
+        label = min(entry["names"], default=None) or iri.rstrip("/#").rsplit("/", 1)[-1]
+        records[iri] = ModelRecord(
+            iri, label, model_slug(iri, label), tuple(sorted(entry["developers"]))
+        )
+    return records
+
+
+def resolve_model(store: ox.Store, name: str) -> ModelRecord:
+    """Find a model by full IRI, slug or label (case-insensitive); raise UnknownModel."""
+    wanted = name.strip()
+    for iri in (wanted, MODEL_PREFIX + wanted):  # the cheap lookups first
+        if not IRI_LIKE.fullmatch(iri):
+            continue
+        found = read_models(store, [iri])
+        if iri in found:
+            return found[iri]
+    models = read_models(store)
+    if wanted in models:
+        return models[wanted]
+    folded = wanted.casefold()
+    for model in models.values():
+        if folded in (model.slug.casefold(), model.label.casefold()):
+            return model
+    names = {m.slug: m for m in models.values()} | {m.label.casefold(): m for m in models.values()}
+    close = difflib.get_close_matches(folded, list(names), n=5, cutoff=0.5)
+    close += [n for n in names if folded and folded in n and n not in close]
+    suggestions = list(dict.fromkeys(names[n].slug for n in close))[:5]
+    raise UnknownModel(name, suggestions)
+
+
+# ---------------------------------------------------------------- claims and sources
+
+
+def read_evidence(store: ox.Store, models: Iterable[str] | None = None) -> Evidence:
+    """Return the models, their claims with sources and quotes, and those sources (two queries)."""
+    wanted = None if models is None else sorted(set(models))
+    model_records = read_models(store, wanted)
+    claims: dict[str, dict] = {}
+    sources: dict[str, dict] = {}
+    for row in select(store, restrict(load_query("claim-evidence"), "model", wanted)):
+        if not isinstance(row["claim"], ox.NamedNode):
+            continue
+        entry = claims.setdefault(row["claim"].value, _claim_entry(row))
+        if "agent" in row:
+            entry["agents"].add(row["agent"].value)
+        source = _text(row, "source")
+        if source is None:
+            continue
+        entry["sources"].add(source)
+        if "exact" in row:
+            entry["quotes"].add(
+                Quote(source, row["exact"].value, _text(row, "prefix"), _text(row, "suffix"))
+            )
+        about = sources.setdefault(source, {"publishers": set(), "kinds": set()})
+        for key in ("title", "url", "issued"):
+            if about.get(key) is None and key in row:
+                about[key] = row[key].value
+        if "publisher" in row:
+            about["publishers"].add(row["publisher"].value)
+        if "type" in row:
+            about["kinds"].add(row["type"].value)
+    records = tuple(
+        ClaimRecord(
+            iri=iri,
+            model=e["model"],
+            criterion=e["criterion"],
+            level=e["level"],
+            rank=e["rank"],
+            stated_on=e["stated_on"],
+            deprecated_on=e["deprecated_on"],
+            deprecation_reason=e["reason"],
+            sources=tuple(sorted(e["sources"])),
+            attributed_to=tuple(sorted(e["agents"])),
+            quotes=tuple(sorted(e["quotes"], key=lambda q: (q.source, q.exact))),
+        )
+        for iri, e in sorted(claims.items())
+    )
+    for record in records:  # a model only claims name still gets a record
+        if record.model not in model_records:
+            model_records[record.model] = ModelRecord(
+                record.model, record.model, model_slug(record.model)
+            )
+    source_records = {
+        iri: SourceRecord(
+            iri,
+            a.get("title"),
+            a.get("url"),
+            a.get("issued"),
+            tuple(sorted(a["publishers"])),
+            tuple(sorted(a["kinds"])),
+        )
+        for iri, a in sorted(sources.items())
+    }
+    return Evidence(dict(sorted(model_records.items())), records, source_records)
+
+
+def _claim_entry(row: Mapping[str, object]) -> dict:
+    rank = _text(row, "rank")
+    return {
+        "model": _text(row, "model"),
+        "criterion": _text(row, "criterion"),
+        "level": as_level(_text(row, "level") or ""),
+        # A claim with no rank is an ordinary statement.
+        "rank": as_rank(rank) if rank else NORMAL,
+        "stated_on": _text(row, "statedOn"),
+        "deprecated_on": _date(_text(row, "deprecatedOn")),
+        "reason": _text(row, "deprecationReason"),
+        "agents": set(),
+        "sources": set(),
+        "quotes": set(),
+    }
+
+
+def is_primary(
+    record: ClaimRecord, sources: Mapping[str, SourceRecord], developers: Iterable[str]
+) -> bool:
+    """Tell whether a claim rests on primary evidence: the model's own documentation or developer.
+
+    A source is primary when its kind is a model card, repository, licence text
+    or dataset, or when the model's developer published it.
+    """
+    devs = set(developers)
+    for iri in record.sources:
+        source = sources.get(iri)
+        if source and (
+            PRIMARY_KINDS.intersection(source.kinds) or devs.intersection(source.publishers)
+        ):
+            return True
+    return False
+
+
+def claims_as_of(
+    records: Iterable[ClaimRecord],
+    sources: Mapping[str, SourceRecord],
+    developers: Iterable[str],
+    as_of: dt.date | None = None,
+) -> list[Claim]:
+    """Turn stored claims into scoring claims as they stood on ``as_of`` (now when None).
+
+    The rank is the one the claim had that day (see the module docstring); a
+    claim with no ``og:statedOn`` is left out of an "as of" view, and counts as
+    the oldest statement otherwise.
+    """
+    devs = tuple(developers)
+    claims = []
+    for r in records:
+        if r.stated_on is None and as_of is not None:
+            continue
+        claims.append(
+            Claim(
+                iri=r.iri,
+                level=r.level,
+                rank=r.rank_as_of(as_of),
+                stated_on=r.stated_on or dt.date.min,
+                primary=is_primary(r, sources, devs),
+                sources=r.sources,
+                model=r.model,
+                criterion=r.criterion,
+            )
+        )
+    return claims
+
+
+# ---------------------------------------------------------------- mappings and labels
+
+MATCHES_QUERY = f"""
+SELECT DISTINCT ?a ?b WHERE {{
+  ?a <{SKOS.closeMatch}>|<{SKOS.exactMatch}> ?b .
+  FILTER (isIRI(?a) && isIRI(?b) && ?a != ?b)
+}}
+"""
+
+
+def read_matches(store: ox.Store) -> dict[str, frozenset[str]]:
+    """Return criterion -> criteria it matches by skos:closeMatch or skos:exactMatch, both ways."""
+    found: dict[str, set[str]] = {}
+    for row in select(store, MATCHES_QUERY):
+        a, b = row["a"].value, row["b"].value
+        found.setdefault(a, set()).add(b)
+        found.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in sorted(found.items())}
+
+
+LABELS_QUERY = f"""
+SELECT ?x ?label WHERE {{
+  #: restrict ?x
+  ?x <{SKOS.prefLabel}>|<{RDFS.label}> ?label .
+}}
+"""
+
+
+def read_labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
+    """Return a label for each IRI that has one, English or untagged first."""
+    wanted = sorted({i for i in iris if i})
+    if not wanted:
+        return {}
+    best: dict[str, tuple[int, str]] = {}
+    for row in select(store, restrict(LABELS_QUERY, "x", wanted)):
+        term = row["label"]
+        lang = getattr(term, "language", None)
+        rank = 0 if lang in (None, "en") else 1
+        key = row["x"].value
+        if key not in best or (rank, term.value) < best[key]:
+            best[key] = (rank, term.value)
+    return {k: v for k, (_, v) in best.items()}
+
+
+# ---------------------------------------------------------------- what a change touches
+
+
+def affected_models(store: ox.Store, changed: Iterable[str]) -> list[str]:
+    """Return the models whose derived data a change may alter, sorted.
+
+    ``changed`` holds named-graph IRIs or node IRIs (a model, claim or source).
+    A model is affected when it, one of its claims, or a source of its claims
+    is described in a changed graph or named directly; when a changed graph
+    defines frameworks, criteria or mappings (or is an ontology graph), every
+    model is. Models whose stored assessments rest on claims that are gone or
+    no longer about them, or that no longer exist, are affected too.
+    """
+    iris = sorted(set(changed) - set(DERIVED_GRAPHS))
+    found: set[str] = set(_stale_models(store))
+    if not iris:
+        return sorted(found)
+    if any(i.startswith(ONTOLOGY_GRAPHS) for i in iris) or _defines_frameworks(store, iris):
+        return sorted(found | set(read_models(store)))
+    query = f"""
+    SELECT DISTINCT ?model WHERE {{
+      {{ SELECT DISTINCT ?node WHERE {{
+          {{ {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} }}
+          UNION {{ {values_block("node", iris)} }}
+      }} }}
+      {{ ?node a <{OG.Model}> . BIND (?node AS ?model) }}
+      UNION {{ ?node a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
+      UNION {{ ?claim <{PROV.wasDerivedFrom}> ?node ; a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
+    }}"""
+    found |= {
+        r["model"].value for r in select(store, query) if isinstance(r.get("model"), ox.NamedNode)
+    }
+    return sorted(found)
+
+
+def _defines_frameworks(store: ox.Store, graphs: Sequence[str]) -> bool:
+    query = f"""
+    ASK {{
+      {values_block("g", graphs)}
+      GRAPH ?g {{
+        {{ ?s a <{OG.Criterion}> }} UNION {{ ?s a <{OG.Framework}> }} UNION {{ ?s a <{OG.Grade}> }}
+        UNION {{ ?s <{SKOS.closeMatch}>|<{SKOS.exactMatch}> ?o }}
+      }}
+    }}"""
+    return bool(store.query(query))
+
+
+def _stale_models(store: ox.Store) -> list[str]:
+    """Return models whose stored assessments rest on claims gone, or that are gone themselves."""
+    # Distinct pairs first, and the bound variable first in each pattern: evaluated row by
+    # row over every derived link, the checks are otherwise seconds long on a disk store.
+    query = f"""
+    SELECT DISTINCT ?model WHERE {{
+      {{
+        {{ SELECT DISTINCT ?model WHERE {{
+          GRAPH <{ASSESSMENTS_GRAPH}> {{ ?a <{OG.aboutModel}> ?model }}
+        }} }}
+        FILTER NOT EXISTS {{ ?model a <{OG.Model}> }}
+        FILTER NOT EXISTS {{ ?c <{OG.aboutModel}> ?model . ?c a <{OG.Claim}> }}
+      }} UNION {{
+        {{ SELECT DISTINCT ?model ?claim WHERE {{
+          GRAPH <{ASSESSMENTS_GRAPH}> {{
+            ?a <{OG.aboutModel}> ?model ; <{PROV.wasDerivedFrom}> ?claim
+          }}
+        }} }}
+        FILTER NOT EXISTS {{ ?claim <{OG.aboutModel}> ?model . ?claim a <{OG.Claim}> }}
+      }}
+    }}"""
+    return [r["model"].value for r in select(store, query)]
+
+
+# ---------------------------------------------------------------- the citation graph
+
+
+@dataclass
+class CitedSource:
+    """A source reached by the trace, with what it cites."""
+
+    iri: str
+    title: str | None = None
+    url: str | None = None
+    issued: ox.Literal | None = None
+    kinds: set[str] = field(default_factory=set)
+    publishers: dict[str, str | None] = field(default_factory=dict)  # IRI -> label
+
+
+@dataclass
+class Citation:
+    """One citing -> cited link, merged over its direct properties and cito:Citation nodes."""
+
+    citing: str
+    cited: str
+    properties: set[str] = field(default_factory=set)
+    notes: set[int] = field(default_factory=set)
+    passages: set[str] = field(default_factory=set)
+    texts: set[str] = field(default_factory=set)
+    nodes: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
+    # cito:Citation IRI -> (note number, characterisation)
+
+
+@dataclass
+class CitationGraph:
+    """The sources reachable from some starting sources, and the citations between them."""
+
+    sources: dict[str, CitedSource] = field(default_factory=dict)
+    citations: dict[tuple[str, str], Citation] = field(default_factory=dict)
+
+    def cited_by(self, iri: str) -> list[Citation]:
+        """Return the citations ``iri`` makes, ordered by the cited source."""
+        return sorted(
+            (c for (a, _), c in self.citations.items() if a == iri), key=lambda c: c.cited
+        )
+
+
+def read_citations(store: ox.Store, starts: Iterable[str]) -> CitationGraph:
+    """Read the citation graph reachable from ``starts`` in one query."""
+    starts = sorted(set(starts))
+    graph = CitationGraph()
+    if not starts:
+        return graph
+    for row in select(store, restrict(load_query("citation-closure"), "start", starts)):
+        node = row["node"]
+        if not isinstance(node, ox.NamedNode):
+            continue
+        kind = row["row"].value
+        if kind == "source":
+            s = graph.sources.setdefault(node.value, CitedSource(node.value))
+            s.title = s.title or _value(row, "title")
+            s.url = s.url or _value(row, "url")
+            s.issued = s.issued or row.get("issued")
+            if "type" in row:
+                s.kinds.add(row["type"].value)
+            if isinstance(row.get("publisher"), ox.NamedNode):
+                s.publishers[row["publisher"].value] = _value(row, "publisherLabel")
+            continue
+        cited = row.get("cited")
+        if not isinstance(cited, ox.NamedNode):
+            continue
+        link = graph.citations.setdefault(
+            (node.value, cited.value), Citation(node.value, cited.value)
+        )
+        if "property" in row:
+            link.properties.add(row["property"].value)
+        if "note" in row:
+            link.notes.add(int(row["note"].value))
+        if "passage" in row:
+            link.passages.add(row["passage"].value)
+        if "citationText" in row:
+            link.texts.add(row["citationText"].value)
+        if isinstance(row.get("citation"), ox.NamedNode):
+            note = int(row["note"].value) if "note" in row else None
+            link.nodes[row["citation"].value] = (note, _value(row, "property"))
+    return graph
+
+
+def _value(row: Mapping[str, object], name: str) -> str | None:
+    term = row.get(name)
+    return None if term is None else term.value  # type: ignore[attr-defined]

@@ -1,0 +1,300 @@
+"""Traces: score -> assessments -> claims -> sources -> the sources those cite, with flags."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from rdflib.namespace import PROV, RDF, XSD
+
+from graph import derive, loading, paths
+from graph.evidence import UnknownFramework, resolve_framework, trace, walk
+from graph.namespaces import CITO, DQV, ID, OG
+from graph.records import Citation, CitationGraph
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WORLD = FIXTURES / "trace" / "world.ttl"
+DOCS = paths.ROOT / "docs" / "scoring.md"
+ALPHA = f"{ID}model/alpha"
+REPORT = f"{ID}source/oti-2024-openness-in-ai-models"
+
+
+def source(slug: str) -> str:
+    return f"{ID}source/{slug}"
+
+
+def claim(slug: str) -> str:
+    return f"{ID}claim/{slug}"
+
+
+def store_of(*folders: Path) -> ox.Store:
+    store = ox.Store()
+    todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, *folders]), paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    return store
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    return store_of(WORLD)
+
+
+@pytest.fixture(scope="module")
+def alpha(store) -> dict:
+    return trace(store, "alpha").as_dict()
+
+
+def assessment_on(data: dict, framework: str, criterion: str) -> dict:
+    (score,) = [s for s in data["scores"] if s["framework"]["slug"] == framework]
+    (found,) = [a for a in score["assessments"] if a["criterion"]["iri"].endswith("/" + criterion)]
+    return found
+
+
+# ---------------------------------------------------------------- the chain
+
+
+def test_the_trace_follows_citations_two_steps_and_reports_the_cycle(alpha) -> None:
+    depths = {iri: s["depth"] for iri, s in alpha["sources"].items()}
+    assert depths == {
+        source("report-a"): 0,
+        source("news-d"): 0,
+        source("blog-alpha"): 0,
+        source("paper-b"): 1,
+        source("dataset-c"): 2,
+    }
+    assert alpha["citation_depth"] == 2
+    assert alpha["cycles"] == [[source("dataset-c"), source("paper-b"), source("dataset-c")]]
+
+
+def test_citations_keep_their_kind_note_and_passage(alpha) -> None:
+    sources = alpha["sources"]
+    (by_report,) = sources[source("report-a")]["cites"]
+    assert by_report["source"] == source("paper-b")
+    assert by_report["properties"] == [str(CITO.citesAsEvidence)]
+    (by_news,) = sources[source("news-d")]["cites"]  # stated as paper-b cito:isCitedBy news-d
+    assert by_news["source"] == source("paper-b") and by_news["properties"] == [str(CITO.cites)]
+    (by_paper,) = sources[source("paper-b")]["cites"]
+    assert by_paper["notes"] == [3]
+    assert by_paper["passages"] == ["We use the C data."]
+    assert by_paper["properties"] == [str(CITO.usesDataFrom)]
+    assert by_paper["citations"] == [f"{ID}citation/paper-b-note-3"]
+    report = sources[source("report-a")]
+    assert report["title"] == "Report A" and report["url"] == "https://example.org/report-a"
+    assert [p["label"] for p in report["publishers"]] == ["Watchdog"]
+    assert [k["iri"] for k in report["kinds"]] == [str(OG.Report)]
+
+
+def test_a_contested_assessment_shows_both_sides_and_what_decided(alpha) -> None:
+    weights = assessment_on(alpha, "oti-2024", "published-weights")
+    assert weights["level"] == "closed" and weights["contested"]
+    assert weights["flags"] == ["contested"]
+    assert weights["sides"] == {
+        "open": [claim("alpha-weights-report")],
+        "closed": [claim("alpha-weights-news")],
+    }
+    assert weights["decided_by"] == claim("alpha-weights-news")
+    by_iri = {c["iri"]: c for c in weights["claims"]}
+    news = by_iri[claim("alpha-weights-news")]
+    assert news["decides"] and not by_iri[claim("alpha-weights-report")]["decides"]
+    assert news["stated_on"] == "2024-06-01" and news["rank"] == "normal"
+    assert [a["label"] for a in news["attributed_to"]] == ["The Press"]
+    assert news["sources"] == [
+        {
+            "iri": source("news-d"),
+            "quotes": [
+                {"exact": "Alpha's weights were withdrawn.", "prefix": None, "suffix": None}
+            ],
+        }
+    ]
+
+
+def test_mapped_evidence_says_where_it_comes_from(alpha) -> None:
+    code = assessment_on(alpha, "osaid-1.0", "code")
+    assert [m["iri"] for m in code["mapped_from"]] == [f"{ID}criterion/oti-2024/open-code"]
+    (used,) = code["claims"]
+    assert used["iri"] == claim("alpha-code-report")
+    assert used["criterion"]["iri"] == f"{ID}criterion/oti-2024/open-code"
+    assert code["points"] == 1
+    parameters = assessment_on(alpha, "osaid-1.0", "parameters")
+    assert parameters["level"] == "unknown" and parameters["claims"] == []
+
+
+def test_flags_self_reporting_and_openwashing(alpha) -> None:
+    assert alpha["flags"] == ["contested", "single-source", "self-reported", "openwashing"]
+    assert alpha["openwashing"] == {
+        "flagged": True,
+        "called_open_by": [claim("alpha-called-open-source")],
+        "meets_osaid": False,
+        "mof_class_i": False,
+    }
+    (called,) = alpha["other_assessments"]
+    assert called["flags"] == ["single-source", "self-reported", "openwashing"]
+    assert called["claims"][0]["self_reported"]
+    assert alpha["sources"][source("blog-alpha")]["self_published"]
+    assert not alpha["sources"][source("report-a")]["self_published"]
+
+
+def test_frameworks_without_evidence_are_listed_unscored(alpha) -> None:
+    scored = {s["framework"]["slug"] for s in alpha["scores"]}
+    assert scored == {"oti-2024", "osaid-1.0"}
+    unscored = {u["framework"]["iri"] for u in alpha["unscored"]}
+    assert f"{ID}framework/mof" in unscored and f"{ID}framework/osai-index" in unscored
+
+
+def test_as_of_counts_only_what_was_stated_by_then(store) -> None:
+    data = trace(store, ALPHA, as_of="2024-03-01").as_dict()
+    assert data["as_of"] == "2024-03-01"
+    weights = assessment_on(data, "oti-2024", "published-weights")
+    assert weights["level"] == "open" and not weights["contested"]
+    assert weights["iri"].endswith("/as-of-2024-03-01")
+    assert [(c["iri"], c["reason"]) for c in weights["not_counted"]] == [
+        (claim("alpha-weights-news"), "stated after the as-of date")
+    ]
+    assert all(s["iri"].endswith("/as-of-2024-03-01") for s in data["scores"])
+    assert not data["openwashing"]["flagged"]  # the blog post came in May
+
+
+def test_one_framework(store) -> None:
+    data = trace(store, "Alpha", framework="spectrum").as_dict()
+    assert [s["framework"]["slug"] for s in data["scores"]] == ["oti-2024"]
+    assert data["other_assessments"] == [] and data["unscored"] == []
+    mof = trace(store, "alpha", framework="mof").as_dict()
+    assert mof["scores"] == []
+    assert [u["framework"]["iri"] for u in mof["unscored"]] == [f"{ID}framework/mof"]
+
+
+def test_framework_names() -> None:
+    assert resolve_framework("osaid") == f"{ID}framework/osaid-1.0"
+    assert resolve_framework(f"{ID}framework/mof") == f"{ID}framework/mof"
+    assert resolve_framework("OSAI-INDEX") == f"{ID}framework/osai-index"
+    with pytest.raises(UnknownFramework, match="oti-2024"):
+        resolve_framework("fmti")
+
+
+# ---------------------------------------------------------------- walking the citation graph
+
+
+def graph_of(*edges: tuple[str, str]) -> CitationGraph:
+    g = CitationGraph()
+    for a, b in edges:
+        g.citations[(a, b)] = Citation(a, b)
+    return g
+
+
+def test_walk_reports_each_cycle_once_and_terminates() -> None:
+    g = graph_of(("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "d"), ("x", "a"))
+    depth, cycles = walk(g, ["a"])
+    assert depth == {"a": 0, "b": 1, "c": 2, "d": 3}
+    assert cycles == [["a", "b", "c", "a"], ["d", "d"]]
+
+
+def test_walk_takes_the_shortest_way_to_a_source() -> None:
+    g = graph_of(("a", "b"), ("b", "c"), ("a", "c"))
+    depth, cycles = walk(g, ["a"])
+    assert depth["c"] == 1 and cycles == []
+
+
+# ---------------------------------------------------------------- the trace as RDF
+
+
+def same_number(term: rdflib.term.Node) -> rdflib.term.Node:
+    """Write decimals one way: Turtle prints the decimal 1 as 1.0, the store keeps it as 1."""
+    if isinstance(term, rdflib.Literal) and term.datatype == XSD.decimal:
+        return rdflib.Literal(str(float(term)), datatype=XSD.decimal)
+    return term
+
+
+def test_the_turtle_trace_is_the_prov_chain_and_matches_the_stored_derivation() -> None:
+    store = store_of(WORLD)
+    derive.derive(store)
+    g = rdflib.Graph().parse(data=trace(store, ALPHA).as_turtle(), format="turtle")
+
+    derived_nodes = set(g.subjects(RDF.type, OG.Assessment)) | set(
+        g.subjects(RDF.type, DQV.QualityMeasurement)
+    )
+    part = rdflib.Graph()
+    for node in derived_nodes:
+        for p, o in g.predicate_objects(node):
+            part.add((node, p, same_number(o)))
+    text = "\n".join(
+        f"{q.triple} ."
+        for graph in derive.DERIVED_GRAPHS
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    )
+    stored = rdflib.Graph().parse(data=text, format="nt")
+    stored.remove((None, PROV.generatedAtTime, None))
+    stored_alpha = rdflib.Graph()
+    for s in set(stored.subjects(OG.aboutModel, rdflib.URIRef(ALPHA))) | set(
+        stored.subjects(DQV.computedOn, rdflib.URIRef(ALPHA))
+    ):
+        for p, o in stored.predicate_objects(s):
+            stored_alpha.add((s, p, same_number(o)))
+    assert isomorphic(part, stored_alpha)
+
+    news = rdflib.URIRef(claim("alpha-weights-news"))
+    assert (news, PROV.wasDerivedFrom, rdflib.URIRef(source("news-d"))) in g
+    assert (news, OG.level, OG.closed) in g
+    paper, dataset = rdflib.URIRef(source("paper-b")), rdflib.URIRef(source("dataset-c"))
+    assert (paper, CITO.usesDataFrom, dataset) in g
+    assert (dataset, CITO.cites, paper) in g
+    assert (
+        g.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/title")).toPython() == "Dataset C"
+    )
+
+
+# ---------------------------------------------------------------- the JSON is documented
+
+
+def keys_of(value: object, found: set[str]) -> set[str]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if not key.startswith("https://"):  # IRIs key the sources map
+                found.add(key)
+            keys_of(inner, found)
+    elif isinstance(value, list):
+        for inner in value:
+            keys_of(inner, found)
+    return found
+
+
+def test_every_key_of_the_trace_json_is_documented(store, alpha) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_]+)`", text))
+    keys = keys_of(alpha, set())
+    keys |= keys_of(trace(store, ALPHA, as_of="2024-03-01").as_dict(), set())
+    assert len(keys) > 30
+    missing = sorted(keys - documented)
+    assert not missing, f"trace JSON keys missing from docs/scoring.md: {missing}"
+
+
+# ---------------------------------------------------------------- the seed data
+
+
+SEED_MODELS = paths.DATA_DIR / "oti-2024" / "models.ttl"
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[ox.Store, list[str]]:
+    """Return a store of all of data/ and the models the OTI report's table names."""
+    models = rdflib.Graph().parse(SEED_MODELS, format="turtle")
+    names = sorted(str(m) for m in models.subjects(RDF.type, OG.Model))
+    assert len(names) >= 5
+    return store_of(paths.DATA_DIR), names
+
+
+def test_every_seed_model_traces_back_to_the_report(seed) -> None:
+    store, models = seed
+    for iri in models:
+        data = trace(store, iri).as_dict()
+        assert data["scores"], iri
+        assert data["sources"].get(REPORT, {}).get("depth") == 0, iri
+        assert data["citation_depth"] >= 1, iri
+
+
+def test_some_seed_model_reaches_a_source_two_citation_steps_away(seed) -> None:
+    store, models = seed
+    assert max(trace(store, iri).as_dict()["citation_depth"] for iri in models) >= 2

@@ -1,0 +1,250 @@
+"""Plain records read from the store: models, claims with sources and quotes, dates, mappings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyoxigraph as ox
+import pytest
+
+from graph.namespaces import ID, OG
+from graph.records import (
+    ClaimRecord,
+    SourceRecord,
+    UnknownModel,
+    claims_as_of,
+    is_primary,
+    load_query,
+    read_citations,
+    read_evidence,
+    read_labels,
+    read_matches,
+    read_models,
+    resolve_model,
+    restrict,
+)
+
+PREFIXES = """
+@prefix og:      <https://w3id.org/openness/ns#> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix cito:    <http://purl.org/spar/cito/> .
+@prefix oa:      <http://www.w3.org/ns/oa#> .
+@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema:  <https://schema.org/> .
+@prefix id:      <https://w3id.org/openness/id/> .
+"""
+
+DATA = (
+    PREFIXES
+    + """
+id:model\\/llama-3 a og:Model ; rdfs:label "Llama 3" ; og:developer id:organization\\/meta .
+id:model\\/orphan a og:Model .
+
+id:source\\/card a og:Source ; dcterms:type og:ModelCard ; dcterms:title "Model card" ;
+    dcterms:publisher id:organization\\/meta ; schema:url <https://example.org/card> ;
+    dcterms:issued "2024-04"^^xsd:gYearMonth .
+id:source\\/report a og:Source ; dcterms:type og:Report ; dcterms:title "A report" ;
+    dcterms:publisher id:organization\\/watchdog .
+
+id:claim\\/weights a og:Claim ;
+    og:aboutModel id:model\\/llama-3 ;
+    og:criterion id:criterion\\/oti-2024\\/published-weights ;
+    og:level og:open ; og:rank og:NormalRank ; og:statedOn "2024-04-18"^^xsd:date ;
+    prov:wasAttributedTo id:organization\\/meta ;
+    prov:wasDerivedFrom id:source\\/card , id:source\\/report ;
+    og:quote [ a oa:SpecificResource ; oa:hasSource id:source\\/card ;
+        oa:hasSelector [ a oa:TextQuoteSelector ; oa:prefix "We " ; oa:exact "release the weights" ] ] .
+
+id:claim\\/old a og:Claim ;
+    og:aboutModel id:model\\/llama-3 ;
+    og:criterion id:criterion\\/oti-2024\\/open-code ;
+    og:level og:closed ; og:rank og:DeprecatedRank ; og:statedOn "2024" ;
+    og:deprecatedOn "2024-09-01T00:00:00Z"^^xsd:dateTime ; og:deprecationReason "superseded" ;
+    prov:wasDerivedFrom id:source\\/report .
+
+# A model that only a claim names.
+id:claim\\/ghost a og:Claim ;
+    og:aboutModel id:model\\/ghost ;
+    og:criterion id:criterion\\/oti-2024\\/open-code ;
+    og:level og:partial ; og:statedOn "2024-02"^^xsd:gYearMonth ;
+    prov:wasDerivedFrom id:source\\/report .
+
+id:criterion\\/a skos:closeMatch id:criterion\\/b ; skos:broadMatch id:criterion\\/c ;
+    skos:prefLabel "Criterion A"@en , "Kriterium A"@de .
+id:criterion\\/d skos:exactMatch id:criterion\\/a .
+"""
+)
+
+LLAMA = f"{ID}model/llama-3"
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    s = ox.Store()
+    s.load(DATA.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}graph-a"))
+    return s
+
+
+def test_restrict_puts_values_on_the_marked_line_only() -> None:
+    query = load_query("claim-evidence")
+    narrowed = restrict(query, "model", [LLAMA])
+    assert f"VALUES ?model {{ <{LLAMA}> }}" in narrowed
+    assert "#: restrict" not in narrowed
+    assert restrict(query, "model", None) == query
+    with pytest.raises(ValueError, match="restrict"):
+        restrict(query, "nothing", [LLAMA])
+
+
+def test_read_models_includes_models_only_claims_name(store) -> None:
+    models = read_models(store)
+    assert set(models) == {LLAMA, f"{ID}model/orphan", f"{ID}model/ghost"}
+    llama = models[LLAMA]
+    assert (llama.label, llama.slug, llama.developers) == (
+        "Llama 3",
+        "llama-3",
+        (f"{ID}organization/meta",),
+    )
+    assert models[f"{ID}model/ghost"].label == "ghost"
+    assert set(read_models(store, [LLAMA])) == {LLAMA}
+
+
+def test_read_evidence_reads_claims_sources_and_quotes(store) -> None:
+    evidence = read_evidence(store, [LLAMA])
+    assert set(evidence.models) == {LLAMA}
+    claims = {c.iri: c for c in evidence.claims}
+    assert set(claims) == {f"{ID}claim/weights", f"{ID}claim/old"}
+    weights = claims[f"{ID}claim/weights"]
+    assert weights.level == "open" and weights.rank == "normal"
+    assert weights.stated_on == "2024-04-18"
+    assert weights.sources == (f"{ID}source/card", f"{ID}source/report")
+    assert weights.attributed_to == (f"{ID}organization/meta",)
+    assert [(q.source, q.exact, q.prefix) for q in weights.quotes] == [
+        (f"{ID}source/card", "release the weights", "We ")
+    ]
+    old = claims[f"{ID}claim/old"]
+    assert old.rank == "deprecated"
+    assert old.deprecated_on == dt.date(2024, 9, 1)
+    assert old.deprecation_reason == "superseded"
+    card = evidence.sources[f"{ID}source/card"]
+    assert card.title == "Model card" and card.url == "https://example.org/card"
+    assert card.publishers == (f"{ID}organization/meta",)
+    assert card.kinds == (str(OG.ModelCard),)
+    assert card.issued == "2024-04"
+
+
+def test_a_claim_without_rank_is_normal(store) -> None:
+    evidence = read_evidence(store, [f"{ID}model/ghost"])
+    (ghost,) = evidence.claims
+    assert ghost.rank == "normal"
+
+
+def claim(rank: str, deprecated_on: dt.date | None, stated_on: str | None = "2024-01-01"):
+    return ClaimRecord(
+        iri=f"{ID}claim/x",
+        model=LLAMA,
+        criterion=f"{ID}criterion/oti-2024/open-code",
+        level="open",
+        rank=rank,
+        stated_on=stated_on,
+        deprecated_on=deprecated_on,
+    )
+
+
+def test_a_deprecated_claim_counts_as_normal_before_its_deprecation_date() -> None:
+    record = claim("deprecated", dt.date(2024, 9, 1))
+    (before,) = claims_as_of([record], {}, (), dt.date(2024, 8, 31))
+    (on_the_day,) = claims_as_of([record], {}, (), dt.date(2024, 9, 1))
+    (now,) = claims_as_of([record], {}, ())
+    assert before.rank == "normal"
+    assert on_the_day.rank == "deprecated"
+    assert now.rank == "deprecated"
+
+
+def test_a_deprecated_claim_without_a_date_never_counts() -> None:
+    record = claim("deprecated", None)
+    assert [c.rank for c in claims_as_of([record], {}, (), dt.date(2000, 1, 1))] == ["deprecated"]
+
+
+def test_an_undated_claim_is_left_out_of_as_of_views_only() -> None:
+    record = claim("normal", None, stated_on=None)
+    assert claims_as_of([record], {}, (), dt.date(2030, 1, 1)) == []
+    (now,) = claims_as_of([record], {}, ())
+    assert now.stated_on == dt.date.min
+
+
+def test_primary_evidence_is_the_models_own_documentation_or_developer() -> None:
+    sources = {
+        "card": SourceRecord("card", kinds=(str(OG.ModelCard),)),
+        "blog": SourceRecord("blog", publishers=("dev",), kinds=(str(OG.BlogPost),)),
+        "report": SourceRecord("report", publishers=("watchdog",), kinds=(str(OG.Report),)),
+    }
+
+    def on(*iris: str) -> ClaimRecord:
+        return ClaimRecord("c", "m", "k", "open", "normal", "2024", sources=iris)
+
+    assert is_primary(on("card"), sources, ())
+    assert is_primary(on("blog"), sources, ("dev",))
+    assert not is_primary(on("blog"), sources, ("someone-else",))
+    assert not is_primary(on("report"), sources, ("dev",))
+    assert is_primary(on("report", "card"), sources, ())
+
+
+def test_resolve_model_by_iri_slug_or_label(store) -> None:
+    assert resolve_model(store, LLAMA).iri == LLAMA
+    assert resolve_model(store, "llama-3").iri == LLAMA
+    assert resolve_model(store, "LLAMA 3").iri == LLAMA
+
+
+def test_an_unknown_model_suggests_close_names(store) -> None:
+    with pytest.raises(UnknownModel) as caught:
+        resolve_model(store, "lama-3")
+    assert caught.value.suggestions[0] == "llama-3"
+    assert "llama-3" in str(caught.value)
+
+
+def test_matches_are_close_and_exact_both_ways_never_broad(store) -> None:
+    matches = read_matches(store)
+    a, b, c, d = (f"{ID}criterion/{x}" for x in "abcd")
+    assert matches[a] == {b, d}
+    assert matches[b] == {a}
+    assert matches[d] == {a}
+    assert c not in matches
+
+
+def test_labels_prefer_english(store) -> None:
+    labels = read_labels(store, [f"{ID}criterion/a", LLAMA, f"{ID}model/orphan"])
+    assert labels == {f"{ID}criterion/a": "Criterion A", LLAMA: "Llama 3"}
+
+
+CITATIONS = (
+    PREFIXES
+    + """
+id:source\\/a cito:citesAsEvidence id:source\\/b ; dcterms:title "A" .
+id:source\\/c cito:isCitedBy id:source\\/b .
+id:citation\\/n a cito:Citation ; cito:hasCitingEntity id:source\\/c ;
+    cito:hasCitedEntity id:source\\/d ; og:noteNumber 7 ;
+    cito:hasCitationCharacterization cito:disputes ;
+    og:quote [ a oa:SpecificResource ; oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "so we say" ] ] .
+id:source\\/d cito:cites id:source\\/a ; schema:url <https://example.org/d> .
+id:source\\/z cito:cites id:source\\/a .
+"""
+)
+
+
+def test_the_citation_closure_follows_every_form_of_citation() -> None:
+    s = ox.Store()
+    s.load(CITATIONS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}g"))
+    graph = read_citations(s, [f"{ID}source/a"])
+    a, b, c, d = (f"{ID}source/{x}" for x in "abcd")
+    assert set(graph.citations) == {(a, b), (b, c), (c, d), (d, a)}
+    assert graph.citations[(a, b)].properties == {"http://purl.org/spar/cito/citesAsEvidence"}
+    assert graph.citations[(b, c)].properties == {"http://purl.org/spar/cito/cites"}
+    note = graph.citations[(c, d)]
+    assert note.notes == {7} and note.passages == {"so we say"}
+    assert note.nodes == {f"{ID}citation/n": (7, "http://purl.org/spar/cito/disputes")}
+    assert graph.sources[a].title == "A"
+    assert graph.sources[d].url == "https://example.org/d"
+    assert f"{ID}source/z" not in graph.sources  # it cites a, but a does not lead to it
