@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "graph.ingest_commands",
     "graph.serve_commands",
     "graph.import_commands",
+    "graph.analytics_commands",
 )
 
 
