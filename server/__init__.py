@@ -45,4 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (sparql.bp, graph_store.bp, query_page.bp, health.bp):
         app.register_blueprint(blueprint)
+    from server import submissions
+
+    app.register_blueprint(submissions.bp)
     return app

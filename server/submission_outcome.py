@@ -1,0 +1,218 @@
+"""Write an accepted batch and describe the outcome: what it added, what scores it moved, or why not.
+
+``submit`` runs the whole check-and-write under the server's write lock (the
+path SPARQL Update takes, so query workers see the new data), reading the
+stored scores of the models the batch touches before and after.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+import rdflib
+from flask import Response, request
+from rdflib import BNode, URIRef
+
+from graph.derive import SCORES_GRAPH, affected_models
+from graph.ingest import (
+    PROVENANCE_GRAPH,
+    SUBMISSION_GRAPH_PREFIX,
+    Outcome,
+    Rejected,
+    canonical_hash,
+    ingest,
+    submission_exists,
+)
+from graph.namespaces import DCTERMS, DQV, OG, PROV, RDF, RDFS, SKOS
+from graph.query_formats import JSON, JSON_LD, TURTLE
+from graph.records import values_block
+from graph.validation import ValidationReport
+from server.context import context
+from server.errors import error_body
+from server.negotiation import negotiate
+from server.rendering import negotiated, rdf_bytes
+from server.submission_input import correction_problems
+from server.urls import public_url
+
+REPORT_FORMATS = (JSON, JSON_LD, TURTLE)
+
+# ---------------------------------------------------------------- scores before and after
+
+
+def touched_models(store: ox.Store, batch: rdflib.Graph) -> list[str] | None:
+    """Return the models a batch may change the scores of (None: every model)."""
+    types = set(batch.objects(None, RDF.type))
+    matches = any((None, p, None) in batch for p in (SKOS.closeMatch, SKOS.exactMatch))
+    if types & {OG.Criterion, OG.Framework, OG.Grade} or matches:
+        return None  # a framework changed: every model's scores may move
+    return affected_models(store, {str(n) for n in batch.all_nodes() if isinstance(n, URIRef)})
+
+
+def stored_scores(store: ox.Store, models: Iterable[str] | None) -> dict[str, dict[str, dict]]:
+    """Return {model: {framework: {"value", "grade"}}} of the stored (not "as of") scores."""
+    models = None if models is None else sorted(models)
+    if models == []:
+        return {}
+    values = values_block("model", models) if models is not None else ""
+    query = f"""SELECT ?model ?framework ?value ?grade WHERE {{ {values}
+      GRAPH <{SCORES_GRAPH}> {{
+        ?s <{DQV.computedOn}> ?model ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
+        FILTER NOT EXISTS {{ ?s <{DCTERMS.isPartOf}> ?whole }}
+        FILTER NOT EXISTS {{ ?s <{OG.asOf}> ?day }}
+        OPTIONAL {{ ?s <{OG.grade}> ?grade }}
+      }} }}"""
+    found: dict[str, dict[str, dict]] = {}
+    for row in store.query(query):
+        number = float(row["value"].value)
+        found.setdefault(row["model"].value, {})[row["framework"].value] = {
+            "value": int(number) if number.is_integer() else number,
+            "grade": row["grade"].value if row["grade"] is not None else None,
+        }
+    return found
+
+
+def score_changes(models: Iterable[str], before: Mapping, after: Mapping) -> list[dict]:
+    """Return, per model, each framework's score before and after the submission."""
+    out = []
+    for model in models:
+        old, new = before.get(model, {}), after.get(model, {})
+        scores = [
+            {
+                "framework": f,
+                "before": old.get(f),
+                "after": new.get(f),
+                "changed": old.get(f) != new.get(f),
+            }
+            for f in sorted(set(old) | set(new))
+        ]
+        out.append({"model": model, "scores": scores})
+    return out
+
+
+# ---------------------------------------------------------------- submitting
+
+
+def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
+    """Validate and write ``batch`` under the write lock; return the answer's data.
+
+    Raises Rejected (nothing written) when the batch breaks the shapes or deprecates
+    a claim that is unknown or already deprecated.
+    """
+
+    def action(store: ox.Store) -> tuple[Outcome, dict, dict]:
+        key = canonical_hash(batch).removeprefix("sha256:")[:32]
+        if not submission_exists(store, SUBMISSION_GRAPH_PREFIX + key):
+            problems = correction_problems(store, batch)
+            if problems is not None:
+                raise Rejected(problems)
+        before = stored_scores(store, touched_models(store, batch))
+        outcome = ingest(store, batch, who, origin)
+        return outcome, before, stored_scores(store, outcome.recomputed)
+
+    outcome, before, after = context().write(action)
+    created = outcome.created
+    return {
+        "status": "accepted" if created else "unchanged",
+        "submission": outcome.submission,
+        "graph": outcome.graph,
+        "content_hash": outcome.content_hash,
+        "triples": outcome.triples,
+        "claims_added": outcome.claims if created else [],
+        "claims_deprecated": outcome.deprecated if created else [],
+        "models_recomputed": score_changes(outcome.recomputed, before, after),
+        "url": public_url("submissions.show", key=key_of(outcome.submission)),
+        "content_url": public_url("graph_store.graph_store", graph=outcome.graph),
+    }
+
+
+def describe(store: ox.Store, submission: str) -> dict | None:
+    """Return who sent a submission, when, from where, and what its graph holds; None if unknown."""
+    query = f"""SELECT ?graph ?hash ?agent ?who ?when ?origin ?extent WHERE {{
+      GRAPH <{PROVENANCE_GRAPH}> {{
+        <{submission}> <{PROV.generated}> ?graph .
+        OPTIONAL {{ <{submission}> <{OG.contentHash}> ?hash }}
+        OPTIONAL {{ <{submission}> <{PROV.endedAtTime}> ?when }}
+        OPTIONAL {{ <{submission}> <{OG.loadedFrom}> ?origin }}
+        OPTIONAL {{ <{submission}> <{PROV.wasAssociatedWith}> ?agent
+                   OPTIONAL {{ ?agent <{RDFS.label}> ?who }} }}
+        OPTIONAL {{ ?graph <{DCTERMS.extent}> ?extent }}
+      }} }} LIMIT 1"""
+    rows = list(store.query(query))
+    if not rows:
+        return None
+    row = rows[0]
+
+    def text(name: str) -> str | None:
+        return None if row[name] is None else row[name].value
+
+    graph = text("graph")
+
+    def subjects(pattern: str) -> list[str]:
+        found = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}")
+        return sorted(r["s"].value for r in found)
+
+    return {
+        "submission": submission,
+        "graph": graph,
+        "content_hash": text("hash"),
+        "submitted_by": text("who"),
+        "agent": text("agent"),
+        "submitted_at": text("when"),
+        "origin": text("origin"),
+        "triples": int(text("extent")) if text("extent") else None,
+        "claims": subjects(f"?s a <{OG.Claim}>"),
+        "deprecated": subjects(f"?s <{OG.rank}> <{OG.DeprecatedRank}>"),
+        "content_url": public_url("graph_store.graph_store", graph=graph),
+    }
+
+
+def key_of(submission: str) -> str:
+    """Return the key (the hash prefix) a submission IRI ends with."""
+    return submission.rsplit("/", 1)[-1]
+
+
+def violation_rows(report: ValidationReport) -> list[dict]:
+    """Return the results on the submitted data, one dict each, repeats dropped."""
+    rows: dict[str, dict] = {}
+    for v in report.data_results:
+        line = report.format(v)
+        focus = v.focus_node
+        rows.setdefault(
+            line,
+            {
+                "focus_node": report.node_labels.get(focus, "a blank node")
+                if isinstance(focus, BNode)
+                else str(focus),
+                "path": None if v.path is None else str(v.path),
+                "value": None if v.value is None or isinstance(v.value, BNode) else str(v.value),
+                "message": v.message,
+                "shape": v.shape_id,
+                "constraint": v.constraint_id,
+                "line": line,
+            },
+        )
+    return list(rows.values())
+
+
+def rejection_detail(count: int) -> str:
+    """Return the error detail of a rejected submission."""
+    return (
+        f"The submission breaks {count} rule(s); nothing was written. "
+        "Fix each violation listed and send it again."
+    )
+
+
+def rejection_response(report: ValidationReport) -> Response:
+    """Answer 422 with the report: a list to act on (JSON) or the SHACL report (JSON-LD, Turtle)."""
+    fmt = negotiate(REPORT_FORMATS, accept=request.headers.get("Accept"), default=JSON) or JSON
+    rows = violation_rows(report)
+    if fmt is JSON:
+        body = error_body(422, "Validation failed", rejection_detail(len(rows)))
+        body["violations"] = rows
+        data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        nt = report.graph.serialize(format="nt", encoding="utf-8")
+        data = rdf_bytes(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), fmt)
+    return negotiated(data, fmt, status=422)

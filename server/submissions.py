@@ -1,0 +1,264 @@
+"""Take submitted evidence: POST /api/submissions, the /submit page, and the templates.
+
+A submission is RDF (Turtle, JSON-LD, N-Triples) or the small JSON form of
+``graph.submission_form``, optionally with corrections (``"deprecate"``).
+``server.submission_input`` turns it into a batch and ``server.submission_outcome``
+writes it and describes what changed. Every route, status and key is in
+docs/submissions.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+import re
+from collections.abc import Mapping
+
+import rdflib
+from flask import Blueprint, request, url_for
+from rdflib import URIRef
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from graph.ingest import Rejected
+from graph.namespaces import ID, OG, PREFIXES, RDF, RDFS, SKOS
+from graph.query_formats import HTML, JSON, TURTLE
+from graph.submission_form import LEVELS, RANKS, TEMPLATE, form_to_graph
+from server.context import context
+from server.cors import mark_write
+from server.errors import Problem
+from server.negotiation import negotiate
+from server.rendering import negotiated, render
+from server.submission_input import JSON_BODY, RDF_BODIES, page_batch, parse_rdf, read_json
+from server.submission_outcome import (
+    describe,
+    rejection_detail,
+    rejection_response,
+    submit,
+    violation_rows,
+)
+
+bp = Blueprint("submissions", __name__)
+
+PAGE_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
+API_ORIGIN, PAGE_ORIGIN = "POST /api/submissions", "POST /submit"
+KEY = re.compile(r"^[0-9a-f]{32}$")
+HOW_TO_ENABLE = (
+    "Writes are disabled on this server: no write token is configured. The operator enables "
+    'them by naming one token per person, e.g. OPENNESS_WRITE_TOKENS=\'{"alice": "<a long '
+    "random secret>\"}' (or OPENNESS_WRITE_TOKEN=<secret>) in the environment of `openness "
+    'serve`, or WRITE_TOKENS={"alice": "..."} in create_app\'s config.'
+)
+
+
+# ---------------------------------------------------------------- the API
+
+
+def write_token_name() -> str:
+    """Return the name of the request's write token; 401/403 otherwise."""
+    ctx = context()
+    if not ctx.writable:
+        raise Problem(403, HOW_TO_ENABLE, title="Writes disabled")
+    return ctx.authorize_write()
+
+
+@bp.route("/api/submissions", methods=["POST"])
+def create():
+    """Accept a batch (RDF, the JSON form, corrections); answer 201, 200, or why not."""
+    mark_write()
+    who = write_token_name()
+    mimetype = request.mimetype
+    if mimetype not in RDF_BODIES and mimetype != JSON_BODY:
+        accepted = ", ".join([*RDF_BODIES, JSON_BODY])
+        raise Problem(415, f"Send {accepted}, not {mimetype or 'a body without Content-Type'}.")
+    data = request.get_data()
+    charset = request.mimetype_params.get("charset", "utf-8")
+    if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            data = data.decode(charset).encode("utf-8")
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise Problem(400, f"The body is not valid {charset} text: {exc}") from None
+    batch = read_json(data, who) if mimetype == JSON_BODY else parse_rdf(data, RDF_BODIES[mimetype])
+    try:
+        answer = submit(batch, who, API_ORIGIN)
+    except Rejected as rejected:
+        return rejection_response(rejected.report)
+    status = 201 if answer["status"] == "accepted" else 200
+    return render(answer, None, JSON, status=status, headers={"Location": answer["url"]})
+
+
+@bp.route("/api/submissions/<key>")
+def show(key: str):
+    """Describe one accepted submission: who, when, from where, what it added."""
+    if not KEY.match(key):
+        raise Problem(404, "No such submission: a submission key is 32 hexadecimal digits.")
+    data = describe(context().store, f"{ID}submission/{key}")
+    if data is None:
+        raise Problem(404, f"No submission {ID}submission/{key} is in the graph.")
+    return render(data, None, JSON)
+
+
+@functools.cache
+def turtle_template() -> str:
+    """Return the JSON template's claim and source as commented Turtle with readable IRIs."""
+    g = form_to_graph(TEMPLATE)
+    rename = {
+        next(g.subjects(RDF.type, OG.Claim)): URIRef(
+            f"{ID}claim/llama-published-weights-CHANGE-ME"
+        ),
+        next(g.subjects(RDF.type, OG.Source)): URIRef(f"{ID}source/CHANGE-ME"),
+    }
+    out = rdflib.Graph()
+    for prefix in ("og", "id", "prov", "dcterms", "oa", "schema", "xsd", "rdf"):
+        out.bind(prefix, PREFIXES[prefix], replace=True)
+    for s, p, o in g:
+        out.add((rename.get(s, s), p, rename.get(o, o)))
+    header = (
+        "# One claim and its source, ready to edit and send to /api/submissions\n"
+        "# (Content-Type: text/turtle, Authorization: Bearer <token>).\n"
+        "# Give the claim and the source IRIs of your own (replace CHANGE-ME), point\n"
+        "# og:aboutModel, og:criterion and dcterms:publisher at IRIs the graph holds,\n"
+        "# pick a level the criterion allows, and keep og:statedOn the date the source\n"
+        "# said it. docs/submissions.md explains every property.\n"
+    )
+    return header + out.serialize(format="turtle")
+
+
+@bp.route("/api/submissions/template", defaults={"suffix": None})
+@bp.route("/api/submissions/template.<suffix>")
+def template(suffix: str | None):
+    """Offer the JSON form's template, or the same claim in Turtle."""
+    fmt = negotiate(
+        (JSON, TURTLE),
+        requested=suffix or request.args.get("format"),
+        accept=request.headers.get("Accept"),
+        default=JSON,
+    )
+    if fmt is None:
+        raise Problem(
+            406,
+            "The template is available as application/json and text/turtle.",
+            headers={"Vary": "Accept"},
+        )
+    if fmt is TURTLE:
+        body, name = turtle_template().encode("utf-8"), "claim-template.ttl"
+    else:
+        body, name = (json.dumps(TEMPLATE, indent=2) + "\n").encode("utf-8"), "claim-template.json"
+    return negotiated(body, fmt, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---------------------------------------------------------------- the page
+
+
+def page_choices() -> dict:
+    """Return the models, criteria and source kinds the page offers, once per data version."""
+
+    def read() -> dict:
+        store = context().store
+
+        def pairs(cls: URIRef, label: URIRef) -> list[tuple[str, str]]:
+            query = f"SELECT DISTINCT ?x (SAMPLE(?l) AS ?label) WHERE {{ ?x a <{cls}> OPTIONAL {{ ?x <{label}> ?l }} }} GROUP BY ?x ORDER BY ?x"
+            rows = store.query(query, use_default_graph_as_union=True)
+            return [
+                (r["x"].value, r["label"].value if r["label"] is not None else r["x"].value)
+                for r in rows
+            ]
+
+        kinds = [
+            (iri.removeprefix(str(OG)), lab)
+            for iri, lab in pairs(OG.SourceKind, SKOS.prefLabel)
+            if iri.startswith(str(OG))
+        ]
+        return {
+            "models": pairs(OG.Model, RDFS.label),
+            "criteria": pairs(OG.Criterion, SKOS.prefLabel),
+            "source_kinds": kinds,
+        }
+
+    return context().cached("submission-page-choices", read)
+
+
+def page_data(values: Mapping[str, str] | None = None, **extra) -> dict:
+    """Return the page's data: where to send, what to choose from, what was entered."""
+    return {
+        "api": url_for("submissions.create"),
+        "template_json": url_for("submissions.template", suffix="json"),
+        "template_turtle": url_for("submissions.template", suffix="ttl"),
+        "levels": list(LEVELS),
+        "ranks": list(RANKS),
+        "writable": context().writable,
+        **page_choices(),
+        "values": dict(values or {}),
+        "result": None,
+        "error": None,
+        "violations": [],
+        **extra,
+    }
+
+
+def page_token(given: str) -> str:
+    """Return the name of the write token typed into the page; 401/403 otherwise."""
+    ctx = context()
+    if not ctx.writable:
+        raise Problem(403, HOW_TO_ENABLE, title="Writes disabled")
+    if not given:
+        raise Problem(401, "Writing needs a write token: paste yours into the token field.")
+    for name, token in ctx.tokens.items():
+        if hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
+            return name
+    raise Problem(403, "The token is not a write token of this server.")
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+def page():
+    """Show the submission form; on POST submit it and show the outcome or the violations."""
+    if request.method == "GET":
+        fmt = (
+            negotiate(
+                (HTML, JSON),
+                requested=request.args.get("format"),
+                accept=request.headers.get("Accept"),
+                default=HTML,
+            )
+            or HTML
+        )
+        alternate = url_for("submissions.page", format="json")
+        return render(
+            page_data(),
+            "submissions/page.html",
+            fmt,
+            headers={"Link": f'<{alternate}>; rel="alternate"; type="application/json"'},
+        )
+    mark_write()
+    values: dict[str, str] = {}
+    try:
+        if request.mimetype not in PAGE_BODIES:
+            raise Problem(
+                415,
+                f"The form is sent as {PAGE_BODIES[0]} or {PAGE_BODIES[1]}, not {request.mimetype or 'a body without Content-Type'}.",
+            )
+        try:
+            values = {k: v for k, v in request.form.items() if k != "token"}
+        except RequestEntityTooLarge:
+            raise Problem(413, "The form is larger than this server accepts (MAX_BODY).") from None
+        who = page_token((request.form.get("token") or "").strip())
+        result = submit(page_batch(request.form, who), who, PAGE_ORIGIN)
+    except Problem as problem:
+        error = {"status": problem.status, "title": problem.title, "detail": problem.detail}
+        return render(
+            page_data(values, error=error), "submissions/page.html", HTML, status=problem.status
+        )
+    except Rejected as rejected:
+        rows = violation_rows(rejected.report)
+        error = {"status": 422, "title": "Validation failed", "detail": rejection_detail(len(rows))}
+        data = page_data(values, error=error, violations=rows)
+        return render(data, "submissions/page.html", HTML, status=422)
+    status = 201 if result["status"] == "accepted" else 200
+    # The form starts empty again, so the same claim is not sent twice by accident.
+    return render(
+        page_data(result=result),
+        "submissions/page.html",
+        HTML,
+        status=status,
+        headers={"Location": result["url"]},
+    )
