@@ -209,9 +209,6 @@ def ingest(
     Returns what was written and which models were recomputed. An identical
     batch submitted again returns ``created=False`` and writes nothing.
     """
-    report = check(store, batch)
-    if not report.data_conforms:
-        raise Rejected(report)
     digest = canonical_hash(batch)
     key = digest.removeprefix("sha256:")[:32]
     graph = SUBMISSION_GRAPH_PREFIX + key
@@ -220,6 +217,14 @@ def ingest(
     deprecated = sorted(deprecated_in(batch))
     if submission_exists(store, graph):
         return Outcome(submission, graph, digest, False, len(batch), claims, deprecated)
+    from graph.corrections import correction_problems
+
+    problems = correction_problems(store, batch)
+    if problems is not None:
+        raise Rejected(problems)
+    report = check(store, batch)
+    if not report.data_conforms:
+        raise Rejected(report)
     when = when or datetime.now(UTC)
     provenance = provenance_triples(submission, graph, digest, who, origin, when, len(batch))
     store.update(write_update(graph, batch, provenance, digest, origin, when))

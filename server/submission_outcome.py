@@ -18,12 +18,8 @@ from rdflib import BNode, URIRef
 from graph.derive import SCORES_GRAPH, affected_models
 from graph.ingest import (
     PROVENANCE_GRAPH,
-    SUBMISSION_GRAPH_PREFIX,
     Outcome,
-    Rejected,
-    canonical_hash,
     ingest,
-    submission_exists,
 )
 from graph.namespaces import DCTERMS, DQV, OG, PROV, RDF, RDFS, SKOS
 from graph.query_formats import JSON, JSON_LD, TURTLE
@@ -33,7 +29,6 @@ from server.context import context
 from server.errors import error_body
 from server.negotiation import negotiate
 from server.rendering import negotiated, rdf_bytes
-from server.submission_input import correction_problems
 from server.urls import public_url
 
 REPORT_FORMATS = (JSON, JSON_LD, TURTLE)
@@ -102,11 +97,6 @@ def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
     """
 
     def action(store: ox.Store) -> tuple[Outcome, dict, dict]:
-        key = canonical_hash(batch).removeprefix("sha256:")[:32]
-        if not submission_exists(store, SUBMISSION_GRAPH_PREFIX + key):
-            problems = correction_problems(store, batch)
-            if problems is not None:
-                raise Rejected(problems)
         before = stored_scores(store, touched_models(store, batch))
         outcome = ingest(store, batch, who, origin)
         return outcome, before, stored_scores(store, outcome.recomputed)

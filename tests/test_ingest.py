@@ -244,3 +244,26 @@ def test_the_ingest_command_accepts_a_form_and_refuses_a_bad_one(
     assert main(["--store", location, "ingest", str(form)]) == 1
     err = capsys.readouterr().err
     assert "claim.json: level: 'mostly' is not one of" in err and "Nothing was written" in err
+
+
+def test_a_correction_of_an_unknown_or_deprecated_claim_is_refused(store: ox.Store) -> None:
+    unknown = rdflib.Graph()
+    for triple in deprecation_triples("https://w3id.org/openness/id/claim/nope", "why", "bob"):
+        unknown.add(triple)
+    before = dump(store)
+    with pytest.raises(Rejected) as info:
+        ingest(store, unknown, "bob", "b", recompute=False)
+    assert {v.constraint_id for v in info.value.report.data_results} == {"CorrectionCheck-unknown-claim"}
+    assert dump(store) == before
+    claim = ingest(store, form_to_graph(FORM), "alice", "a", recompute=False).claims[0]
+    first, second = rdflib.Graph(), rdflib.Graph()
+    for triple in deprecation_triples(claim, "first reason", "bob"):
+        first.add(triple)
+    for triple in deprecation_triples(claim, "second reason", "carol"):
+        second.add(triple)
+    ingest(store, first, "bob", "b", recompute=False)
+    with pytest.raises(Rejected) as info:
+        ingest(store, second, "carol", "c", recompute=False)
+    assert {v.constraint_id for v in info.value.report.data_results} == {
+        "CorrectionCheck-already-deprecated"
+    }
