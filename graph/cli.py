@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "graph.serve_commands",
     "graph.import_commands",
     "graph.analytics_commands",
+    "graph.quality_commands",
 )
 
 

@@ -48,4 +48,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from server import submissions
 
     app.register_blueprint(submissions.bp)
+    from server import pages
+
+    pages.register(app)
+    from server import quality
+
+    app.register_blueprint(quality.bp)
+    from server import analytics
+
+    app.register_blueprint(analytics.bp)
     return app

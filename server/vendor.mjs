@@ -1,5 +1,6 @@
 // Copy the front-end libraries from node_modules into server/static/vendor/, with their
 // licences and a manifest of checksums. Run after `npm ci`: `npm run vendor`.
+// YASGUI (the query page) and cytoscape (the evidence graph pages).
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -58,8 +59,10 @@ SOFTWARE.
 
 // The bundle includes its dependencies: collect each one's licence.
 const notices = [`Third-party software bundled in ${files.join(" and ")} (${meta.name} ${meta.version}).\n`];
+// cytoscape is vendored on its own below and is not part of the YASGUI bundle.
+const separate = new Set(["node_modules/cytoscape"]);
 const installed = Object.entries(lock.packages)
-  .filter(([path, info]) => path.startsWith("node_modules/") && !info.dev)
+  .filter(([path, info]) => path.startsWith("node_modules/") && !info.dev && !separate.has(path))
   .sort(([a], [b]) => a.localeCompare(b));
 for (const [path, info] of installed) {
   const name = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
@@ -76,3 +79,20 @@ for (const [path, info] of installed) {
 writeFileSync(join(target, "THIRD-PARTY-LICENSES.txt"), notices.join(""));
 writeFileSync(join(target, "MANIFEST.json"), JSON.stringify(manifest, null, 2) + "\n");
 console.log(`vendored ${meta.name} ${meta.version} into ${target}`);
+
+// cytoscape: one self-contained file and its own licence file.
+const cyDir = join(root, "node_modules", "cytoscape");
+const cyMeta = JSON.parse(readFileSync(join(cyDir, "package.json"), "utf8"));
+const cyTarget = join(root, "server", "static", "vendor", "cytoscape");
+mkdirSync(cyTarget, { recursive: true });
+copyFileSync(join(cyDir, "dist", "cytoscape.min.js"), join(cyTarget, "cytoscape.min.js"));
+copyFileSync(join(cyDir, "LICENSE"), join(cyTarget, "LICENSE"));
+const cyManifest = {
+  package: cyMeta.name,
+  version: cyMeta.version,
+  license: cyMeta.license,
+  integrity: lock.packages["node_modules/cytoscape"].integrity,
+  files: { "cytoscape.min.js": sha256(join(cyTarget, "cytoscape.min.js")) },
+};
+writeFileSync(join(cyTarget, "MANIFEST.json"), JSON.stringify(cyManifest, null, 2) + "\n");
+console.log(`vendored ${cyMeta.name} ${cyMeta.version} into ${cyTarget}`);

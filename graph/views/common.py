@@ -1,0 +1,236 @@
+"""Share the small pieces every page's records need: references, labels, term values, triples."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from graph import flags as fl
+from graph.derive import ASSESSMENTS_GRAPH, SCORES_GRAPH
+from graph.namespaces import CITO, DCTERMS, ID, OG, RDF, RDFS, SKOS
+from graph.records import select
+from graph.scoring.levels import RANK_IRIS
+
+__all__ = [
+    "ASSESSMENTS_GRAPH",
+    "SCORES_GRAPH",
+    "CITO_PROPERTIES",
+    "Labels",
+    "describe",
+    "exists",
+    "flag_name",
+    "incoming",
+    "kind_of",
+    "level_name",
+    "rank_name",
+    "select",
+    "short",
+    "term_value",
+]
+
+# cito:cites and its sub-properties: the direct citation links a page follows.
+CITO_PROPERTIES = tuple(
+    str(CITO[name])
+    for name in (
+        "cites agreesWith citesAsAuthority citesAsDataSource citesAsEvidence "
+        "citesAsMetadataDocument citesAsPotentialSolution citesAsRecommendedReading "
+        "citesAsRelated citesAsSourceDocument citesForInformation compiles confirms "
+        "containsAssertionFrom corrects credits critiques derides describes disagreesWith "
+        "discusses disputes documents extends includesExcerptFrom includesQuotationFrom "
+        "linksTo obtainsBackgroundFrom obtainsSupportFrom parodies plagiarizes qualifies "
+        "refutes repliesTo retracts reviews ridicules speculatesOn supports updates "
+        "usesConclusionsFrom usesDataFrom usesMethodIn"
+    ).split()
+)
+CITO_VALUES = " ".join(f"<{p}>" for p in CITO_PROPERTIES)
+
+
+def short(iri: str) -> str:
+    """Return a readable short form of an IRI: its id: path, og: term, or last segment."""
+    if iri.startswith(str(ID)):
+        return iri[len(str(ID)) :]
+    if iri.startswith(str(OG)):
+        return iri[len(str(OG)) :]
+    tail = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return tail or iri
+
+
+def kind_of(iri: str) -> str | None:
+    """Return the kind of a thing IRI (``model`` for ``id:model/x``), or None."""
+    if not iri.startswith(str(ID)):
+        return None
+    rest = iri[len(str(ID)) :]
+    return rest.split("/", 1)[0] if "/" in rest else None
+
+
+def level_name(iri: str | None) -> str | None:
+    """Return ``open`` for ``og:open``; None stays None."""
+    if iri is None:
+        return None
+    return iri[len(str(OG)) :] if iri.startswith(str(OG)) else iri
+
+
+def rank_name(iri: str | None) -> str:
+    """Return ``preferred``, ``normal`` or ``deprecated`` for a rank IRI; no rank is normal."""
+    names = {v: k for k, v in RANK_IRIS.items()}
+    return names.get(iri or "", "normal" if iri is None else short(iri))
+
+
+def flag_name(iri: str) -> str:
+    """Return a flag's short name: ``contested`` for ``og:Contested``."""
+    return fl.NAMES.get(iri) or {
+        str(OG.NoEvidenceLink): "no-evidence-link",
+        str(OG.UnknownLicense): "unknown-licence",
+    }.get(iri, short(iri))
+
+
+NAME_PROPERTIES = f"<{SKOS.prefLabel}> <{RDFS.label}> <{DCTERMS.title}>"
+LABEL_PRIORITY = {str(SKOS.prefLabel): 0, str(RDFS.label): 1, str(DCTERMS.title): 2}
+
+
+def read_names(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
+    """Return a name for each IRI that has one: skos:prefLabel, rdfs:label, then dcterms:title.
+
+    English or untagged literals come before others.
+    """
+    wanted = sorted({i for i in iris if i and "<" not in i and ">" not in i})
+    found: dict[str, tuple] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        values = " ".join(f"<{i}>" for i in chunk)
+        query = (
+            f"SELECT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} "
+            f"VALUES ?p {{ {NAME_PROPERTIES} }} ?x ?p ?label }}"
+        )
+        for row in select(store, query):
+            term = row["label"]
+            lang = getattr(term, "language", None)
+            rank = (LABEL_PRIORITY[row["p"].value], 0 if lang in (None, "en") else 1, term.value)
+            key = row["x"].value
+            if key not in found or rank < found[key]:
+                found[key] = rank
+    return {k: v[2] for k, v in found.items()}
+
+
+class Labels:
+    """Names of IRIs, read in one query, with a short form for IRIs that have none."""
+
+    def __init__(self, store: ox.Store, iris: Iterable[str] = (), known: Mapping[str, str] = ()):
+        self.store = store
+        self.known: dict[str, str] = dict(known)
+        self.asked: set[str] = set(self.known)
+        self.add(iris)
+
+    def add(self, iris: Iterable[str]) -> None:
+        """Read the names of ``iris`` not asked for yet (one query)."""
+        wanted = {i for i in iris if i and i not in self.asked}
+        if wanted:
+            self.asked |= wanted
+            self.known.update(read_names(self.store, wanted))
+
+    def __call__(self, iri: str | None) -> str:
+        """Return the name of ``iri``, else its short form."""
+        if iri is None:
+            return ""
+        return self.known.get(iri) or short(iri)
+
+    def ref(self, iri: str | None, **extra) -> dict | None:
+        """Return ``{"iri", "label"}`` for ``iri`` (and ``extra`` keys), or None."""
+        if iri is None:
+            return None
+        return {"iri": iri, "label": self(iri), **extra}
+
+
+def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:
+    """Return a term as JSON: ``{"iri"}``, ``{"blank"}`` or ``{"value", "datatype", "language"}``."""
+    if isinstance(term, ox.NamedNode):
+        return {"iri": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"blank": term.value}
+    return {
+        "value": term.value,
+        "datatype": term.datatype.value if term.datatype else None,
+        "language": term.language,
+    }
+
+
+def exists(store: ox.Store, iri: str) -> bool:
+    """Tell whether any triple of any graph has ``iri`` as subject or object."""
+    node = f"<{iri}>"
+    query = f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"
+    return bool(store.query(query, use_default_graph_as_union=True))
+
+
+def describe(store: ox.Store, iri: str, labels: Labels, depth: int = 3) -> list[dict]:
+    """Return the properties of ``iri`` in every graph, with blank nodes described inline.
+
+    Each item is ``{"property": ref, "values": [value, ...]}``; a value is a
+    reference (``iri``, ``label``), a literal (``value``, ``datatype``,
+    ``language``) or a blank node's own properties (``properties``).
+    """
+    quads = _outgoing(store, ox.NamedNode(iri), depth)
+    labels.add(
+        {q.predicate.value for q in quads}
+        | {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
+    )
+    by_subject: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        by_subject.setdefault(q.subject.value, []).append(q)
+
+    def props(subject: str, seen: frozenset[str]) -> list[dict]:
+        grouped: dict[str, list[dict]] = {}
+        values_seen: dict[str, set] = {}
+        for q in by_subject.get(subject, []):
+            p = q.predicate.value
+            key = (type(q.object).__name__, str(q.object))
+            if key in values_seen.setdefault(p, set()):
+                continue  # the same triple in several graphs
+            values_seen[p].add(key)
+            if isinstance(q.object, ox.NamedNode):
+                value = labels.ref(q.object.value)
+            elif isinstance(q.object, ox.BlankNode) and q.object.value not in seen:
+                value = {"properties": props(q.object.value, seen | {q.object.value})}
+            else:
+                value = term_value(q.object)
+            grouped.setdefault(p, []).append(value)
+        order = sorted(grouped, key=lambda p: (p != str(RDF.type), labels(p).casefold(), p))
+        return [{"property": labels.ref(p), "values": grouped[p]} for p in order]
+
+    return props(iri, frozenset())
+
+
+def _outgoing(store: ox.Store, subject: ox.NamedNode, depth: int) -> list[ox.Quad]:
+    """Return the quads about ``subject`` and, ``depth`` levels down, the blank nodes it names."""
+    found = list(store.quads_for_pattern(subject, None, None, None))
+    frontier = [q.object for q in found if isinstance(q.object, ox.BlankNode)]
+    seen: set[str] = set()
+    for _ in range(depth):
+        nxt = []
+        for node in frontier:
+            if node.value in seen:
+                continue
+            seen.add(node.value)
+            more = list(store.quads_for_pattern(node, None, None, None))
+            found += more
+            nxt += [q.object for q in more if isinstance(q.object, ox.BlankNode)]
+        frontier = nxt
+    return found
+
+
+def incoming(store: ox.Store, iri: str, labels: Labels, limit: int = 100) -> dict:
+    """Return the links to ``iri`` from other IRIs: the first ``limit`` and how many in all."""
+    node = f"<{iri}>"
+    count_query = (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} "
+        f"FILTER isIRI(?s) }} }}"
+    )
+    total = int(select(store, count_query)[0]["n"].value)
+    # No ORDER BY: sorting thousands of links in the store costs more than the page may.
+    query = f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} FILTER isIRI(?s) }} LIMIT {int(limit)}"
+    rows = sorted(select(store, query), key=lambda r: (r["p"].value, r["s"].value))
+    labels.add({r["s"].value for r in rows} | {r["p"].value for r in rows})
+    links = [
+        {"subject": labels.ref(r["s"].value), "property": labels.ref(r["p"].value)} for r in rows
+    ]
+    return {"total": total, "links": links}

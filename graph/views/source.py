@@ -1,0 +1,197 @@
+"""Gather a source's page: its metadata, the passages quoted from it, the claims it supports,
+what it cites and what cites it.
+
+Queries: the source's own properties (a pattern read), the claims that derive
+from it with their quotes (one), its citations in both directions, direct
+CiTO properties and ``cito:Citation`` nodes alike (one), and labels (one).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from graph.namespaces import CITO, DCTERMS, OA, OG, PROV, RDFS, SCHEMA
+from graph.views.common import CITO_VALUES, Labels, describe, level_name, rank_name, select
+
+CLAIM_LIMIT = 500
+
+
+def _claims_query(source: str, limit: int) -> str:
+    s = f"<{source}>"
+    return f"""
+SELECT ?claim ?model ?criterion ?level ?rank ?statedOn ?exact ?prefix ?suffix WHERE {{
+  {{ SELECT DISTINCT ?claim WHERE {{ ?claim <{PROV.wasDerivedFrom}> {s} ; a <{OG.Claim}> }}
+     LIMIT {int(limit)} }}
+  ?claim <{OG.aboutModel}> ?model ; <{OG.criterion}> ?criterion ; <{OG.level}> ?level .
+  OPTIONAL {{ ?claim <{OG.rank}> ?rank }}
+  OPTIONAL {{ ?claim <{OG.statedOn}> ?statedOn }}
+  OPTIONAL {{
+    ?claim <{OG.quote}> ?quote . ?quote <{OA.hasSource}> {s} ; <{OA.hasSelector}> ?selector .
+    ?selector <{OA.exact}> ?exact .
+    OPTIONAL {{ ?selector <{OA.prefix}> ?prefix }}
+    OPTIONAL {{ ?selector <{OA.suffix}> ?suffix }}
+  }}
+}}"""
+
+
+def _count_query(source: str) -> str:
+    return f"""SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE {{
+  ?claim <{PROV.wasDerivedFrom}> <{source}> ; a <{OG.Claim}> }}"""
+
+
+# What a cito:Citation node says, read where ?citation is bound (inside its own branch, so
+# that the other branches do not pick up every note of the graph).
+NOTE = f"""OPTIONAL {{ ?citation <{CITO.hasCitationCharacterization}> ?property }}
+    OPTIONAL {{ ?citation <{OG.noteNumber}> ?note }}
+    OPTIONAL {{ ?citation <{OG.citationText}> ?text }}
+    OPTIONAL {{ ?citation <{OG.quote}>/<{OA.hasSelector}>/<{OA.exact}> ?passage }}"""
+
+
+def citations_query(source: str) -> str:
+    """Return the query of a source's citations, both ways: one row per link or note."""
+    s = f"<{source}>"
+    return f"""
+SELECT ?direction ?other ?property ?citation ?note ?text ?passage ?title WHERE {{
+  {{ BIND ("cites" AS ?direction) VALUES ?property {{ {CITO_VALUES} }} {s} ?property ?other }}
+  UNION {{ BIND ("cited_by" AS ?direction) VALUES ?property {{ {CITO_VALUES} }} ?other ?property {s} }}
+  UNION {{ BIND ("cites" AS ?direction) BIND (<{CITO.cites}> AS ?property) ?other <{CITO.isCitedBy}> {s} }}
+  UNION {{ BIND ("cited_by" AS ?direction) BIND (<{CITO.cites}> AS ?property) {s} <{CITO.isCitedBy}> ?other }}
+  UNION {{
+    BIND ("cites" AS ?direction)
+    ?citation <{CITO.hasCitingEntity}> {s} ; <{CITO.hasCitedEntity}> ?other .
+    {NOTE}
+  }}
+  UNION {{
+    BIND ("cited_by" AS ?direction)
+    ?citation <{CITO.hasCitedEntity}> {s} ; <{CITO.hasCitingEntity}> ?other .
+    {NOTE}
+  }}
+  OPTIONAL {{ ?other <{DCTERMS.title}>|<{RDFS.label}> ?title }}
+  FILTER (isIRI(?other))
+}}"""
+
+
+def read_citations_of(store: ox.Store, source: str) -> dict[str, list[dict]]:
+    """Return ``{"cites": [...], "cited_by": [...]}``: one entry per other source (one query)."""
+    links: dict[tuple[str, str], dict] = {}
+    for row in select(store, citations_query(source)):
+        key = (row["direction"].value, row["other"].value)
+        link = links.setdefault(
+            key,
+            {
+                "source": row["other"].value,
+                "title": None,
+                "properties": set(),
+                "notes": set(),
+                "texts": set(),
+                "passages": set(),
+                "citations": set(),
+            },
+        )
+        if "title" in row and link["title"] is None:
+            link["title"] = row["title"].value
+        if "property" in row:
+            link["properties"].add(row["property"].value)
+        if "note" in row:
+            link["notes"].add(int(row["note"].value))
+        if "text" in row:
+            link["texts"].add(row["text"].value)
+        if "passage" in row:
+            link["passages"].add(row["passage"].value)
+        if "citation" in row and isinstance(row["citation"], ox.NamedNode):
+            link["citations"].add(row["citation"].value)
+    out: dict[str, list[dict]] = {"cites": [], "cited_by": []}
+    for (direction, _), link in links.items():
+        out[direction].append(link)
+    for items in out.values():
+        items.sort(key=lambda x: (min(x["notes"], default=10**9), x["title"] or "", x["source"]))
+    return out
+
+
+def source_page(store: ox.Store, iri: str) -> dict:
+    """Return the records of a source's page (see docs/pages.md, "source")."""
+    labels = Labels(store, [iri])
+    properties = describe(store, iri, labels)
+    total = int(select(store, _count_query(iri))[0]["n"].value)
+    claims: dict[str, dict] = {}
+    for row in select(store, _claims_query(iri, CLAIM_LIMIT)):
+        c = claims.setdefault(
+            row["claim"].value,
+            {
+                "iri": row["claim"].value,
+                "model": row["model"].value,
+                "criterion": row["criterion"].value,
+                "level": level_name(row["level"].value),
+                "rank": rank_name(row["rank"].value if "rank" in row else None),
+                "stated_on": row["statedOn"].value if "statedOn" in row else None,
+                "quotes": [],
+            },
+        )
+        if "exact" in row:
+            quote = {
+                "exact": row["exact"].value,
+                "prefix": row["prefix"].value if "prefix" in row else None,
+                "suffix": row["suffix"].value if "suffix" in row else None,
+            }
+            if quote not in c["quotes"]:
+                c["quotes"].append(quote)
+    citations = read_citations_of(store, iri)
+    labels.add(
+        {c["model"] for c in claims.values()}
+        | {c["criterion"] for c in claims.values()}
+        | {p for links in citations.values() for x in links for p in x["properties"]}
+    )
+
+    def values(predicate: str) -> list:
+        return next((p["values"] for p in properties if p["property"]["iri"] == predicate), [])
+
+    def literal(predicate: str) -> str | None:
+        return next((v["value"] for v in values(predicate) if "value" in v), None)
+
+    quotes: dict[str, dict] = {}
+    for c in claims.values():
+        for q in c["quotes"]:
+            entry = quotes.setdefault(q["exact"], {**q, "claims": []})
+            entry["claims"].append(c["iri"])
+    return {
+        "source": {
+            "iri": iri,
+            "title": literal(str(DCTERMS.title)) or labels(iri),
+            "kinds": [v for v in values(str(DCTERMS.type)) if "iri" in v],
+            "creators": [v for v in values(str(DCTERMS.creator)) if "iri" in v],
+            "publishers": [v for v in values(str(DCTERMS.publisher)) if "iri" in v],
+            "issued": literal(str(DCTERMS.issued)),
+            "accessed_on": literal(str(OG.accessedOn)),
+            "url": next((v["iri"] for v in values(str(SCHEMA.url)) if "iri" in v), None)
+            or literal(str(SCHEMA.url)),
+            "licences": [v for v in values(str(DCTERMS.license)) if "iri" in v],
+            "citation": literal(str(DCTERMS.bibliographicCitation)),
+        },
+        "quotes": sorted(quotes.values(), key=lambda q: q["exact"]),
+        "claims": [
+            {
+                **c,
+                "model": labels.ref(c["model"]),
+                "criterion": labels.ref(c["criterion"]),
+                "quotes": [q["exact"] for q in c["quotes"]],
+            }
+            for c in sorted(
+                claims.values(), key=lambda c: (labels(c["model"]).casefold(), c["iri"])
+            )
+        ],
+        "claim_count": total,
+        "cites": [_link(x, labels) for x in citations["cites"]],
+        "cited_by": [_link(x, labels) for x in citations["cited_by"]],
+        "properties": properties,
+    }
+
+
+def _link(link: dict, labels: Labels) -> dict:
+    return {
+        "source": {"iri": link["source"], "label": link["title"] or labels(link["source"])},
+        "properties": [labels.ref(p) for p in sorted(link["properties"])],
+        "notes": sorted(link["notes"]),
+        "texts": sorted(link["texts"]),
+        "passages": sorted(link["passages"]),
+        "citations": sorted(link["citations"]),
+    }

@@ -1,0 +1,165 @@
+"""Headless Chromium on the pages: open a model, follow its evidence to a source, open the
+evidence graph, read it at phone width and without JavaScript. Screenshots go to
+tests/artifacts/."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pyoxigraph as ox
+import pytest
+
+from graph import derive, loading, paths
+from server import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Launch Debian's headless Chromium (skip without it, fail without it in CI)."""
+    if not CHROMIUM.exists():
+        reason = "/usr/bin/chromium is absent (install Debian's chromium package)"
+        if os.environ.get("OPENNESS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason}; OPENNESS_REQUIRE_BROWSER=1 makes that a failure")
+        pytest.skip(reason)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def site():
+    """Serve the pages over the fixture world with waitress, in a thread; yield the base URL."""
+    from waitress.server import create_server
+
+    store = ox.Store()
+    todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, WORLD]), paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    derive.derive(store)
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
+            mp.delenv(name)
+        app = create_app({"STORE": store})
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    app.extensions["openness"].close()
+
+
+@pytest.fixture
+def page(browser, site):
+    """Open a fresh page that records every URL it requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    requested: list[str] = []
+    opened.on("request", lambda request: requested.append(request.url))
+    opened.requested = requested
+    yield opened
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"pages-{name}.png"), full_page=True)
+
+
+def only_this_host(page, site: str) -> None:
+    host = urlparse(site).netloc
+    outside = [
+        u
+        for u in page.requested
+        if not u.startswith(("data:", "blob:")) and urlparse(u).netloc != host
+    ]
+    assert outside == [], f"the page reached other hosts: {outside}"
+
+
+def test_follow_a_score_to_its_source(page, site) -> None:
+    page.goto(f"{site}/id/model/alpha")
+    assert page.locator("h1").inner_text() == "Alpha"
+    shot(page, "model")
+    weights = page.locator("details#oti-2024-published-weights")
+    weights.locator("summary").click()
+    weights.locator('a[href="/id/source/news-d"]').first.click()
+    page.wait_for_url(f"{site}/id/source/news-d")
+    assert page.locator("h1").inner_text() == "Alpha pulls its weights"
+    assert page.get_by_text("Alpha's weights are no longer available.").count() >= 1
+    shot(page, "source")
+    only_this_host(page, site)
+
+
+def test_open_the_evidence_graph_and_follow_a_node(page, site) -> None:
+    page.goto(f"{site}/id/model/alpha")
+    page.click("#score-oti-2024 a.evidence-graph")
+    page.wait_for_url(f"{site}/graph/evidence/alpha/oti-2024")
+    page.wait_for_function("() => window.opennessGraph && window.opennessGraph.nodes().length > 0")
+    count = page.evaluate("() => window.opennessGraph.nodes().length")
+    data = page.evaluate("() => JSON.parse(document.getElementById('graph-data').textContent)")
+    assert count == len(data["nodes"])
+    assert page.locator("#cy").is_visible()
+    assert not page.locator("#static-graph").is_visible()
+    shot(page, "evidence-graph")
+    # Click the node where cytoscape drew it.
+    at = page.evaluate(
+        "() => window.opennessGraph.$id('https://w3id.org/openness/id/source/paper-b')"
+        ".renderedPosition()"
+    )
+    box = page.locator("#cy").bounding_box()
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    page.wait_for_url(f"{site}/id/source/paper-b")
+    only_this_host(page, site)
+
+
+def test_the_graph_page_without_javascript_shows_the_svg(browser, site) -> None:
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/graph/evidence/alpha/oti-2024")
+        assert page.locator("#static-graph svg").is_visible()
+        assert not page.locator("#cy").is_visible()
+        shot(page, "evidence-graph-no-js")
+        page.locator('#static-graph a[href="/id/source/report-a"]').first.click()
+        page.wait_for_url(f"{site}/id/source/report-a")
+    finally:
+        context.close()
+
+
+def test_pages_read_at_phone_width(browser, site) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        for path, name in (
+            ("/id/model/alpha", "model-phone"),
+            ("/models", "models-phone"),
+            ("/spectrum", "spectrum-phone"),
+        ):
+            page.goto(f"{site}{path}")
+            # Wide tables scroll inside their own box; the page itself does not.
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1, (path, overflow)
+            shot(page, name)
+    finally:
+        context.close()
