@@ -143,3 +143,31 @@ def live_server(tmp_path_factory):
         process.kill()
         process.wait()
     log.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's headless Chromium (skip without it, fail without it in CI)."""
+    if not CHROMIUM.exists():
+        reason = "/usr/bin/chromium is absent (install Debian's chromium package)"
+        if os.environ.get("OPENNESS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason}; OPENNESS_REQUIRE_BROWSER=1 makes that a failure")
+        pytest.skip(reason)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -18,15 +17,6 @@ from server import charts
 
 WORLD = Path(__file__).parent / "fixtures" / "analytics" / "world.ttl"
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -128,23 +118,6 @@ def test_page_over_an_empty_store_says_so(make_app):
     html = make_app(STORE=ox.Store()).test_client().get("/analytics").get_data(as_text=True)
     assert "No scores yet" in html and "No claims about models yet" in html
     assert "No sources yet" in html and svgs(html) == {}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Launch Debian's headless Chromium (skip without it, fail without it in CI)."""
-    if not CHROMIUM.exists():
-        reason = "/usr/bin/chromium is absent (install Debian's chromium package)"
-        if os.environ.get("OPENNESS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{reason}; OPENNESS_REQUIRE_BROWSER=1 makes that a failure")
-        pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -15,34 +15,8 @@ import pytest
 from graph import derive, loading, paths
 from server import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
 ARTIFACTS = Path(__file__).parent / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Launch Debian's headless Chromium (skip without it, fail without it in CI)."""
-    if not CHROMIUM.exists():
-        reason = "/usr/bin/chromium is absent (install Debian's chromium package)"
-        if os.environ.get("OPENNESS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{reason}; OPENNESS_REQUIRE_BROWSER=1 makes that a failure")
-        pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,38 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Launch Debian's headless Chromium (skip without it, fail without it in CI)."""
-    if not CHROMIUM.exists():
-        reason = "/usr/bin/chromium is absent (install Debian's chromium package)"
-        if os.environ.get("OPENNESS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{reason}; OPENNESS_REQUIRE_BROWSER=1 makes that a failure")
-        pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
