@@ -24,6 +24,12 @@ spectrum: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
+## bench: benchmark load, queries, scoring, ingest and HTTP at each SIZE (triples); writes docs/benchmarks.md
+SIZE ?= 100000 1000000
+RUNS ?= 5
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes $(SIZE) --runs $(RUNS) --docs docs/benchmarks.md
+
 ## lint: ruff over the code
 lint: $(STAMP)
 	$(BIN)/ruff check graph server tests bench

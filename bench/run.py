@@ -1,0 +1,592 @@
+"""Benchmark the store, the scoring, ingest and the HTTP endpoint on synthetic graphs.
+
+    .venv/bin/python bench/run.py [--sizes 100000 1000000] [--runs 5] [--seed 1] [--out FILE]
+    .venv/bin/python bench/run.py --smoke
+
+At each size ``bench/generate.py`` writes a synthetic graph as N-Triples, and
+every measure is the median of ``--runs`` runs; each ratio compares two
+measures taken in the same run on the same data:
+
+- bulk load: the file into a fresh on-disk store with pyoxigraph's bulk loader
+  and with the project's loader (``graph.loading``), each in a child process
+  (triples/s, peak RSS of the child);
+- the example queries (``graph/queries/*.rq``) through our HTTP endpoint
+  (``graph.serve`` in a subprocess, default settings) against the same queries
+  on pyoxigraph in-process, over the same on-disk store;
+- the trace of one model (``graph.evidence.trace``);
+- the scoring of every model (``graph.derive.compute``) against one aggregate,
+  the index mean per model, in rdflib's in-memory SPARQL engine;
+- ingest of a 100-claim batch (``graph.ingest.ingest``, recomputing the models);
+- HTTP throughput with 1 and 8 concurrent clients, against the ``oxigraph``
+  server from PyPI serving the same store;
+- server cold start: from spawning ``graph.serve`` on the store to /healthz.
+
+``--smoke`` runs everything once on a few thousand triples, to keep the script
+working; its numbers mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import http.client
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import GRAPH, ID, OG, batch, generate, models_for, write  # noqa: E402
+
+from graph import derive, loading, paths  # noqa: E402
+
+MAX_ROWS = 10_000  # the endpoint's default row cap; in-process reads stop there too
+INDEX_MEAN = f"""
+PREFIX og: <{OG}>
+SELECT ?model (AVG(?value) AS ?score) WHERE {{
+  VALUES (?level ?value) {{ (og:open 1.0) (og:partial 0.5) (og:closed 0.0) }}
+  ?claim a og:Claim ; og:aboutModel ?model ; og:criterion ?criterion ; og:level ?level .
+  FILTER (STRSTARTS(STR(?criterion), "{ID}criterion/osai-index/"))
+  FILTER NOT EXISTS {{ ?claim og:rank og:DeprecatedRank }}
+}} GROUP BY ?model
+"""
+ONE_MODEL = f"""
+PREFIX og: <{OG}>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?claim ?criterion ?level ?source WHERE {{
+  ?claim og:aboutModel <{ID}model/m-%d> ; og:criterion ?criterion ; og:level ?level ;
+         prov:wasDerivedFrom ?source .
+}}
+"""
+
+
+# ---------------------------------------------------------------- timing helpers
+
+
+def median(fn: Callable[[], object], runs: int) -> float:
+    """Return the median seconds of ``runs`` calls of ``fn``."""
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        clock = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - clock)
+    return statistics.median(times)
+
+
+def free_port() -> int:
+    """Return a loopback port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, proc: subprocess.Popen, limit: float = 120) -> float:
+    """Poll ``url`` until it answers 200; return the seconds since now."""
+    clock = time.perf_counter()
+    while time.perf_counter() - clock < limit:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        with contextlib.suppress(OSError, urllib.error.URLError):
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.perf_counter() - clock
+        time.sleep(0.01)
+    raise RuntimeError(f"{url} not ready after {limit} s")
+
+
+@contextlib.contextmanager
+def server(command: list[str], ready_path: str, port: int) -> Iterator[tuple[str, float]]:
+    """Run a server subprocess; yield (base URL, seconds until ready), stop it afterwards."""
+    clock = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base + ready_path, proc)
+        yield base, time.perf_counter() - clock
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def ours(store_dir: Path, port: int) -> list[str]:
+    """Return the command that serves ``store_dir`` with graph.serve on ``port``."""
+    code = f"from graph.serve import serve; serve({str(store_dir)!r}, port={port})"
+    return [sys.executable, "-c", code]
+
+
+def oxigraph_exe() -> str | None:
+    """Return the path of the oxigraph server next to this Python, or on PATH."""
+    return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
+
+
+def oxigraph_server(store_dir: Path, port: int) -> list[str]:
+    """Return the command that serves ``store_dir`` with the oxigraph server from PyPI."""
+    return [
+        str(oxigraph_exe()),
+        "serve",
+        "--location",
+        str(store_dir),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+
+
+def http_query(url: str, query: str) -> bytes:
+    """POST ``query`` to the endpoint at ``url``; return the JSON (or N-Triples) body."""
+    request = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"},
+    )
+    with urllib.request.urlopen(request, timeout=300) as response:
+        return response.read()
+
+
+def throughput(url: str, clients: int, seconds: float, models: int) -> float:
+    """Return requests a second that ``clients`` threads complete against ``url`` in ``seconds``."""
+    done = [0] * clients
+    stop = time.perf_counter() + seconds
+
+    parts = urllib.parse.urlsplit(url)
+    headers = {
+        "Accept": "application/sparql-results+json",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+    def client(k: int) -> None:
+        # One keep-alive connection per client, as a real client library holds.
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+        n = k
+        while time.perf_counter() < stop:
+            body = urllib.parse.urlencode({"query": ONE_MODEL % (n % models)})
+            conn.request("POST", parts.path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{url} answered {response.status}")
+            done[k] += 1
+            n += clients
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    clock = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - clock)
+
+
+# ---------------------------------------------------------------- children
+
+
+def child_load(mode: str, store_dir: str, data: str) -> None:
+    """Load ``data`` into a fresh store in this process; print seconds, triples and peak RSS."""
+    store = ox.Store(store_dir)
+    clock = time.perf_counter()
+    if mode == "bulk":
+        store.bulk_load(path=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH))
+    else:
+        todo, _ = loading.prepare([Path(data)], Path(data).parent, store)
+        list(loading.write(store, todo, Path(data).parent))
+    store.flush()
+    seconds = time.perf_counter() - clock
+    triples = len(store)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"seconds": seconds, "triples": triples, "rss": rss}))
+
+
+def measure_load(mode: str, data: Path, work: Path, runs: int) -> dict:
+    """Return the median seconds, triples/s and peak RSS of loading ``data`` ``runs`` times."""
+    results = []
+    for k in range(runs):
+        target = work / f"load-{mode}-{k}"
+        out = subprocess.run(
+            [sys.executable, __file__, "--child-load", mode, str(target), str(data)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results.append(json.loads(out))
+        shutil.rmtree(target, ignore_errors=True)
+    seconds = statistics.median(r["seconds"] for r in results)
+    return {
+        "seconds": seconds,
+        "triples_per_s": results[0]["triples"] / seconds,
+        "rss": statistics.median(r["rss"] for r in results),
+    }
+
+
+# ---------------------------------------------------------------- one size
+
+
+def build_store(store_dir: Path, data: Path) -> ox.Store:
+    """Load the ontology, the synthetic graph and its derived data into an on-disk store."""
+    store = ox.Store(str(store_dir))
+    todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR]), paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH))
+    digest = loading.content_hash(data.read_bytes())
+    store.update(
+        f'INSERT DATA {{ GRAPH <{loading.CATALOG}> {{ <{GRAPH}> <{OG}contentHash> "{digest}" }} }}'
+    )
+    derive.derive(store)
+    store.flush()
+    return store
+
+
+def example_queries() -> dict[str, str]:
+    """Return the shipped example queries by file name."""
+    return {p.stem: p.read_text() for p in sorted((ROOT / "graph" / "queries").glob("*.rq"))}
+
+
+def run_in_process(store: ox.Store, query: str) -> int:
+    """Run ``query`` and read up to MAX_ROWS results; return how many were read."""
+    result = store.query(query, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        return 1
+    return sum(1 for _ in islice(result, MAX_ROWS))
+
+
+def rdflib_graph(data: Path):
+    """Return an rdflib Graph of the synthetic data and the frameworks."""
+    import rdflib
+
+    g = rdflib.Graph()
+    g.parse(str(data), format="nt")
+    for path in sorted((paths.ONTOLOGY_DIR / "frameworks").glob("*.ttl")):
+        g.parse(str(path), format="turtle")
+    return g
+
+
+def measure_in_process(store: ox.Store, queries: dict[str, str], runs: int, r: dict) -> None:
+    """Time the example queries, one model's claims, a trace and the scoring in this process."""
+    from graph.evidence import trace
+
+    for q in queries.values():  # warm up, as the endpoint is warmed up
+        run_in_process(store, q)
+    r["queries_local"] = {
+        name: median(lambda q=q: run_in_process(store, q), runs) for name, q in queries.items()
+    }
+    r["rows"] = {name: run_in_process(store, q) for name, q in queries.items()}
+    r["one_model_local"] = median(lambda: run_in_process(store, ONE_MODEL % 0), runs)
+    r["trace"] = median(lambda: trace(store, f"{ID}model/m-0"), runs)
+    r["compute"] = median(lambda: derive.compute(store), runs)
+    r["index_mean_oxigraph"] = median(lambda: run_in_process(store, INDEX_MEAN), runs)
+
+
+def measure_rdflib(data: Path, runs: int) -> tuple[float, float]:
+    """Return the seconds rdflib takes to parse the data, and the median of the index mean."""
+    clock = time.perf_counter()
+    g = rdflib_graph(data)
+    parse = time.perf_counter() - clock
+    return parse, median(lambda: list(g.query(INDEX_MEAN)), runs)
+
+
+def measure_ingest(store_dir: Path, models: int, size: int, seed: int, runs: int) -> float:
+    """Return the median seconds of ingesting a new 100-claim batch into the store."""
+    import rdflib
+
+    from graph.ingest import ingest
+
+    store = ox.Store(str(store_dir))
+    times = []
+    for k in range(runs):
+        g = rdflib.Graph().parse(data=batch(models, 100, f"{size}-{k}", seed), format="nt")
+        gc.collect()
+        clock = time.perf_counter()
+        ingest(store, g, "bench", "bench/run.py")
+        times.append(time.perf_counter() - clock)
+    return statistics.median(times)
+
+
+def measure_size(size: int, args, work: Path) -> dict:
+    """Run every measure at one size; return the figures."""
+    r: dict = {"size": size}
+    runs = args.runs
+    models = models_for(size, args.seed)
+    lines = generate(models, args.seed)
+    data = work / "data.nt"
+    with open(data, "w", encoding="utf-8") as out:
+        write(lines, out, "nt")
+    r["models"], r["generated"] = models, len(lines)
+    del lines
+    log(f"[{size}] generated {r['generated']} triples, {models} models")
+
+    r["load_bulk"] = measure_load("bulk", data, work, max(1, min(runs, 3)))
+    r["load_project"] = measure_load("project", data, work, max(1, min(runs, 3)))
+    log(f"[{size}] load: {r['load_bulk']} / {r['load_project']}")
+
+    store_dir = work / "store"
+    clock = time.perf_counter()
+    store = build_store(store_dir, data)
+    r["build_seconds"] = time.perf_counter() - clock
+    r["triples"] = len(store)
+    log(f"[{size}] store built: {r['triples']} triples in {r['build_seconds']:.1f} s")
+
+    queries = example_queries()
+    measure_in_process(store, queries, runs, r)
+    log(f"[{size}] in-process done")
+
+    r["rdflib_parse"], r["index_mean_rdflib"] = measure_rdflib(data, max(1, min(runs, 3)))
+    log(f"[{size}] rdflib done: {r['index_mean_rdflib']:.2f} s")
+    del store
+    gc.collect()
+
+    port = free_port()
+    with server(ours(store_dir, port), "/healthz", port) as (base, _ready):
+        url = base + "/sparql"
+        for q in queries.values():  # warm the workers and the snapshot
+            http_query(url, q)
+        r["queries_http"] = {
+            name: median(lambda q=q: http_query(url, q), runs) for name, q in queries.items()
+        }
+        log(f"[{size}] HTTP queries: {r['queries_http']} (in-process {r['queries_local']})")
+        r["one_model_http"] = median(lambda: http_query(url, ONE_MODEL % 0), runs)
+        r["tp_ours"] = {c: throughput(url, c, args.seconds, models) for c in (1, 8)}
+    log(f"[{size}] our endpoint done: {r['tp_ours']}")
+    starts = []
+    for _ in range(max(1, min(runs, 3))):
+        port = free_port()
+        with server(ours(store_dir, port), "/healthz", port) as (_base, ready):
+            starts.append(ready)
+    r["cold_start"] = statistics.median(starts)
+
+    if oxigraph_exe() is None:
+        log("the oxigraph server is not installed (pip install oxigraph): not compared")
+        r["one_model_oxigraph"], r["tp_oxigraph"] = None, None
+    else:
+        port = free_port()
+        with server(oxigraph_server(store_dir, port), "/query?query=ASK%7B%7D", port) as (base, _r):
+            url = base + "/query"
+            r["one_model_oxigraph"] = median(lambda: http_query(url, ONE_MODEL % 0), runs)
+            r["tp_oxigraph"] = {c: throughput(url, c, args.seconds, models) for c in (1, 8)}
+    log(f"[{size}] oxigraph server done: {r['tp_oxigraph']}")
+
+    r["ingest"] = measure_ingest(store_dir, models, size, args.seed, runs)
+    log(f"[{size}] ingest: {r['ingest'] * 1000:.0f} ms")
+    shutil.rmtree(store_dir, ignore_errors=True)
+    shutil.rmtree(work / "store.snapshots", ignore_errors=True)
+    return r
+
+
+# ---------------------------------------------------------------- report
+
+
+def log(text: str) -> None:
+    """Print progress to standard error."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def ms(value: float) -> str:
+    """Render seconds as ms below one second, else as seconds."""
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def versions() -> str:
+    """Return the machine and the versions the figures were measured with."""
+    import rdflib
+
+    exe = oxigraph_exe()
+    server_version = (
+        subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+        if exe
+        else "oxigraph server: not installed"
+    )
+    return (
+        f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+        f"Python {platform.python_version()}, pyoxigraph {ox.__version__}, "
+        f"rdflib {rdflib.__version__}, {server_version}"
+    )
+
+
+def report(results: list[dict], runs: int, seconds: float) -> str:
+    """Return the Markdown table of the results, one column a size, with the ratios."""
+    cols = [
+        f"{r['generated']:,} generated, {r['triples']:,} in store ({r['models']:,} models)"
+        for r in results
+    ]
+    rows: list[tuple[str, list[str]]] = []
+
+    def row(label: str, fn: Callable[[dict], str]) -> None:
+        rows.append((label, [fn(r) for r in results]))
+
+    row(
+        "bulk load, pyoxigraph bulk_load: triples/s, peak RSS",
+        lambda r: (
+            f"{r['load_bulk']['triples_per_s']:,.0f}/s, {r['load_bulk']['rss'] / 2**20:.0f} MB"
+        ),
+    )
+    row(
+        "bulk load, graph.loading (one SPARQL Update): triples/s, peak RSS",
+        lambda r: (
+            f"{r['load_project']['triples_per_s']:,.0f}/s, "
+            f"{r['load_project']['rss'] / 2**20:.0f} MB"
+        ),
+    )
+    for name in results[0]["queries_local"]:
+        row(
+            f"query `{name}`: HTTP / in-process (ratio)",
+            lambda r, n=name: (
+                f"{ms(r['queries_http'][n])} / {ms(r['queries_local'][n])} "
+                f"({r['queries_http'][n] / r['queries_local'][n]:.1f}x; {r['rows'][n]:,} rows)"
+            ),
+        )
+    row(
+        "one model's claims: our HTTP / oxigraph HTTP / in-process",
+        lambda r: (
+            f"{ms(r['one_model_http'])} / {ms(r['one_model_oxigraph'] or 0)} / "
+            f"{ms(r['one_model_local'])}"
+        ),
+    )
+    row("trace of one model", lambda r: ms(r["trace"]))
+    row("scoring of every model (derive.compute)", lambda r: ms(r["compute"]))
+    row(
+        "index mean per model: rdflib / pyoxigraph (GROUP BY)",
+        lambda r: f"{ms(r['index_mean_rdflib'])} / {ms(r['index_mean_oxigraph'])}",
+    )
+    row(
+        "rdflib ÷ all-model scoring (target ≥ 50x)",
+        lambda r: f"{r['index_mean_rdflib'] / r['compute']:.1f}x",
+    )
+    row("ingest of 100 claims (validate, write, recompute)", lambda r: ms(r["ingest"]))
+    row(
+        "ingest ÷ ingest at the smallest size (target ≤ 1.2x)",
+        lambda r: f"{r['ingest'] / results[0]['ingest']:.2f}x",
+    )
+    for c in (1, 8):
+        row(
+            f"throughput, {c} client{'s' if c > 1 else ''}: ours / oxigraph server (ratio)",
+            lambda r, c=c: (
+                f"{r['tp_ours'][c]:.0f} / {r['tp_oxigraph'][c]:.0f} req/s "
+                f"({r['tp_ours'][c] / r['tp_oxigraph'][c]:.2f}x)"
+                if r["tp_oxigraph"]
+                else f"{r['tp_ours'][c]:.0f} req/s / not measured"
+            ),
+        )
+    row("server cold start on the store (target ≤ 2 s)", lambda r: ms(r["cold_start"]))
+    lines = [
+        f"Medians of {runs} runs (loads and rdflib: of up to 3); throughput over "
+        f"{seconds:g} s per setting.",
+        "",
+        "| | " + " | ".join(cols) + " |",
+        "|---|" + "---|" * len(cols),
+    ]
+    lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
+    return "\n".join(lines) + "\n"
+
+
+SECTION = "## At scale"
+
+
+def load_results(path: Path) -> list[dict]:
+    """Read figures saved with --json (JSON turns the client counts into strings)."""
+    results = json.loads(path.read_text())
+    for r in results:
+        for key in ("tp_ours", "tp_oxigraph"):
+            if r.get(key):
+                r[key] = {int(c): value for c, value in r[key].items()}
+    return results
+
+
+def section(text: str, args: argparse.Namespace) -> str:
+    """Return the Markdown section with the figures and how to reproduce them."""
+    sizes = " ".join(str(s) for s in args.sizes)
+    return f"""{SECTION}
+
+`bench/run.py` (`make bench SIZE="{sizes}"`) generates a synthetic graph with
+`bench/generate.py` at each size, loads it, the ontology and its derived data
+into an on-disk store, and times load, queries, trace, scoring, ingest and HTTP
+(see the script's docstring for each measure). Written by the script on
+{time.strftime("%Y-%m-%d", time.gmtime())}:
+
+```
+.venv/bin/python bench/run.py --sizes {sizes} --runs {args.runs} --docs docs/benchmarks.md
+```
+
+{text}"""
+
+
+def replace_section(path: Path, new: str) -> None:
+    """Put ``new`` in place of the file's 'At scale' section (up to the next ## heading)."""
+    old = path.read_text() if path.exists() else "# Benchmarks\n"
+    start = old.find(SECTION + "\n")
+    if start < 0:
+        path.write_text(old.rstrip("\n") + "\n\n" + new)
+        return
+    end = old.find("\n## ", start + len(SECTION))
+    rest = old[end + 1 :] if end >= 0 else ""
+    path.write_text(old[:start] + new + ("\n" + rest if rest else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark at every size and print (or write) the Markdown report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per throughput setting")
+    parser.add_argument("--smoke", action="store_true", help="one run on a few thousand triples")
+    parser.add_argument("--out", help="also write the report (Markdown) to this file")
+    parser.add_argument("--json", help="also write the raw figures (JSON) to this file")
+    parser.add_argument("--docs", help="replace the 'At scale' section of this Markdown file")
+    parser.add_argument(
+        "--from-json", nargs="+", help="report the figures saved by --json, measuring nothing"
+    )
+    parser.add_argument("--child-load", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_load:
+        child_load(*args.child_load)
+        return 0
+    if args.smoke:
+        args.sizes, args.runs, args.seconds = [3000], 1, 0.3
+    if args.from_json:
+        results = [r for name in args.from_json for r in load_results(Path(name))]
+        args.sizes = [r["size"] for r in results]
+    else:
+        results = []
+        for size in args.sizes:
+            with tempfile.TemporaryDirectory(prefix="openness-bench-") as work:
+                results.append(measure_size(size, args, Path(work)))
+            if args.json:  # after each size, so a long run keeps what it measured
+                Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+    text = versions() + "\n\n" + report(results, args.runs, args.seconds)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text)
+    if args.docs:
+        replace_section(Path(args.docs), section(text, args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
