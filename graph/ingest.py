@@ -78,11 +78,59 @@ def parse_batch(data: bytes | str, fmt: str, origin: str = "request") -> rdflib.
 
 def canonical_hash(graph: rdflib.Graph) -> str:
     """Return ``sha256:<hex>`` of the graph's canonical N-Triples (blank nodes relabelled)."""
-    has_blank = any(isinstance(t, rdflib.BNode) for triple in graph for t in triple)
-    # Canonical relabelling is costly; only blank nodes need it.
-    canon = to_canonical_graph(graph) if has_blank else graph
-    lines = sorted(line for line in canon.serialize(format="nt").splitlines() if line.strip())
+    labels = tree_labels(graph)
+    if labels is None:
+        # Blank nodes shared or in cycles need full canonicalisation (costly, and rare).
+        canon = to_canonical_graph(graph)
+        lines = sorted(line for line in canon.serialize(format="nt").splitlines() if line.strip())
+    else:
+        lines = sorted(
+            " ".join(labels.get(t) or t.n3() for t in triple) + " ." for triple in graph
+        )
     return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def tree_labels(graph: rdflib.Graph) -> dict[rdflib.BNode, str] | None:
+    """Label each blank node by a hash of what it says, when every blank node forms a tree.
+
+    Quotes and selectors are blank nodes each used once as an object: hashing
+    a node's own statements (with its children's labels) bottom-up names it by
+    content, as canonicalisation would, in linear time. Returns None when a
+    blank node is used twice as an object, never as an object, or in a cycle.
+    """
+    uses: dict[rdflib.BNode, int] = {}
+    blanks: set[rdflib.BNode] = set()
+    for s, _, o in graph:
+        if isinstance(s, rdflib.BNode):
+            blanks.add(s)
+        if isinstance(o, rdflib.BNode):
+            blanks.add(o)
+            uses[o] = uses.get(o, 0) + 1
+    if any(uses.get(b, 0) != 1 for b in blanks):
+        return None
+    labels: dict[rdflib.BNode, str] = {}
+    visiting: set[rdflib.BNode] = set()
+
+    def label(node: rdflib.BNode) -> str | None:
+        if node in labels:
+            return labels[node]
+        if node in visiting:
+            return None
+        visiting.add(node)
+        parts = []
+        for _, p, o in graph.triples((node, None, None)):
+            child = label(o) if isinstance(o, rdflib.BNode) else o.n3()
+            if child is None:
+                return None
+            parts.append(f"{p.n3()} {child}")
+        digest = hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:32]
+        labels[node] = f"_:t{digest}"
+        return labels[node]
+
+    for b in blanks:
+        if label(b) is None:
+            return None
+    return labels
 
 
 def deprecation_triples(

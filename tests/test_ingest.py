@@ -267,3 +267,24 @@ def test_a_correction_of_an_unknown_or_deprecated_claim_is_refused(store: ox.Sto
     assert {v.constraint_id for v in info.value.report.data_results} == {
         "CorrectionCheck-already-deprecated"
     }
+
+
+def test_the_hash_follows_content_not_blank_node_labels() -> None:
+    quoted = form_to_graph(FORM)
+    other_quote = form_to_graph({**FORM, "quote": "a different passage"})
+    assert canonical_hash(quoted) != canonical_hash(other_quote)
+    relabelled = rdflib.Graph()
+    fresh: dict = {}
+    for s, p, o in quoted:
+        s = fresh.setdefault(s, rdflib.BNode()) if isinstance(s, rdflib.BNode) else s
+        o = fresh.setdefault(o, rdflib.BNode()) if isinstance(o, rdflib.BNode) else o
+        relabelled.add((s, p, o))
+    assert canonical_hash(relabelled) == canonical_hash(quoted)
+    # A blank node used twice is not a tree: the full canonical form decides, and still agrees.
+    shared = rdflib.BNode()
+    g1, g2 = rdflib.Graph(), rdflib.Graph()
+    for g, b in ((g1, shared), (g2, rdflib.BNode())):
+        g.add((rdflib.URIRef("http://e/a"), rdflib.URIRef("http://e/p"), b))
+        g.add((rdflib.URIRef("http://e/c"), rdflib.URIRef("http://e/p"), b))
+        g.add((b, rdflib.URIRef("http://e/q"), rdflib.Literal("x")))
+    assert canonical_hash(g1) == canonical_hash(g2)
