@@ -40,6 +40,7 @@ from graph.importers import common, identity
 from graph.importers.evidence import Developer, evidence_sources
 from graph.importers.turtle import write_turtle
 from graph.namespaces import CITO, OG, SCHEMA, mint, slugify
+from graph.scoring.osai_index import JUDGEMENTS, LEGACY_INDEX_JUDGEMENTS, LEGACY_JUDGEMENTS
 
 DATASET = "osai-index"
 LEGACY_DATASET = "opening-up-chatgpt"
@@ -62,38 +63,9 @@ INDEX_PAPER = URIRef(
 LEGACY_PAPER = URIRef(mint("source", "liesenfeld-lopez-dingemanse-2023-opening-up-chatgpt"))
 
 # The twelve judgements, when the copy has no _parameters.yml.
-JUDGEMENTS = (
-    "datasources_basemodel",
-    "datasources_endmodel",
-    "weights_basemodel",
-    "weights_endmodel",
-    "trainingcode",
-    "code",
-    "hardware_architecture",
-    "preprint",
-    "paper",
-    "modelcard",
-    "datasheet",
-    "licenses",
-)
+# The judgements and their order are the scoring module's, so import and score agree.
 # Judgements the index removed on 2026-03-13; older copies of records still have them.
-REMOVED_JUDGEMENTS = ("package", "api")
-LEGACY_JUDGEMENTS = (
-    "opencode",
-    "llmdata",
-    "llmweights",
-    "rldata",
-    "rlweights",
-    "license",
-    "code",
-    "architecture",
-    "preprint",
-    "paper",
-    "modelcard",
-    "datasheet",
-    "package",
-    "api",
-)
+REMOVED_JUDGEMENTS = LEGACY_INDEX_JUDGEMENTS
 INDEX_CITATION = (
     "Andreas Liesenfeld and Mark Dingemanse. 2024. Rethinking open source generative AI: "
     "open-washing and the EU AI Act. In Proceedings of the 2024 ACM Conference on "
