@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from graph.importers import common, identity
 from graph.importers.evidence import Developer, evidence_sources
+from graph.importers.sources import add_source
 from graph.importers.turtle import write_turtle
 from graph.licences import licence_openness, resolve_licence, spdx_id
 from graph.namespaces import CITO, OG, SCHEMA, mint
@@ -137,7 +138,7 @@ def _describe_dataset(graph: Graph, commit: str) -> None:
     graph.add((MAINTAINERS, RDF.type, PROV.Organization))
     graph.add((MAINTAINERS, RDFS.label, Literal("LF AI & Data")))
     graph.add((MAINTAINERS, SCHEMA.url, URIRef("https://lfaidata.foundation/")))
-    _source(
+    add_source(
         graph,
         TOOL_SOURCE,
         OG.Dataset,
@@ -149,7 +150,7 @@ def _describe_dataset(graph: Graph, commit: str) -> None:
     graph.add((TOOL_SOURCE, DCTERMS.source, URIRef(f"{REPOSITORY}/tree/{commit}")))
     graph.add((TOOL_SOURCE, SCHEMA.version, Literal(commit)))
     graph.add((TOOL_SOURCE, CITO.citesAsAuthority, MOF_PAPER))
-    _source(
+    add_source(
         graph,
         MOF_PAPER,
         OG.Paper,
@@ -165,13 +166,6 @@ def _describe_dataset(graph: Graph, commit: str) -> None:
             Literal(MOF_CITATION),
         )
     )
-
-
-def _source(graph: Graph, node: URIRef, kind: URIRef, title: str, url: str) -> None:
-    graph.add((node, RDF.type, OG.Source))
-    graph.add((node, DCTERMS.type, kind))
-    graph.add((node, DCTERMS.title, Literal(title)))
-    graph.add((node, SCHEMA.url, URIRef(url)))
 
 
 def _claim_licence(graph: Graph, claim: URIRef, licence: str | None) -> None:
@@ -237,7 +231,7 @@ def import_mof(
             )
         )
         page = URIRef(mint("source", f"{DATASET}/{slug}"))
-        _source(
+        add_source(
             sources,
             page,
             OG.WebPage,

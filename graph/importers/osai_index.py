@@ -38,6 +38,7 @@ from tqdm import tqdm
 
 from graph.importers import common, identity
 from graph.importers.evidence import Developer, evidence_sources
+from graph.importers.sources import add_source
 from graph.importers.turtle import write_turtle
 from graph.namespaces import CITO, OG, SCHEMA, mint, slugify
 from graph.scoring.osai_index import JUDGEMENTS, LEGACY_INDEX_JUDGEMENTS, LEGACY_JUDGEMENTS
@@ -175,7 +176,7 @@ def _describe_datasets(graph: Graph, commit: str, legacy_commit: str | None) -> 
     graph.add((MAINTAINERS, RDF.type, PROV.Organization))
     graph.add((MAINTAINERS, RDFS.label, Literal("European Open Source AI Index")))
     graph.add((MAINTAINERS, SCHEMA.url, URIRef("https://osai-index.eu/")))
-    _source(
+    add_source(
         graph,
         INDEX_SOURCE,
         OG.Dataset,
@@ -189,7 +190,7 @@ def _describe_datasets(graph: Graph, commit: str, legacy_commit: str | None) -> 
     graph.add((INDEX_SOURCE, DCTERMS.source, URIRef(f"{INDEX_REPOSITORY}/tree/{commit}")))
     graph.add((INDEX_SOURCE, SCHEMA.version, Literal(commit)))
     graph.add((INDEX_SOURCE, CITO.citesAsAuthority, INDEX_PAPER))
-    _source(
+    add_source(
         graph,
         INDEX_PAPER,
         OG.Paper,
@@ -206,7 +207,7 @@ def _describe_datasets(graph: Graph, commit: str, legacy_commit: str | None) -> 
     )
     if legacy_commit is None:
         return
-    _source(
+    add_source(
         graph,
         LEGACY_SOURCE,
         OG.Dataset,
@@ -219,7 +220,7 @@ def _describe_datasets(graph: Graph, commit: str, legacy_commit: str | None) -> 
     graph.add((LEGACY_SOURCE, SCHEMA.version, Literal(legacy_commit)))
     graph.add((LEGACY_SOURCE, DCTERMS.isReplacedBy, INDEX_SOURCE))
     graph.add((LEGACY_SOURCE, CITO.citesAsAuthority, LEGACY_PAPER))
-    _source(
+    add_source(
         graph,
         LEGACY_PAPER,
         OG.Paper,
@@ -237,15 +238,8 @@ def _describe_datasets(graph: Graph, commit: str, legacy_commit: str | None) -> 
     )
 
 
-def _source(graph: Graph, node: URIRef, kind: URIRef, title: str, url: str) -> None:
-    graph.add((node, RDF.type, OG.Source))
-    graph.add((node, DCTERMS.type, kind))
-    graph.add((node, DCTERMS.title, Literal(title)))
-    graph.add((node, SCHEMA.url, URIRef(url)))
-
-
 def _record_source(graph: Graph, node: URIRef, title: str, url: str, dataset: URIRef) -> None:
-    _source(graph, node, OG.WebPage, title, url)
+    add_source(graph, node, OG.WebPage, title, url)
     graph.add((node, DCTERMS.isPartOf, dataset))
     graph.add((node, DCTERMS.publisher, MAINTAINERS))
     graph.add((node, DCTERMS.license, common.SPDX_CC_BY_4))

@@ -166,3 +166,11 @@ def add_web_source(graph: Graph, url: str) -> URIRef:
     graph.add((node, DCTERMS.title, Literal(url.split("://", 1)[1])))
     graph.add((node, SCHEMA.url, URIRef(url)))
     return node
+
+
+def add_source(graph: Graph, node: URIRef, kind: URIRef, title: str, url: str) -> None:
+    """Describe ``node`` as a source of ``kind`` with a title and an address."""
+    graph.add((node, RDF.type, OG.Source))
+    graph.add((node, DCTERMS.type, kind))
+    graph.add((node, DCTERMS.title, Literal(title)))
+    graph.add((node, SCHEMA.url, URIRef(url)))
