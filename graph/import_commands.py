@@ -14,7 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="convert a dataset into data/<name> and load it")
     p.add_argument("dataset", choices=sorted(IMPORTERS), help="which dataset's format DIR holds")
-    p.add_argument("dir", metavar="DIR", help="the dataset's folder (a copy of its repository files)")
+    p.add_argument(
+        "dir", metavar="DIR", help="the dataset's folder (a copy of its repository files)"
+    )
     p.add_argument("--out", help="where to write the converted files (default: data/<dataset>)")
 
 
@@ -24,7 +26,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from graph import loading, paths
     from graph.commands import load_files, store_from
     from graph.importers import run_import
-    from graph.importers.load import dataset_prefix
+    from graph.importers.load import stale_graphs
 
     if not Path(args.dir).is_dir():
         raise UsageError(f"{args.dir}: no such folder")
@@ -39,9 +41,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     status = status or load_files(store, files)
     if status:
         return status
-    prefix = dataset_prefix(out, paths.ROOT)
-    current = {loading.graph_name_for(p, paths.ROOT) for p in files}
-    stale = [g for g in loading.stored_hashes(store) if g.startswith(prefix) and g not in current]
+    stale = stale_graphs(store, out, files, paths.ROOT)
     loading.drop_graphs(store, stale)
     if stale:
         print(f"dropped {len(stale)} graph(s) the new import no longer has.")

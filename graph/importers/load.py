@@ -23,6 +23,15 @@ def dataset_prefix(out_dir: Path, root: Path = ROOT) -> str:
     return probe[: -len("x.ttl")]
 
 
+def stale_graphs(
+    store: ox.Store, out_dir: Path, files: Iterable[Path], root: Path = ROOT
+) -> list[str]:
+    """Return the dataset's loaded graphs whose files ``files`` no longer include."""
+    prefix = dataset_prefix(out_dir, root)
+    current = {loading.graph_name_for(p, root) for p in files}
+    return [g for g in loading.stored_hashes(store) if g.startswith(prefix) and g not in current]
+
+
 def load_import(
     store: ox.Store,
     out_dir: str | Path,
@@ -40,9 +49,7 @@ def load_import(
     out_dir, root = Path(out_dir), Path(root)
     files = loading.rdf_files([out_dir])
     todo, unchanged = loading.prepare(files, root, store, force=force)
-    prefix = dataset_prefix(out_dir, root)
-    current = {loading.graph_name_for(p, root) for p in files}
-    stale = [g for g in loading.stored_hashes(store) if g.startswith(prefix) and g not in current]
+    stale = stale_graphs(store, out_dir, files, root)
     result = loading.LoadResult(unchanged=unchanged)
     writes = loading.write(store, todo, root)
     for item in progress(writes) if progress else writes:
