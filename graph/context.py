@@ -35,10 +35,17 @@ def context_for(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
             "CONSTRUCT { ?s ?p ?o } WHERE { "
             f"VALUES ?s {{ {values} }} VALUES ?p {{ {props} }} GRAPH ?g {{ ?s ?p ?o }} }}"
         )
-        data = store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES)
-        if data:
-            context.parse(data=data, format="nt")
+        construct(store, query, into=context)
     return context
+
+
+def construct(store: ox.Store, query: str, into: rdflib.Graph | None = None) -> rdflib.Graph:
+    """Run a CONSTRUCT over the store and return its triples as an rdflib graph."""
+    graph = into if into is not None else rdflib.Graph()
+    data = store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES)
+    if data:
+        graph.parse(data=data, format="nt")
+    return graph
 
 
 def to_rdflib(quads: Iterable[ox.Quad], into: rdflib.Graph | None = None) -> rdflib.Graph:

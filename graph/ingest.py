@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-from graph.context import context_for, referenced_iris
+from graph.context import construct, context_for, referenced_iris
 from graph.loading import CATALOG
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, XSD, graph_iri, mint, slugify
 from graph.validation import ValidationReport, validate
@@ -182,7 +182,8 @@ def check(store: ox.Store, batch: rdflib.Graph) -> ValidationReport:
 
 def claim_statements(store: ox.Store, claims: Iterable[str]) -> rdflib.Graph:
     """Return everything the store says about ``claims`` (for validating their deprecation)."""
-    values = " ".join(f"<{c}>" for c in sorted(claims))
+    claims = sorted(claims)
+    values = " ".join(f"<{c}>" for c in claims)
     # The claim's own statements and the blank nodes of its quotes (two levels deep).
     query = (
         "CONSTRUCT { ?c ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE { "
@@ -190,10 +191,7 @@ def claim_statements(store: ox.Store, claims: Iterable[str]) -> rdflib.Graph:
         "OPTIONAL { ?o ?p2 ?o2 FILTER isBlank(?o) "
         "OPTIONAL { ?o2 ?p3 ?o3 FILTER isBlank(?o2) } } } }"
     )
-    graph = rdflib.Graph()
-    data = store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data, format="nt")
+    graph = construct(store, query)
     # Rank and deprecation come from the batch; the stored rank would clash with it.
     for c in claims:
         graph.remove((rdflib.URIRef(c), OG.rank, None))
