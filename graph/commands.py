@@ -147,6 +147,11 @@ def flush(store: ox.Store) -> None:
     store.flush()
 
 
+def load_bundled(store: ox.Store) -> int:
+    """Bring the store up to date with the bundled ontology and data."""
+    return load_files(store, files_from([str(p) for p in paths.bundled_paths()]))
+
+
 @command("load")
 def cmd_load(args: argparse.Namespace) -> int:
     """Load the named files, or the bundled ontology and data."""
@@ -217,7 +222,7 @@ def cmd_spectrum(args: argparse.Namespace) -> int:
 
     store = store_from(args)
     if not args.no_load:
-        status = load_files(store, files_from([str(p) for p in paths.bundled_paths()]))
+        status = load_bundled(store)
         if status:
             return status
     rows = spectrum_rows(store)

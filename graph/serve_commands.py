@@ -26,14 +26,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
     """Bring the store up to date with the bundled files, then serve until interrupted."""
-    from graph import paths
-    from graph.commands import files_from, load_files, store_from
+    from graph.commands import load_bundled, store_from
     from graph.serve import serve
     from graph.store import default_location
 
     if not args.no_load:
         store = store_from(args)
-        status = load_files(store, files_from([str(p) for p in paths.bundled_paths()]))
+        status = load_bundled(store)
         if status:
             return status
         del store
