@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--store",
         help="store directory (default: $OPENNESS_STORE, else ./var/store); "
-        "':memory:' for a throw-away store",
+        "':memory:' for a throw-away store; or an external SPARQL 1.1 server, "
+        "'sparql+http://host:port/query?update=/update&gsp=/store' (see docs/scaling.md)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

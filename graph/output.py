@@ -48,7 +48,7 @@ def render(result: object, fmt: str) -> str:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if isinstance(result, ox.QueryBoolean):
         return json.dumps({"boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower()
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, ox.QuerySolutions):
         data = result.serialize(format=ox.RdfFormat.TURTLE) if fmt in ("turtle", "table") else None
         if data is None:
             data = result.serialize(format=ox.RdfFormat.N_TRIPLES)

@@ -1,4 +1,8 @@
-"""Open the store: Oxigraph on disk by default, in memory for tests."""
+"""Open the store: Oxigraph on disk by default, in memory for tests, or an external server.
+
+A store setting is a directory, ``":memory:"``, or a ``sparql+http(s)://`` URL naming an
+external SPARQL 1.1 server (see :mod:`graph.store_url`).
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,45 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.sparql_store import SparqlStore, StoreError
+from graph.store_url import is_server_url, parse_store_url
+
 ENV_VAR = "OPENNESS_STORE"
 MEMORY = ":memory:"
 
 
-def default_location() -> Path:
-    """Return the store directory used when none is given: $OPENNESS_STORE, else ./var/store."""
-    return Path(os.environ.get(ENV_VAR) or Path.cwd() / "var" / "store")
+def default_location() -> Path | str:
+    """Return the store used when none is given: $OPENNESS_STORE, else ./var/store.
+
+    A ``sparql+http(s)://`` setting is returned as a string, a directory as a Path.
+    """
+    setting = os.environ.get(ENV_VAR)
+    if is_server_url(setting):
+        return setting
+    return Path(setting or Path.cwd() / "var" / "store")
+
+
+def is_external(location: object) -> bool:
+    """Tell whether a store setting or an opened store is an external SPARQL server."""
+    return isinstance(location, SparqlStore) or is_server_url(location)
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
-    """Open (creating if needed) the Oxigraph store at ``location``.
+    """Open (creating if needed) the Oxigraph store at ``location``, or connect to a server.
 
-    ``":memory:"`` gives a fresh in-memory store; ``None`` the default location.
+    ``":memory:"`` gives a fresh in-memory store; ``None`` the default location; a
+    ``sparql+http(s)://`` URL an external SPARQL server (:class:`SparqlStore`).
     """
-    if location is not None and str(location) == MEMORY:
+    if location is None:
+        location = default_location()
+    if is_server_url(str(location)):
+        try:
+            return SparqlStore(parse_store_url(str(location)))
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+    if str(location) == MEMORY:
         return ox.Store()
-    path = Path(location) if location is not None else default_location()
+    path = Path(location)
     path.mkdir(parents=True, exist_ok=True)
     try:
         return ox.Store(str(path))
@@ -37,7 +63,3 @@ def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
 def open_read_only(location: str | os.PathLike[str]) -> ox.Store:
     """Open an existing on-disk store for reading only."""
     return ox.Store.read_only(str(location))
-
-
-class StoreError(RuntimeError):
-    """The store could not be opened or used."""

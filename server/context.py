@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from flask import current_app, request
 
+from graph.forwarding_runner import ForwardingRunner
 from graph.query_pool import ProcessRunner
 from graph.query_runner import InProcessRunner, QueryRequest
-from graph.store import MEMORY, default_location, open_store
+from graph.sparql_store import SparqlStore
+from graph.store import MEMORY, default_location, is_external, open_store
 from server.errors import Problem
 from server.settings import write_tokens
 
@@ -32,14 +34,21 @@ class ServerContext:
         self.settings = settings
         location = settings.get("STORE")
         self.store_path: Path | None = None
-        if isinstance(location, ox.Store):
+        if isinstance(location, ox.Store | SparqlStore):
             self.store = location
         elif location is not None and str(location) == MEMORY:
             self.store = open_store(MEMORY)
         else:
-            self.store_path = Path(location) if location is not None else default_location()
-            self.store = open_store(self.store_path)
-        if self.store_path is not None and settings["QUERY_WORKERS"] > 0:
+            where = location if location is not None else default_location()
+            if is_external(where):
+                self.store = open_store(where)
+            else:
+                self.store_path = Path(where)
+                self.store = open_store(self.store_path)
+        if isinstance(self.store, SparqlStore):
+            self.store.timeout = max(self.store.timeout, settings["QUERY_TIMEOUT"])
+            self.runner = ForwardingRunner(self.store)
+        elif self.store_path is not None and settings["QUERY_WORKERS"] > 0:
             snapshots = settings.get("SNAPSHOT_DIR") or self.store_path.with_name(
                 self.store_path.name + ".snapshots"
             )

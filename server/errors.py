@@ -15,6 +15,8 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from graph.sparql_store import StoreError, StoreUnavailable
+
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/json"
@@ -65,8 +67,25 @@ def _from_exception(error: Exception) -> Response:
     return problem_response(Problem(500, "The server failed to answer; the error is logged."))
 
 
+def _from_store(error: StoreError) -> Response:
+    # An external SPARQL server that is down or refuses us is not this server's bug: say
+    # so, and let clients retry a 503 later.
+    log.warning("store error: %s", error)
+    if isinstance(error, StoreUnavailable):
+        problem = Problem(
+            503,
+            f"The SPARQL server that holds this site's data is unavailable: {error}",
+            title="Store unavailable",
+            headers={"Retry-After": "30"},
+        )
+    else:
+        problem = Problem(502, f"The SPARQL server that holds this site's data failed: {error}")
+    return problem_response(problem)
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers on ``app``."""
     app.register_error_handler(Problem, problem_response)
+    app.register_error_handler(StoreError, _from_store)
     app.register_error_handler(HTTPException, _from_http)
     app.register_error_handler(Exception, _from_exception)

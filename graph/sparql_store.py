@@ -1,0 +1,476 @@
+"""Use an external SPARQL 1.1 server as the store, through the standard protocols only.
+
+:class:`SparqlStore` offers the part of pyoxigraph's ``Store`` that the application uses
+(``query``, ``update``, ``quads_for_pattern``, ``named_graphs``, ``dump``, ``extend``...)
+and does each with SPARQL 1.1 Query, SPARQL 1.1 Update or the Graph Store HTTP Protocol,
+so that every module runs unchanged on Oxigraph server, Virtuoso, Fuseki or GraphDB.
+Answers are parsed into pyoxigraph's own result types.
+
+The application's dataset on the server is every named graph except those the setting
+excludes (a server's own system graphs) and this module's staging graphs. Queries that ask
+for the union default graph send that list as ``default-graph-uri`` and ``named-graph-uri``
+(the protocol's way to name a dataset); the list is cached for a second and refreshed after
+every write made through this object.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from urllib import error, request
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from graph.namespaces import graph_iri
+from graph.query_lexer import has_keyword
+from graph.store_url import ServerSettings
+
+STAGING = graph_iri("staging/")
+# Used when the dataset has no graph at all: naming a graph that does not exist keeps the
+# server from falling back to its own default dataset (Virtuoso's is every graph it has).
+EMPTY = graph_iri("none")
+
+_RESULTS = {
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_GRAPHS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+ACCEPT = (
+    "application/sparql-results+xml, application/sparql-results+json;q=0.9, "
+    "application/n-triples;q=0.9, text/turtle;q=0.8, text/plain;q=0.5"
+)
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+class StoreError(RuntimeError):
+    """The store could not be opened or used (e.g. a server refused or garbled a request)."""
+
+
+class StoreUnavailable(StoreError):
+    """The external server could not be reached, or went away during a request."""
+
+
+class StoreTimeout(StoreUnavailable):
+    """The external server did not answer within the timeout."""
+
+
+class RemoteTriples:
+    """The triples of a CONSTRUCT or DESCRIBE answer, like pyoxigraph's ``QueryTriples``."""
+
+    def __init__(self, triples: list[ox.Triple]):
+        self._triples = triples
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def serialize(self, output=None, format=ox.RdfFormat.N_TRIPLES, *, prefixes=None):
+        """Write the triples in an RDF format, to ``output`` or as returned bytes."""
+        return ox.serialize(self._triples, output, format=format, prefixes=prefixes)
+
+
+class SparqlStore:
+    """An external SPARQL 1.1 server behind the parts of pyoxigraph's ``Store`` API we use."""
+
+    def __init__(self, settings: ServerSettings, timeout: float = 300.0):
+        self.settings = settings
+        self.timeout = timeout
+        self.cache_seconds = 1.0
+        self._graphs: tuple[float, list[str]] | None = None
+        self._lock = threading.Lock()
+        passwords = request.HTTPPasswordMgrWithDefaultRealm()
+        if settings.user:
+            for url in {settings.query_url, settings.update_url, settings.gsp_url}:
+                passwords.add_password(None, url, settings.user, settings.password or "")
+        self._opener = request.build_opener(
+            request.HTTPBasicAuthHandler(passwords), request.HTTPDigestAuthHandler(passwords)
+        )
+
+    def __repr__(self) -> str:
+        return f"<SparqlStore {self.settings.label}>"
+
+    # -- the protocol --------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        content_type: str | None,
+        accept: str,
+        timeout: float | None,
+        what: str,
+    ) -> tuple[str, bytes]:
+        """Send one request; return (media type, body) or raise a StoreError naming ``what``."""
+        headers = {"Accept": accept, "User-Agent": "openness-graph"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        req = request.Request(url, data=body, headers=headers, method=method)
+        wait = self.timeout if timeout is None else timeout
+        try:
+            with self._opener.open(req, timeout=wait) as response:
+                media = response.headers.get_content_type()
+                return media, response.read()
+        except error.HTTPError as failure:
+            detail = _detail(failure)
+            if failure.code == 400:
+                raise SyntaxError(f"the SPARQL server refused the {what}: {detail}") from None
+            if failure.code in (401, 403):
+                raise StoreError(
+                    f"the SPARQL server at {url} refused the credentials for the {what} "
+                    f"(HTTP {failure.code}); set user:password in the store setting or "
+                    f"$OPENNESS_STORE_PASSWORD"
+                ) from None
+            if failure.code == 404 and what != "graph read":
+                raise StoreError(
+                    f"no SPARQL endpoint answers at {url} (HTTP 404); check the store setting's "
+                    "path, update= and gsp="
+                ) from None
+            raise StoreError(
+                f"the SPARQL server at {url} failed the {what} (HTTP {failure.code}): {detail}"
+            ) from None
+        except TimeoutError:
+            raise StoreTimeout(
+                f"the SPARQL server at {url} did not answer the {what} within {wait:g} s"
+            ) from None
+        except (error.URLError, OSError) as failure:
+            reason = getattr(failure, "reason", failure)
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise StoreTimeout(
+                    f"the SPARQL server at {url} did not answer the {what} within {wait:g} s"
+                ) from None
+            raise StoreUnavailable(
+                f"cannot reach the SPARQL server at {url} for the {what}: {reason}. "
+                "Is it running, and is the store setting right?"
+            ) from None
+
+    def _query_raw(
+        self, text: str, params: list[tuple[str, str]], timeout: float | None, accept: str = ACCEPT
+    ) -> tuple[str, bytes]:
+        body = urlencode([("query", text), *params]).encode("utf-8")
+        return self._send(
+            "POST",
+            self.settings.query_url,
+            body,
+            "application/x-www-form-urlencoded",
+            accept,
+            timeout,
+            "query",
+        )
+
+    # -- queries -------------------------------------------------------------------------
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph=None,
+        named_graphs=None,
+        timeout: float | None = None,
+    ):
+        """Run a SPARQL query; return QuerySolutions, QueryBoolean or RemoteTriples."""
+        text = _prologue(query, base_iri, prefixes)
+        params: list[tuple[str, str]] = []
+        names_dataset = has_keyword(query, "FROM")
+        if default_graph is not None:
+            graphs = (
+                [default_graph] if not isinstance(default_graph, list | tuple) else default_graph
+            )
+            params += [("default-graph-uri", _iri(g)) for g in graphs]
+        elif use_default_graph_as_union and not names_dataset:
+            params += [("default-graph-uri", g) for g in self._dataset_graphs()]
+        if named_graphs is not None:
+            params += [("named-graph-uri", _iri(g)) for g in named_graphs]
+        elif not names_dataset:
+            params += [("named-graph-uri", g) for g in self._dataset_graphs()]
+        media, body = self._query_raw(text, params, timeout)
+        return _parse_answer(media, body, self.settings.query_url)
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        """Yield the named graphs of the application's dataset."""
+        return iter([ox.NamedNode(g) for g in self._dataset_graphs(fresh=True)])
+
+    def contains_named_graph(self, graph) -> bool:
+        """Tell whether ``graph`` holds at least one triple (servers drop empty graphs)."""
+        name = _iri(graph)
+        if self._excluded(name):
+            return False
+        ask = f"ASK WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+        return bool(self._parsed(ask, [("named-graph-uri", name)]))
+
+    def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[ox.Quad]:
+        """Yield the quads matching a pattern; None matches anything."""
+        terms = {"s": subject, "p": predicate, "o": object}
+        for term in terms.values():
+            if isinstance(term, ox.BlankNode):
+                raise ValueError(
+                    "a blank node of an external store cannot be looked up by itself: "
+                    "reach it from an IRI in one query"
+                )
+        pattern = " ".join(str(t) if t is not None else f"?{k}" for k, t in terms.items())
+        if graph_name is None:
+            where, params = f"GRAPH ?g {{ {pattern} }}", None
+        elif isinstance(graph_name, ox.DefaultGraph):
+            return iter(())
+        else:
+            name = _iri(graph_name)
+            if self._excluded(name):
+                return iter(())
+            where, params = f"GRAPH <{name}> {{ {pattern} }}", [("named-graph-uri", name)]
+        if params is None:
+            params = [("named-graph-uri", g) for g in self._dataset_graphs()]
+        rows = self._parsed(f"SELECT * WHERE {{ {where} }}", params)
+        fixed_graph = None if graph_name is None else ox.NamedNode(_iri(graph_name))
+        return iter(
+            [
+                ox.Quad(
+                    terms["s"] or row["s"],
+                    terms["p"] or row["p"],
+                    terms["o"] or row["o"],
+                    fixed_graph or row["g"],
+                )
+                for row in rows
+            ]
+        )
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return self.quads_for_pattern(None, None, None)
+
+    def __len__(self) -> int:
+        params = [("named-graph-uri", g) for g in self._dataset_graphs(fresh=True)]
+        rows = list(self._parsed("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", params))
+        return int(rows[0]["n"].value) if rows else 0
+
+    def dump(self, output=None, format=None, *, from_graph=None, prefixes=None):
+        """Serialise the dataset (or one graph) like ``Store.dump``."""
+        if from_graph is None:
+            quads: Iterable = iter(self)
+        else:
+            quads = (q.triple for q in self.quads_for_pattern(None, None, None, from_graph))
+        return ox.serialize(quads, output, format=format, prefixes=prefixes)
+
+    def _parsed(self, text: str, params: list[tuple[str, str]]):
+        media, body = self._query_raw(text, params, None)
+        return _parse_answer(media, body, self.settings.query_url)
+
+    def _excluded(self, iri: str) -> bool:
+        return iri.startswith(STAGING) or any(iri.startswith(p) for p in self.settings.exclude)
+
+    def _dataset_graphs(self, fresh: bool = False) -> list[str]:
+        """Return the application's named graphs (never empty: EMPTY stands for none)."""
+        with self._lock:
+            cached = self._graphs
+        if cached is not None and not fresh and time.monotonic() - cached[0] < self.cache_seconds:
+            return cached[1]
+        rows = self._parsed("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", [])
+        graphs = sorted(
+            r["g"].value
+            for r in rows
+            if isinstance(r["g"], ox.NamedNode) and not self._excluded(r["g"].value)
+        )
+        listed = graphs or [EMPTY]
+        with self._lock:
+            self._graphs = (time.monotonic(), listed)
+        return listed
+
+    def forget_graphs(self) -> None:
+        """Drop the cached graph list: the next query lists the graphs again."""
+        with self._lock:
+            self._graphs = None
+
+    # -- writes --------------------------------------------------------------------------
+
+    def update(
+        self,
+        update: str,
+        *,
+        base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """Run a SPARQL update as one request (the server applies all of it or none)."""
+        text = _prologue(update, base_iri, prefixes)
+        try:
+            self._send(
+                "POST",
+                self.settings.update_url,
+                text.encode("utf-8"),
+                "application/sparql-update",
+                "*/*",
+                timeout,
+                "update",
+            )
+        finally:
+            self.forget_graphs()
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one update; quads in the default graph are refused."""
+        self.update(insert_data(quads))
+
+    def add(self, quad: ox.Quad) -> None:
+        """Add one quad."""
+        self.extend([quad])
+
+    def remove(self, quad: ox.Quad) -> None:
+        """Remove one quad."""
+        self.update(f"DELETE DATA {{ {_quad_text([quad])} }}")
+
+    def add_graph(self, graph) -> None:
+        """Create a named graph (a no-op on servers that keep no empty graphs)."""
+        self.update(f"CREATE SILENT GRAPH <{_iri(graph)}>")
+
+    def remove_graph(self, graph) -> None:
+        """Remove a named graph and its triples."""
+        self.update(f"DROP SILENT GRAPH <{_iri(graph)}>")
+
+    def clear_graph(self, graph) -> None:
+        """Remove the triples of a named graph."""
+        self.update(f"CLEAR SILENT GRAPH <{_iri(graph)}>")
+
+    def load(self, input=None, format=None, *, path=None, base_iri=None, to_graph=None) -> None:
+        """Parse RDF here and add it in one update, like ``Store.load``."""
+        source = {"path": path} if path is not None else {"input": input}
+        target = to_graph
+        quads = [
+            ox.Quad(
+                t.subject, t.predicate, t.object, target if target is not None else t.graph_name
+            )
+            if isinstance(t, ox.Quad)
+            else ox.Quad(t.subject, t.predicate, t.object, target or ox.DefaultGraph())
+            for t in ox.parse(format=format, base_iri=base_iri, **source)
+        ]
+        self.extend(quads)
+
+    bulk_load = load
+
+    def replace_graph(
+        self, graph: str, triples: Iterable[ox.Triple], then: str = "", chunk: int = 20_000
+    ) -> None:
+        """Replace ``graph`` with ``triples`` and run ``then``, with no half-written state.
+
+        The triples go into a fresh staging graph in chunks; one final update moves the
+        staging graph onto ``graph`` and runs ``then`` (e.g. the catalogue entry), so
+        readers see the old graph until that request, then the whole new one. If anything
+        fails, the staging graph is dropped and ``graph`` is untouched.
+        """
+        staging = f"{STAGING}{int(time.time())}-{uuid.uuid4().hex}"
+        try:
+            batch: list[ox.Triple] = []
+            for triple in triples:
+                batch.append(triple)
+                if len(batch) >= chunk:
+                    self.update(_insert_into(staging, batch))
+                    batch = []
+            if batch:
+                self.update(_insert_into(staging, batch))
+            final = f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>"
+            self.update(f"{final} ;\n{then}" if then.strip() else final)
+        except BaseException:
+            try:
+                self.update(f"DROP SILENT GRAPH <{staging}>")
+            except StoreError:
+                pass
+            raise
+
+    def drop_stale_staging(self, older_than: float = 3600.0) -> list[str]:
+        """Drop staging graphs left by writes that died more than ``older_than`` s ago."""
+        rows = self._parsed("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", [])
+        now = time.time()
+        stale = []
+        for row in rows:
+            name = row["g"].value
+            if not name.startswith(STAGING):
+                continue
+            stamp = name[len(STAGING) :].split("-", 1)[0]
+            if stamp.isdigit() and now - int(stamp) > older_than:
+                stale.append(name)
+        if stale:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale))
+        return stale
+
+    def flush(self) -> None:
+        """Do nothing: the server persists each request."""
+
+    def optimize(self) -> None:
+        """Do nothing: the server manages its own storage."""
+
+
+def _insert_into(graph: str, triples: list[ox.Triple]) -> str:
+    body = "\n".join(f"{t} ." for t in triples)
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+
+
+def insert_data(quads: Iterable[ox.Quad]) -> str:
+    """Return one ``INSERT DATA`` with ``quads`` grouped by graph; refuse the default graph."""
+    return f"INSERT DATA {{ {_quad_text(quads)} }}"
+
+
+def _quad_text(quads: Iterable[ox.Quad]) -> str:
+    by_graph: dict[str, list[str]] = {}
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            raise ValueError(
+                "an external store keeps everything in named graphs; give the triples a graph"
+            )
+        by_graph.setdefault(quad.graph_name.value, []).append(f"{quad.triple} .")
+    return "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(t) + "\n}" for g, t in by_graph.items())
+
+
+def _iri(graph) -> str:
+    return graph.value if isinstance(graph, ox.NamedNode) else str(graph)
+
+
+def _prologue(text: str, base_iri: str | None, prefixes: dict[str, str] | None) -> str:
+    """Prepend BASE and the PREFIX declarations ``text`` does not make itself."""
+    head = f"BASE <{base_iri}>\n" if base_iri else ""
+    if prefixes:
+        declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(text)}
+        head += "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items() if p not in declared)
+    return head + text
+
+
+def _parse_answer(media: str, body: bytes, url: str):
+    """Parse a query answer by its media type into pyoxigraph's result types."""
+    if media in _RESULTS:
+        try:
+            return ox.parse_query_results(body, _RESULTS[media])
+        except SyntaxError as failure:
+            raise StoreError(
+                f"the SPARQL server at {url} sent unreadable {media}: {failure}"
+            ) from None
+    if media in _GRAPHS:
+        try:
+            return RemoteTriples(list(ox.parse(body, _GRAPHS[media])))
+        except SyntaxError as failure:
+            raise StoreError(
+                f"the SPARQL server at {url} sent unreadable {media}: {failure}"
+            ) from None
+    raise StoreError(
+        f"the SPARQL server at {url} answered in {media}, which is not a SPARQL format"
+    )
+
+
+def _detail(failure: error.HTTPError) -> str:
+    try:
+        text = failure.read().decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    text = re.sub(r"\s+", " ", text)
+    return text[:500] or failure.reason
