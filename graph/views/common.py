@@ -201,21 +201,22 @@ def describe(store: ox.Store, iri: str, labels: Labels, depth: int = 3) -> list[
 
 
 def _outgoing(store: ox.Store, subject: ox.NamedNode, depth: int) -> list[ox.Quad]:
-    """Return the quads about ``subject`` and, ``depth`` levels down, the blank nodes it names."""
-    found = list(store.quads_for_pattern(subject, None, None, None))
-    frontier = [q.object for q in found if isinstance(q.object, ox.BlankNode)]
-    seen: set[str] = set()
-    for _ in range(depth):
-        nxt = []
-        for node in frontier:
-            if node.value in seen:
-                continue
-            seen.add(node.value)
-            more = list(store.quads_for_pattern(node, None, None, None))
-            found += more
-            nxt += [q.object for q in more if isinstance(q.object, ox.BlankNode)]
-        frontier = nxt
-    return found
+    """Return the quads about ``subject`` and, ``depth`` levels down, the blank nodes it names.
+
+    One query reaches every level, so blank nodes keep one label throughout the answer;
+    an external server's blank nodes cannot be looked up again by a later query.
+    """
+    levels = []
+    for level in range(depth + 1):
+        hops = [f"{subject}" if i == 0 else f"?b{i}" for i in range(level + 1)]
+        steps = " ".join(
+            f"{hops[i]} ?p{i} ?b{i + 1} . FILTER isBlank(?b{i + 1})" for i in range(level)
+        )
+        levels.append(f"{{ GRAPH ?g {{ {steps} {hops[-1]} ?p ?o }} BIND({hops[-1]} AS ?s) }}")
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {' UNION '.join(levels)} }}",
+    )
+    return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
 
 
 def incoming(store: ox.Store, iri: str, labels: Labels, limit: int = 100) -> dict:
