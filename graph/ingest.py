@@ -84,9 +84,7 @@ def canonical_hash(graph: rdflib.Graph) -> str:
         canon = to_canonical_graph(graph)
         lines = sorted(line for line in canon.serialize(format="nt").splitlines() if line.strip())
     else:
-        lines = sorted(
-            " ".join(labels.get(t) or t.n3() for t in triple) + " ." for triple in graph
-        )
+        lines = sorted(" ".join(labels.get(t) or t.n3() for t in triple) + " ." for triple in graph)
     return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 

@@ -38,7 +38,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         del store
         gc.collect()  # release the store's lock before the server opens it
     location = args.store or default_location()
-    print(f"serving http://{args.host}:{args.port}/ (SPARQL at /sparql, queries at /query)", file=sys.stderr)
+    print(
+        f"serving http://{args.host}:{args.port}/ (SPARQL at /sparql, queries at /query)",
+        file=sys.stderr,
+    )
     serve(
         location,
         host=args.host,
