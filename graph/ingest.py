@@ -22,6 +22,7 @@ import rdflib
 from rdflib.compare import to_canonical_graph
 
 from graph.context import construct, context_for, referenced_iris
+from graph.insert_text import insert
 from graph.loading import CATALOG
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, XSD, graph_iri, mint, slugify
 from graph.validation import ValidationReport, validate
@@ -232,10 +233,10 @@ def write_update(
         f"<{graph}> <{OG.contentHash}> {ox.Literal(digest)} ; <{OG.loadedFrom}> {ox.Literal(origin)} ; "
         f'<{DCTERMS.modified}> "{stamp}"^^<{XSD.dateTime}> .'
     )
-    return (
-        f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}}\n"
+    return insert(
+        f"GRAPH <{graph}> {{\n{body}\n}}\n"
         f"GRAPH <{PROVENANCE_GRAPH}> {{\n{provenance}\n}}\n"
-        f"GRAPH <{CATALOG}> {{ {catalog} }} }}"
+        f"GRAPH <{CATALOG}> {{ {catalog} }}"
     )
 
 

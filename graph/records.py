@@ -493,7 +493,8 @@ def _stale_models(store: ox.Store) -> list[str]:
         FILTER NOT EXISTS {{ ?claim <{OG.aboutModel}> ?model . ?claim a <{OG.Claim}> }}
       }}
     }}"""
-    return [r["model"].value for r in select(store, query)]
+    # Some servers (Virtuoso) answer a UNION of two empty branches with one empty row.
+    return [r["model"].value for r in select(store, query) if "model" in r]
 
 
 # ---------------------------------------------------------------- the citation graph

@@ -9,8 +9,8 @@ Answers are parsed into pyoxigraph's own result types.
 The application's dataset on the server is every named graph except those the setting
 excludes (a server's own system graphs) and this module's staging graphs. Queries that ask
 for the union default graph send that list as ``default-graph-uri`` and ``named-graph-uri``
-(the protocol's way to name a dataset); the list is cached for a second and refreshed after
-every write made through this object.
+(the protocol's way to name a dataset); the list is cached and refreshed after
+every write made through this object; graphs another client makes appear within ten seconds.
 """
 
 from __future__ import annotations
@@ -21,13 +21,15 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from urllib import error, request
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from graph.insert_text import insert
 from graph.namespaces import graph_iri
-from graph.query_lexer import has_keyword
+from graph.query_lexer import is_keyword, tokenize
 from graph.store_url import ServerSettings
 
 STAGING = graph_iri("staging/")
@@ -47,10 +49,14 @@ _GRAPHS = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
-ACCEPT = (
-    "application/sparql-results+xml, application/sparql-results+json;q=0.9, "
-    "application/n-triples;q=0.9, text/turtle;q=0.8, text/plain;q=0.5"
-)
+# One media type per query form: Virtuoso answers 406 to a list mixing results and RDF types.
+ACCEPT_RESULTS = "application/sparql-results+xml"
+ACCEPT_TRIPLES = "application/n-triples"
+# GROUP BY, not DISTINCT: Virtuoso answers this in 20 ms and the DISTINCT form in 12 s.
+LIST_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
+_BNODE_ID = re.compile(rb"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
@@ -89,7 +95,13 @@ class SparqlStore:
     def __init__(self, settings: ServerSettings, timeout: float = 300.0):
         self.settings = settings
         self.timeout = timeout
-        self.cache_seconds = 1.0
+        # Graphs made by another client appear in union queries after at most this long;
+        # writes through this object refresh the list at once.
+        self.cache_seconds = 10.0
+        # Triples per update when deleting in chunks: Virtuoso turns an update into SQL
+        # and refuses one past 10,000 lines of it, which 2,000 triples can reach.
+        self.chunk_triples = 500
+        self.post_triples_per_request = 50_000
         self._graphs: tuple[float, list[str]] | None = None
         self._lock = threading.Lock()
         passwords = request.HTTPPasswordMgrWithDefaultRealm()
@@ -159,7 +171,11 @@ class SparqlStore:
             ) from None
 
     def _query_raw(
-        self, text: str, params: list[tuple[str, str]], timeout: float | None, accept: str = ACCEPT
+        self,
+        text: str,
+        params: list[tuple[str, str]],
+        timeout: float | None,
+        accept: str = ACCEPT_RESULTS,
     ) -> tuple[str, bytes]:
         body = urlencode([("query", text), *params]).encode("utf-8")
         return self._send(
@@ -188,7 +204,11 @@ class SparqlStore:
         """Run a SPARQL query; return QuerySolutions, QueryBoolean or RemoteTriples."""
         text = _prologue(query, base_iri, prefixes)
         params: list[tuple[str, str]] = []
-        names_dataset = has_keyword(query, "FROM")
+        tokens = tokenize(query)
+        names_dataset = any(is_keyword(t, "FROM") for t in tokens)
+        form = next(
+            (t.text.upper() for t in tokens if t.kind == "name" and t.text.upper() in _FORMS), ""
+        )
         if default_graph is not None:
             graphs = (
                 [default_graph] if not isinstance(default_graph, list | tuple) else default_graph
@@ -200,7 +220,8 @@ class SparqlStore:
             params += [("named-graph-uri", _iri(g)) for g in named_graphs]
         elif not names_dataset:
             params += [("named-graph-uri", g) for g in self._dataset_graphs()]
-        media, body = self._query_raw(text, params, timeout)
+        accept = ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
+        media, body = self._query_raw(text, params, timeout, accept)
         return _parse_answer(media, body, self.settings.query_url)
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
@@ -279,7 +300,7 @@ class SparqlStore:
             cached = self._graphs
         if cached is not None and not fresh and time.monotonic() - cached[0] < self.cache_seconds:
             return cached[1]
-        rows = self._parsed("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", [])
+        rows = self._parsed(LIST_GRAPHS, [])
         graphs = sorted(
             r["g"].value
             for r in rows
@@ -360,38 +381,104 @@ class SparqlStore:
 
     bulk_load = load
 
-    def replace_graph(
-        self, graph: str, triples: Iterable[ox.Triple], then: str = "", chunk: int = 20_000
-    ) -> None:
-        """Replace ``graph`` with ``triples`` and run ``then``, with no half-written state.
+    def post_triples(self, graph: str, lines: Iterable[str]) -> int:
+        """Append N-Triples ``lines`` to ``graph`` with Graph Store Protocol POSTs; count them.
 
-        The triples go into a fresh staging graph in chunks; one final update moves the
-        staging graph onto ``graph`` and runs ``then`` (e.g. the catalogue entry), so
-        readers see the old graph until that request, then the whole new one. If anything
-        fails, the staging graph is dropped and ``graph`` is untouched.
+        The server's own RDF parser reads them, which takes blank nodes and has none of
+        the size limits a SPARQL Update text meets.
         """
-        staging = f"{STAGING}{int(time.time())}-{uuid.uuid4().hex}"
+        url = f"{self.settings.gsp_url}?{urlencode({'graph': graph})}"
+        count = 0
+        batch: list[str] = []
+
+        def send() -> None:
+            body = ("\n".join(batch) + "\n").encode("utf-8")
+            self._send("POST", url, body, "text/turtle", "*/*", None, "graph write")
+
         try:
-            batch: list[ox.Triple] = []
-            for triple in triples:
-                batch.append(triple)
-                if len(batch) >= chunk:
-                    self.update(_insert_into(staging, batch))
+            for line in lines:
+                batch.append(line)
+                if len(batch) >= self.post_triples_per_request:
+                    send()
+                    count += len(batch)
                     batch = []
             if batch:
-                self.update(_insert_into(staging, batch))
-            final = f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>"
+                send()
+                count += len(batch)
+        finally:
+            self.forget_graphs()
+        return count
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple], then: str = "") -> None:
+        """Replace ``graph`` with ``triples`` and run ``then``, with no half-written state.
+
+        The triples go into a fresh staging graph; one final update moves the staging
+        graph onto ``graph`` and runs ``then`` (e.g. the catalogue entry), so readers see
+        the old graph until that request, then the whole new one. If anything fails, the
+        staging graph is dropped and ``graph`` is untouched.
+        """
+        staging = _staging_name()
+        with self._dropping_on_failure([staging]):
+            written = self.post_triples(staging, (f"{t} ." for t in triples))
+            final = (
+                f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>"
+                if written
+                else f"DROP SILENT GRAPH <{graph}>"
+            )
             self.update(f"{final} ;\n{then}" if then.strip() else final)
+
+    def edit_graphs(self, edits: dict[str, tuple[list[str], list[str]]], then: str = "") -> None:
+        """Rewrite subjects in several graphs; readers see all of it or none.
+
+        ``edits`` maps a graph to (subject IRIs whose triples go, N-Triples lines that
+        come). Subjects are cleared by pattern rather than by their old literals, which a
+        server may have stored in another form (Virtuoso rounds decimals). Each graph is
+        copied to a staging graph on the server, edited there in chunks, and all are
+        moved back in one final update together with ``then``.
+        """
+        staging = {graph: _staging_name() for graph in edits}
+        with self._dropping_on_failure(list(staging.values())):
+            self.update(
+                " ;\n".join(f"COPY SILENT GRAPH <{g}> TO GRAPH <{s}>" for g, s in staging.items())
+            )
+            for graph, (subjects, inserts) in edits.items():
+                target = staging[graph]
+                for start in range(0, len(subjects), self.chunk_triples):
+                    values = " ".join(
+                        f"<{iri}>" for iri in subjects[start : start + self.chunk_triples]
+                    )
+                    self.update(
+                        f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ "
+                        f"GRAPH <{target}> {{ VALUES ?s {{ {values} }} ?s ?p ?o }} }}"
+                    )
+                self.post_triples(target, inserts)
+            left = {
+                g
+                for g, s in staging.items()
+                if self._parsed(f"ASK {{ GRAPH <{s}> {{ ?s ?p ?o }} }}", [("named-graph-uri", s)])
+            }
+            moves = [
+                f"MOVE SILENT GRAPH <{s}> TO GRAPH <{g}>"
+                if g in left
+                else f"DROP SILENT GRAPH <{g}>"
+                for g, s in staging.items()
+            ]
+            self.update(" ;\n".join(moves + ([then] if then.strip() else [])))
+
+    @contextmanager
+    def _dropping_on_failure(self, graphs: list[str]) -> Iterator[None]:
+        try:
+            yield
         except BaseException:
             try:
-                self.update(f"DROP SILENT GRAPH <{staging}>")
+                self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
             except StoreError:
                 pass
             raise
 
     def drop_stale_staging(self, older_than: float = 3600.0) -> list[str]:
         """Drop staging graphs left by writes that died more than ``older_than`` s ago."""
-        rows = self._parsed("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", [])
+        rows = self._parsed(LIST_GRAPHS, [])
         now = time.time()
         stale = []
         for row in rows:
@@ -412,14 +499,14 @@ class SparqlStore:
         """Do nothing: the server manages its own storage."""
 
 
-def _insert_into(graph: str, triples: list[ox.Triple]) -> str:
-    body = "\n".join(f"{t} ." for t in triples)
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+def _staging_name() -> str:
+    """Return a new staging graph IRI; its time stamp lets a later run find it stale."""
+    return f"{STAGING}{int(time.time())}-{uuid.uuid4().hex}"
 
 
 def insert_data(quads: Iterable[ox.Quad]) -> str:
-    """Return one ``INSERT DATA`` with ``quads`` grouped by graph; refuse the default graph."""
-    return f"INSERT DATA {{ {_quad_text(quads)} }}"
+    """Return one insert of ``quads`` grouped by graph; refuse the default graph."""
+    return insert(_quad_text(quads))
 
 
 def _quad_text(quads: Iterable[ox.Quad]) -> str:
@@ -449,6 +536,8 @@ def _prologue(text: str, base_iri: str | None, prefixes: dict[str, str] | None) 
 def _parse_answer(media: str, body: bytes, url: str):
     """Parse a query answer by its media type into pyoxigraph's result types."""
     if media in _RESULTS:
+        if media == "application/sparql-results+xml" and b"<bnode>" in body:
+            body = _BNODE.sub(_bnode_label, body)
         try:
             return ox.parse_query_results(body, _RESULTS[media])
         except SyntaxError as failure:
@@ -465,6 +554,14 @@ def _parse_answer(media: str, body: bytes, url: str):
     raise StoreError(
         f"the SPARQL server at {url} answered in {media}, which is not a SPARQL format"
     )
+
+
+def _bnode_label(match: re.Match) -> bytes:
+    """Turn a server's blank-node id that is no RDF label (``nodeID://b1``) into one."""
+    label = match.group(1)
+    if _BNODE_ID.fullmatch(label):
+        return match.group(0)
+    return b"<bnode>x" + label.hex().encode() + b"</bnode>"
 
 
 def _detail(failure: error.HTTPError) -> str:

@@ -12,6 +12,7 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
+from graph.insert_text import insert
 from graph.namespaces import GRAPH
 from graph.query_formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
 from server.context import context
@@ -117,11 +118,11 @@ def _write(target: Target, *, replace: bool) -> Response:
                 format=ox.RdfFormat.N_TRIPLES,
             ).decode("utf-8")
             if isinstance(target, ox.DefaultGraph):
-                operation = f"DROP SILENT DEFAULT ; INSERT DATA {{ {body} }}"
+                operation = f"DROP SILENT DEFAULT ; {insert(body)}"
             else:
                 graph = f"<{target.value}>"
                 operation = (
-                    f"DROP SILENT GRAPH {graph} ; INSERT DATA {{ GRAPH {graph} {{ {body} }} }}"
+                    f"DROP SILENT GRAPH {graph} ; {insert(f'GRAPH {graph} {{ {body} }}')}"
                 )
             store.update(operation)
             if isinstance(target, ox.NamedNode):
