@@ -55,6 +55,7 @@ from graph.scoring import (
 )
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN, level_iri
 from graph.scoring.resolution import as_of_date
+from graph.sparql_store import SparqlStore
 
 CRITERION_PREFIX = f"{ID}criterion/"
 FRAMEWORK_PREFIX = f"{ID}framework/"
@@ -374,9 +375,10 @@ def _typed(text: str, datatype: str) -> str:
 def _number(value: float, integer: bool) -> str:
     if integer:
         return _typed(str(int(value)), "integer")
-    # The canonical xsd:decimal form, as the store writes it back: 1 and 0.5, not 1.0 or 5e-01.
-    text = str(int(value)) if float(value).is_integer() else repr(float(value))
-    return _typed(text if "e" not in text else f"{value:.17f}".rstrip("0"), "decimal")
+    # The canonical xsd:decimal form, as stores write it back: 1 and 0.5, not 1.0 or 5e-01;
+    # twelve decimal places, since some stores (Virtuoso) keep only 15 significant digits.
+    text = f"{value:.12f}".rstrip("0").rstrip(".")
+    return _typed("0" if text in ("", "-0") else text, "decimal")
 
 
 def _stamp(s: str, as_of: dt.date | None, when: str | None) -> list[str]:
@@ -518,9 +520,26 @@ def new_nodes(derivations: Iterable[ModelDerivation], when: str) -> Nodes:
     return found
 
 
+Edits = dict[str, tuple[list[str], list[str]]]
+
+
 def replace_update(old: Nodes, new: Nodes) -> tuple[str | None, int]:
     """Return one SPARQL Update turning ``old`` into ``new`` (None if nothing changed), and
-    how many nodes it rewrites.
+    how many nodes it rewrites."""
+    edits, changed = node_edits(old, new)
+    ops = [
+        f"{verb} DATA {{\n"
+        + "".join(f"GRAPH <{g}> {{\n" + "\n".join(e[i]) + "\n}\n" for g, e in edits.items() if e[i])
+        + "}"
+        for i, verb in enumerate(("DELETE", "INSERT"))
+        if any(e[i] for e in edits.values())
+    ]
+    return (" ;\n".join(ops) or None), changed
+
+
+def node_edits(old: Nodes, new: Nodes) -> tuple[Edits, int]:
+    """Return {graph: (lines to delete, lines to insert)} turning ``old`` into ``new``, and
+    how many nodes that rewrites.
 
     A node whose triples are the same but for ``prov:generatedAtTime`` is left as it
     is: it keeps the time it was generated, and recomputing unchanged data writes
@@ -537,14 +556,8 @@ def replace_update(old: Nodes, new: Nodes) -> tuple[str | None, int]:
         changed += 1
         deletes[key[0]] += sorted(before)
         inserts[key[0]] += sorted(after)
-    ops = [
-        f"{verb} DATA {{\n"
-        + "".join(f"GRAPH <{g}> {{\n" + "\n".join(ls) + "\n}\n" for g, ls in lines.items() if ls)
-        + "}"
-        for verb, lines in (("DELETE", deletes), ("INSERT", inserts))
-        if any(lines.values())
-    ]
-    return (" ;\n".join(ops) or None), changed
+    edits = {g: (deletes[g], inserts[g]) for g in DERIVED_GRAPHS if deletes[g] or inserts[g]}
+    return edits, changed
 
 
 def derive(
@@ -556,11 +569,22 @@ def derive(
     if wanted == []:
         return DeriveReport((), 0, 0, 0, 0.0, {})
     derivations = compute(store, wanted)
-    update, changed = replace_update(
-        stored_nodes(store, wanted), new_nodes(derivations.values(), when or now_stamp())
-    )
-    if update:
-        store.update(update)
+    old = stored_nodes(store, wanted)
+    new = new_nodes(derivations.values(), when or now_stamp())
+    if isinstance(store, SparqlStore):
+        # A server caps one update's size: edit copies of the graphs and swap them in.
+        edits, changed = node_edits(old, new)
+        if edits:
+            store.edit_graphs(
+                {
+                    g: (sorted({line[1 : line.index(">")] for line in gone}), added)
+                    for g, (gone, added) in edits.items()
+                }
+            )
+    else:
+        update, changed = replace_update(old, new)
+        if update:
+            store.update(update)
     return DeriveReport(
         models=tuple(wanted if wanted is not None else derivations),
         assessments=sum(len(d.stored_assessments) for d in derivations.values()),
