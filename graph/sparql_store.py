@@ -33,6 +33,10 @@ from graph.query_lexer import is_keyword, tokenize
 from graph.store_url import ServerSettings
 
 STAGING = graph_iri("staging/")
+# The default graph lives in this named graph: servers differ on what their own default
+# graph is (Virtuoso's is the union of everything), so the dataset sent with each request
+# names it explicitly.
+DEFAULT = graph_iri("default")
 # Used when the dataset has no graph at all: naming a graph that does not exist keeps the
 # server from falling back to its own default dataset (Virtuoso's is every graph it has).
 EMPTY = graph_iri("none")
@@ -133,10 +137,18 @@ class SparqlStore:
             headers["Content-Type"] = content_type
         req = request.Request(url, data=body, headers=headers, method=method)
         wait = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + wait
         try:
             with self._opener.open(req, timeout=wait) as response:
                 media = response.headers.get_content_type()
-                return media, response.read()
+                # The socket timeout bounds each read, not the whole answer: check the
+                # deadline between chunks and hang up on a server still streaming past it.
+                parts = []
+                while chunk := response.read(1 << 16):
+                    parts.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise TimeoutError
+                return media, b"".join(parts)
         except error.HTTPError as failure:
             detail = _detail(failure)
             if failure.code == 400:
@@ -215,13 +227,19 @@ class SparqlStore:
             )
             params += [("default-graph-uri", _iri(g)) for g in graphs]
         elif use_default_graph_as_union and not names_dataset:
-            params += [("default-graph-uri", g) for g in self._dataset_graphs()]
+            params += [("default-graph-uri", g) for g in [DEFAULT, *self._dataset_graphs()]]
+        elif not names_dataset:
+            params.append(("default-graph-uri", DEFAULT))
         if named_graphs is not None:
             params += [("named-graph-uri", _iri(g)) for g in named_graphs]
         elif not names_dataset:
             params += [("named-graph-uri", g) for g in self._dataset_graphs()]
         accept = ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
-        media, body = self._query_raw(text, params, timeout, accept)
+        try:
+            media, body = self._query_raw(text, params, timeout, accept)
+        except SyntaxError:
+            _explain(lambda: ox.Store().query(query, base_iri=base_iri, prefixes=prefixes))
+            raise
         return _parse_answer(media, body, self.settings.query_url)
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
@@ -247,25 +265,31 @@ class SparqlStore:
                 )
         pattern = " ".join(str(t) if t is not None else f"?{k}" for k, t in terms.items())
         if graph_name is None:
-            where, params = f"GRAPH ?g {{ {pattern} }}", None
+            where, params = f"{{ GRAPH ?g {{ {pattern} }} }} UNION {{ {pattern} }}", None
         elif isinstance(graph_name, ox.DefaultGraph):
-            return iter(())
+            where, params = pattern, [("default-graph-uri", DEFAULT)]
         else:
             name = _iri(graph_name)
             if self._excluded(name):
                 return iter(())
             where, params = f"GRAPH <{name}> {{ {pattern} }}", [("named-graph-uri", name)]
         if params is None:
-            params = [("named-graph-uri", g) for g in self._dataset_graphs()]
+            params = [("default-graph-uri", DEFAULT)]
+            params += [("named-graph-uri", g) for g in self._dataset_graphs()]
         rows = self._parsed(f"SELECT * WHERE {{ {where} }}", params)
-        fixed_graph = None if graph_name is None else ox.NamedNode(_iri(graph_name))
+        if graph_name is None:
+            fixed = None
+        elif isinstance(graph_name, ox.DefaultGraph):
+            fixed = ox.DefaultGraph()
+        else:
+            fixed = ox.NamedNode(_iri(graph_name))
         return iter(
             [
                 ox.Quad(
                     terms["s"] or row["s"],
                     terms["p"] or row["p"],
                     terms["o"] or row["o"],
-                    fixed_graph or row["g"],
+                    fixed or row["g"] or ox.DefaultGraph(),
                 )
                 for row in rows
             ]
@@ -275,8 +299,10 @@ class SparqlStore:
         return self.quads_for_pattern(None, None, None)
 
     def __len__(self) -> int:
-        params = [("named-graph-uri", g) for g in self._dataset_graphs(fresh=True)]
-        rows = list(self._parsed("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", params))
+        params = [("default-graph-uri", DEFAULT)]
+        params += [("named-graph-uri", g) for g in self._dataset_graphs(fresh=True)]
+        query = "SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
+        rows = list(self._parsed(query, params))
         return int(rows[0]["n"].value) if rows else 0
 
     def dump(self, output=None, format=None, *, from_graph=None, prefixes=None):
@@ -292,7 +318,12 @@ class SparqlStore:
         return _parse_answer(media, body, self.settings.query_url)
 
     def _excluded(self, iri: str) -> bool:
-        return iri.startswith(STAGING) or any(iri.startswith(p) for p in self.settings.exclude)
+        """Tell whether a graph is outside the named graphs of the application's dataset."""
+        return (
+            iri == DEFAULT
+            or iri.startswith(STAGING)
+            or any(iri.startswith(p) for p in self.settings.exclude)
+        )
 
     def _dataset_graphs(self, fresh: bool = False) -> list[str]:
         """Return the application's named graphs (never empty: EMPTY stands for none)."""
@@ -338,11 +369,16 @@ class SparqlStore:
                 timeout,
                 "update",
             )
+        except SyntaxError:
+            # Small updates only: parsing a bulk write again here would cost its memory twice.
+            if len(update) < 1_000_000:
+                _explain(lambda: ox.Store().update(update, base_iri=base_iri, prefixes=prefixes))
+            raise
         finally:
             self.forget_graphs()
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads in one update; quads in the default graph are refused."""
+        """Add quads in one update."""
         self.update(insert_data(quads))
 
     def add(self, quad: ox.Quad) -> None:
@@ -505,22 +541,21 @@ def _staging_name() -> str:
 
 
 def insert_data(quads: Iterable[ox.Quad]) -> str:
-    """Return one insert of ``quads`` grouped by graph; refuse the default graph."""
+    """Return one insert of ``quads`` grouped by graph (the default graph's into DEFAULT)."""
     return insert(_quad_text(quads))
 
 
 def _quad_text(quads: Iterable[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = {}
     for quad in quads:
-        if isinstance(quad.graph_name, ox.DefaultGraph):
-            raise ValueError(
-                "an external store keeps everything in named graphs; give the triples a graph"
-            )
-        by_graph.setdefault(quad.graph_name.value, []).append(f"{quad.triple} .")
+        graph = DEFAULT if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        by_graph.setdefault(graph, []).append(f"{quad.triple} .")
     return "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(t) + "\n}" for g, t in by_graph.items())
 
 
 def _iri(graph) -> str:
+    if isinstance(graph, ox.DefaultGraph):
+        return DEFAULT
     return graph.value if isinstance(graph, ox.NamedNode) else str(graph)
 
 
@@ -554,6 +589,20 @@ def _parse_answer(media: str, body: bytes, url: str):
     raise StoreError(
         f"the SPARQL server at {url} answered in {media}, which is not a SPARQL format"
     )
+
+
+def _explain(parse) -> None:
+    """Raise the local parser's SyntaxError, if it finds one, for a text the server refused.
+
+    Its message gives the position in the text as the caller wrote it, before the
+    prologue was prepended; when the text parses here, the server's own message stands.
+    """
+    try:
+        parse()
+    except SyntaxError as local:
+        raise SyntaxError(str(local)) from None
+    except Exception:  # noqa: BLE001 - any other local failure leaves the server's message
+        return
 
 
 def _bnode_label(match: re.Match) -> bytes:

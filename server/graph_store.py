@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 from graph.insert_text import insert
 from graph.namespaces import GRAPH
 from graph.query_formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
+from graph.sparql_store import DEFAULT, SparqlStore
 from server.context import context
 from server.cors import mark_write, read_endpoint
 from server.errors import Problem
@@ -117,10 +118,11 @@ def _write(target: Target, *, replace: bool) -> Response:
                 (ox.Triple(q.subject, q.predicate, q.object) for q in triples),
                 format=ox.RdfFormat.N_TRIPLES,
             ).decode("utf-8")
-            if isinstance(target, ox.DefaultGraph):
+            if isinstance(target, ox.DefaultGraph) and not isinstance(store, SparqlStore):
                 operation = f"DROP SILENT DEFAULT ; {insert(body)}"
             else:
-                graph = f"<{target.value}>"
+                # An external store keeps the default graph in a named graph of its own.
+                graph = f"<{DEFAULT if isinstance(target, ox.DefaultGraph) else target.value}>"
                 operation = (
                     f"DROP SILENT GRAPH {graph} ; {insert(f'GRAPH {graph} {{ {body} }}')}"
                 )
