@@ -13,7 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
+import servers
 
+from graph.store import open_store
 from server import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,6 +28,125 @@ def load_sample(store: ox.Store) -> ox.Store:
     """Load the endpoint tests' sample dataset into ``store``."""
     store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
     return store
+
+
+# ------------------------------------------------------------------ stores of every kind
+#
+# Tests that take ``new_store`` (or ``module_new_store``) run once per store kind: the
+# embedded Oxigraph store, the ``oxigraph`` server and Virtuoso, both started here on
+# loopback ports. OPENNESS_TEST_STORES=embedded,oxigraph narrows the kinds for a quick run;
+# OPENNESS_REQUIRE_SERVERS=1 (set by .ci/run) turns a missing server into a failure.
+
+STORE_KINDS = ("embedded", *servers.KINDS)
+
+
+def _wanted_kinds() -> tuple[str, ...]:
+    names = os.environ.get("OPENNESS_TEST_STORES")
+    if not names:
+        return STORE_KINDS
+    wanted = tuple(n.strip() for n in names.split(",") if n.strip())
+    unknown = set(wanted) - set(STORE_KINDS)
+    if unknown:
+        raise pytest.UsageError(f"OPENNESS_TEST_STORES names unknown kinds {sorted(unknown)}")
+    return wanted
+
+
+class ServerPool:
+    """Servers of each kind, started when first needed and lent to one store at a time."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.free: dict[str, list[servers.RunningServer]] = {}
+        self.running: list[servers.RunningServer] = []
+
+    def acquire(self, kind: str) -> servers.RunningServer:
+        free = self.free.setdefault(kind, [])
+        if free:
+            return free.pop()
+        server = servers.start(kind, self.root / f"{kind}-{len(self.running)}")
+        self.running.append(server)
+        return server
+
+    def release(self, server: servers.RunningServer) -> None:
+        server.clear()
+        self.free.setdefault(server.kind, []).append(server)
+
+    def stop(self) -> None:
+        for server in self.running:
+            server.stop()
+
+
+class StoreMaker:
+    """Make empty stores of one kind; give their servers back when the scope ends."""
+
+    def __init__(self, kind: str, pool: ServerPool):
+        self.kind = kind
+        self.pool = pool
+        self.lent: list[servers.RunningServer] = []
+
+    def __call__(self) -> ox.Store:
+        if self.kind == "embedded":
+            return ox.Store()
+        server = self.pool.acquire(self.kind)
+        self.lent.append(server)
+        return open_store(server.store_url)
+
+    @property
+    def external(self) -> bool:
+        return self.kind != "embedded"
+
+    def close(self) -> None:
+        for server in self.lent:
+            self.pool.release(server)
+        self.lent.clear()
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Expect failure where a test is marked ``differs_on(kind, reason=...)`` for its kind.
+
+    Strict: a difference that goes away (a server fixed) fails the run until the mark goes.
+    """
+    for item in items:
+        mark = item.get_closest_marker("differs_on")
+        kind = getattr(item, "callspec", None) and item.callspec.params.get("store_kind")
+        if mark and kind in mark.args:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=mark.kwargs["reason"]))
+
+
+@pytest.fixture(scope="session")
+def server_pool(tmp_path_factory):
+    """Return the session's pool of external servers, stopped at the end."""
+    pool = ServerPool(tmp_path_factory.mktemp("servers"))
+    yield pool
+    pool.stop()
+
+
+@pytest.fixture(scope="session", params=_wanted_kinds())
+def store_kind(request) -> str:
+    """Return the store kind this test runs on; skip (or fail in CI) if it cannot run."""
+    kind = request.param
+    reason = None if kind == "embedded" else servers.missing(kind)
+    if reason:
+        if os.environ.get("OPENNESS_REQUIRE_SERVERS") == "1":
+            pytest.fail(f"{kind}: {reason}; OPENNESS_REQUIRE_SERVERS=1 makes that a failure")
+        pytest.skip(f"{kind}: {reason}")
+    return kind
+
+
+@pytest.fixture
+def new_store(store_kind, server_pool):
+    """Return a maker of empty stores of the current kind, for this test."""
+    maker = StoreMaker(store_kind, server_pool)
+    yield maker
+    maker.close()
+
+
+@pytest.fixture(scope="module")
+def module_new_store(store_kind, server_pool):
+    """Return a maker of empty stores of the current kind, for this module."""
+    maker = StoreMaker(store_kind, server_pool)
+    yield maker
+    maker.close()
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +164,9 @@ def clean_env(monkeypatch):
 
 
 @pytest.fixture
-def sample_store() -> ox.Store:
-    """Return an in-memory store holding the sample dataset."""
-    return load_sample(ox.Store())
+def sample_store(new_store) -> ox.Store:
+    """Return a store of the current kind holding the sample dataset."""
+    return load_sample(new_store())
 
 
 @pytest.fixture
