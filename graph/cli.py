@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "graph.trace_commands",
     "graph.ingest_commands",
     "graph.serve_commands",
+    "graph.transfer_commands",
     "graph.import_commands",
     "graph.analytics_commands",
     "graph.quality_commands",

@@ -1,0 +1,84 @@
+"""Move a whole dataset between stores: dump every graph to a file, restore it elsewhere.
+
+This is how a graph moves from the embedded store to an external SPARQL server (or back):
+``openness dump all.nq.gz`` on one, ``openness --store sparql+http://... restore all.nq.gz``
+on the other. Graph names, the catalogue and the derived graphs travel as they are, so the
+restored store needs no reload and no derive.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.sparql_store import DEFAULT, SparqlStore
+
+FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """What a dump or restore moved."""
+
+    graphs: int
+    quads: int
+
+
+def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
+    """Return the dataset format of ``path`` (.nq or .trig, optionally .gz) and if gzipped."""
+    name = path.name[:-3] if path.name.endswith(".gz") else path.name
+    suffix = Path(name).suffix
+    if suffix not in FORMATS:
+        raise ValueError(
+            f"{path}: a dump is N-Quads or TriG; name it .nq, .trig, .nq.gz or .trig.gz"
+        )
+    return FORMATS[suffix], path.name.endswith(".gz")
+
+
+def dump(store, path: Path) -> Transfer:
+    """Write every graph of ``store`` to ``path``; return how much was written."""
+    fmt, zipped = format_of(path)
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    opener = gzip.open if zipped else open
+    with opener(path, "wb") as out:
+        ox.serialize(quads, out, format=fmt)
+    return Transfer(len({q.graph_name for q in quads}), len(quads))
+
+
+def restore(store, path: Path) -> Transfer:
+    """Write every graph of the dump at ``path`` into ``store``, replacing graphs of the same name.
+
+    Each graph is written whole: on an external server through a staging graph and one
+    swapping operation, on the embedded store in one transaction. The dump is parsed
+    completely before anything is written, so a dump that does not parse changes nothing.
+    """
+    fmt, zipped = format_of(path)
+    graphs: dict[object, list[ox.Triple]] = {}
+    for quad in _parse(path, fmt, zipped):
+        graphs.setdefault(quad.graph_name, []).append(quad.triple)
+    total = 0
+    for graph, triples in graphs.items():
+        total += len(triples)
+        if isinstance(store, SparqlStore):
+            name = graph.value if isinstance(graph, ox.NamedNode) else None
+            store.replace_graph(name or DEFAULT, triples)
+        else:
+            if isinstance(graph, ox.NamedNode):
+                store.remove_graph(graph)
+            else:
+                store.clear_graph(graph)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    return Transfer(len(graphs), total)
+
+
+def _parse(path: Path, fmt: ox.RdfFormat, zipped: bool) -> Iterator[ox.Quad]:
+    opener = gzip.open if zipped else open
+    with opener(path, "rb") as data:
+        try:
+            yield from ox.parse(data, format=fmt)
+        except SyntaxError as error:
+            raise ValueError(f"{path}: {error}") from None

@@ -1,0 +1,65 @@
+"""Dump every graph of a store and restore it into a store of each kind."""
+
+from __future__ import annotations
+
+import gzip
+
+import pyoxigraph as ox
+import pytest
+from conftest import load_sample
+
+from graph import transfer
+from graph.cli import main
+
+
+def quads_of(store) -> set[str]:
+    """Return the store's quads as N-Quads lines (blank-node free in the sample)."""
+    return {f"{q} ." for q in store.quads_for_pattern(None, None, None, None)}
+
+
+def test_a_dump_restores_every_graph_into_each_store_kind(new_store, tmp_path) -> None:
+    source = load_sample(ox.Store())
+    path = tmp_path / "all.nq.gz"
+    dumped = transfer.dump(source, path)
+    assert dumped.quads == len(source) and dumped.graphs == 3  # two named graphs + default
+    target = new_store()
+    restored = transfer.restore(target, path)
+    assert (restored.graphs, restored.quads) == (dumped.graphs, dumped.quads)
+    assert quads_of(target) == quads_of(source)
+
+
+def test_restore_replaces_a_graph_of_the_same_name(new_store, tmp_path) -> None:
+    target = new_store()
+    stale = ox.NamedNode("https://w3id.org/openness/graph/test/models.ttl")
+    target.extend([ox.Quad(ox.NamedNode("urn:old"), ox.NamedNode("urn:p"), ox.Literal("x"), stale)])
+    path = tmp_path / "all.trig"
+    transfer.dump(load_sample(ox.Store()), path)
+    transfer.restore(target, path)
+    assert not list(target.quads_for_pattern(ox.NamedNode("urn:old"), None, None, None))
+
+
+def test_a_dump_that_does_not_parse_changes_nothing(new_store, tmp_path) -> None:
+    target = new_store()
+    path = tmp_path / "broken.nq.gz"
+    good = "<urn:a> <urn:b> <urn:c> <urn:g> .\n"
+    path.write_bytes(gzip.compress((good * 3 + "<urn:a> <urn:b> .\n").encode()))
+    with pytest.raises(ValueError, match="broken.nq.gz"):
+        transfer.restore(target, path)
+    assert len(target) == 0
+
+
+def test_dump_and_restore_commands_say_what_they_moved(tmp_path, capsys) -> None:
+    source, copy = tmp_path / "source", tmp_path / "copy"
+    sample = load_sample(ox.Store(str(source)))
+    expected = len(sample)
+    del sample
+    assert main(["--store", str(source), "dump", str(tmp_path / "all.nq")]) == 0
+    assert main(["--store", str(copy), "restore", str(tmp_path / "all.nq")]) == 0
+    err = capsys.readouterr().err
+    assert f"dumped 3 graphs ({expected} quads)" in err
+    assert f"restored 3 graphs ({expected} quads)" in err
+
+
+def test_a_dump_needs_a_dataset_format(tmp_path, capsys) -> None:
+    assert main(["--store", ":memory:", "dump", str(tmp_path / "all.ttl")]) == 2
+    assert ".nq, .trig" in capsys.readouterr().err
