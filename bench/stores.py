@@ -1,0 +1,118 @@
+"""Measure the application on the embedded store, the oxigraph server and Virtuoso.
+
+The same bundled data goes into each store; every figure is a median of several runs
+taken in this one process, so the three columns are comparable. The servers are started
+on loopback ports with the test suite's helpers (tests/servers.py). Writes the table to
+stdout as Markdown, and as JSON with --json.
+
+    .venv/bin/python bench/stores.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import servers  # noqa: E402
+
+from graph import derive, evidence, loading, paths, transfer  # noqa: E402
+from graph.namespaces import PREFIXES  # noqa: E402
+from graph.store import open_store  # noqa: E402
+
+QUERIES = sorted((ROOT / "graph" / "queries").glob("[01][0-9]-*.rq"))
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def median(fn, runs: int) -> float:
+    return statistics.median(timed(fn) for _ in range(runs))
+
+
+def load_all(store) -> None:
+    files = loading.rdf_files(paths.bundled_paths())
+    todo, _ = loading.prepare(files, paths.ROOT, store, force=True)
+    list(loading.write(store, todo, paths.ROOT))
+
+
+def measure(kind: str, store, runs: int, work: Path) -> dict[str, float]:
+    """Return {measure: seconds} for one store."""
+    from server import create_app
+
+    row: dict[str, float] = {}
+    row["load bundled files (force)"] = timed(lambda: load_all(store))
+    row["derive every model"] = timed(lambda: derive.derive(store))
+    row["derive again (nothing changes)"] = median(lambda: derive.derive(store), runs)
+    for path in QUERIES:
+        text = path.read_text()
+        row[f"query {path.stem}"] = median(
+            lambda text=text: list(
+                store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            ),
+            runs,
+        )
+    row["trace llama"] = median(lambda: evidence.trace(store, "llama"), runs)
+    client = create_app({"STORE": store, "TESTING": True}).test_client()
+    row["model page /id/model/llama"] = median(lambda: client.get("/id/model/llama"), runs)
+    row["models list /models"] = median(lambda: client.get("/models"), runs)
+    row["dump every graph (.nq.gz)"] = timed(lambda: transfer.dump(store, work / f"{kind}.nq.gz"))
+    row["triples"] = float(len(store))
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--kinds", default="embedded,oxigraph,virtuoso")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for kind in args.kinds.split(","):
+            if kind == "embedded":
+                store, server = open_store(work / "embedded"), None
+            else:
+                reason = servers.missing(kind)
+                if reason:
+                    print(f"skipping {kind}: {reason}", file=sys.stderr)
+                    continue
+                server = servers.start(kind, work / kind)
+                store = open_store(server.store_url)
+            try:
+                print(f"measuring {kind}...", file=sys.stderr)
+                results[kind] = measure(kind, store, args.runs, work)
+            finally:
+                del store
+                gc.collect()
+                if server is not None:
+                    server.stop()
+    kinds = list(results)
+    names = list(next(iter(results.values())))
+    print("| measure | " + " | ".join(kinds) + " |")
+    print("|---|" + "---:|" * len(kinds))
+    for name in names:
+        cells = []
+        for kind in kinds:
+            value = results[kind][name]
+            cells.append(f"{int(value):,}" if name == "triples" else f"{value * 1000:,.0f} ms")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
