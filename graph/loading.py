@@ -19,7 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph import bulk_load
+from graph.insert_text import insert
 from graph.namespaces import GRAPH, OG, graph_iri
+from graph.sparql_store import SparqlStore
 
 CATALOG = graph_iri("catalog")
 
@@ -116,20 +119,41 @@ def stored_hashes(store: ox.Store) -> dict[str, str]:
     return {row["g"].value: row["h"].value for row in store.query(query)}
 
 
-def replace_graph_update(graph: str, quads: Iterable[ox.Quad], digest: str, origin: str) -> str:
-    """Return one SPARQL Update that replaces ``graph`` with ``quads`` and records it."""
+def catalogue_entry(graph: str, digest: str, origin: str) -> str:
+    """Return the catalogue triples recording that ``graph`` holds ``origin`` at ``digest``."""
     now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    body = "\n".join(f"{q.triple} ." for q in quads)
-    g = f"<{graph}>"
-    meta = (
-        f"{g} <{OG.contentHash}> {ox.Literal(digest)} ; <{OG.loadedFrom}> {ox.Literal(origin)} ; "
-        f"<http://purl.org/dc/terms/modified> "
+    return (
+        f"<{graph}> <{OG.contentHash}> {ox.Literal(digest)} ; "
+        f"<{OG.loadedFrom}> {ox.Literal(origin)} ; <http://purl.org/dc/terms/modified> "
         f'"{now}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .'
     )
+
+
+def replace_graph_update(graph: str, quads: Iterable[ox.Quad], digest: str, origin: str) -> str:
+    """Return one SPARQL Update that replaces ``graph`` with ``quads`` and records it."""
+    body = "\n".join(f"{q.triple} ." for q in quads)
+    g = f"<{graph}>"
+    meta = catalogue_entry(graph, digest, origin)
     return (
         f"DROP SILENT GRAPH {g} ;\n"
         f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ {g} ?p ?o }} }} ;\n"
-        f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} GRAPH <{CATALOG}> {{ {meta} }} }}"
+        + insert(f"GRAPH {g} {{\n{body}\n}} GRAPH <{CATALOG}> {{ {meta} }}")
+    )
+
+
+def _staged_replace(store: SparqlStore, item: PreparedFile, origin: str) -> None:
+    """Replace a file's graph on an external server: staged, then one swapping operation.
+
+    Servers cap the size of one update (Virtuoso near 1,500 triples) and some commit each
+    operation of a request on its own, so the triples are staged through the Graph Store
+    Protocol and one DELETE/INSERT swaps graph and catalogue entry in together.
+    """
+    meta = catalogue_entry(item.graph, item.digest, origin)
+    store.replace_graph(
+        item.graph,
+        (q.triple for q in item.quads),
+        records=f"GRAPH <{CATALOG}> {{ {meta} }}",
+        forget=(f"<{CATALOG}> <{item.graph}>",),
     )
 
 
@@ -140,7 +164,7 @@ class PreparedFile:
     path: Path
     graph: str
     digest: str
-    quads: list[ox.Quad]
+    quads: list[ox.Quad] | bulk_load.StreamedQuads
 
 
 def prepare(
@@ -160,7 +184,12 @@ def prepare(
         if known.get(graph) == digest:
             unchanged.append(graph)
             continue
-        todo.append(PreparedFile(path, graph, digest, parse_file(path, data, graph)))
+        # Big files on an embedded store are checked without keeping their quads.
+        if bulk_load.applies(store, data):
+            quads = bulk_load.parse_streamed(path, data, graph)
+        else:
+            quads = parse_file(path, data, graph)
+        todo.append(PreparedFile(path, graph, digest, quads))
     return todo, unchanged
 
 
@@ -171,7 +200,12 @@ def write(store: ox.Store, prepared: Iterable[PreparedFile], root: Path) -> Iter
             origin = item.path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             origin = str(item.path.resolve())
-        store.update(replace_graph_update(item.graph, item.quads, item.digest, origin))
+        if isinstance(store, SparqlStore):
+            _staged_replace(store, item, origin)
+        elif isinstance(item.quads, bulk_load.StreamedQuads) and isinstance(store, ox.Store):
+            bulk_load.write_file(store, item.quads, item.digest, origin)
+        else:
+            store.update(replace_graph_update(item.graph, item.quads, item.digest, origin))
         yield item
 
 
