@@ -7,19 +7,30 @@ At each size ``bench/generate.py`` writes a synthetic graph as N-Triples, and
 every measure is the median of ``--runs`` runs; each ratio compares two
 measures taken in the same run on the same data:
 
-- bulk load: the file into a fresh on-disk store with pyoxigraph's bulk loader
-  and with the project's loader (``graph.loading``), each in a child process
-  (triples/s, peak RSS of the child);
-- the example queries (``graph/queries/*.rq``) through our HTTP endpoint
-  (``graph.serve`` in a subprocess, default settings) against the same queries
-  on pyoxigraph in-process, over the same on-disk store;
+- bulk load: the file into a fresh on-disk store, each in a child process
+  (triples/s, peak RSS of the child): with pyoxigraph's bulk loader; with the
+  project's loader (``graph.loading``, which streams files of at least
+  ``graph.bulk_load.THRESHOLD`` bytes, see ``graph/bulk_load.py``); with the
+  project's small-file path (one ``DROP``/``INSERT DATA`` update); and
+  ``bulk_load`` into a staging graph followed by ``MOVE`` to the target graph
+  (the MOVE timed alone), the design the streamed path was measured against;
+- the example queries (``graph/queries/*.rq``) and one model's claims, through
+  our HTTP endpoint (``graph.serve`` in a subprocess, default settings) and
+  through the ``oxigraph`` server from PyPI, against the same queries on
+  pyoxigraph in-process; the three run side by side, run after run, over the
+  same data (the oxigraph server and the in-process reads open a checkpoint of
+  the store read-only). Queries slower than ``--query-limit`` seconds
+  in-process, or named by ``--skip-queries``, are left out (the endpoint would
+  stop them at its timeout);
 - the trace of one model (``graph.evidence.trace``);
 - the scoring of every model (``graph.derive.compute``) against one aggregate,
   the index mean per model, in rdflib's in-memory SPARQL engine;
-- ingest of a 100-claim batch (``graph.ingest.ingest``, recomputing the models);
-- HTTP throughput with 1 and 8 concurrent clients, against the ``oxigraph``
-  server from PyPI serving the same store;
-- server cold start: from spawning ``graph.serve`` on the store to /healthz.
+- HTTP throughput with 1 and 8 concurrent clients, ours and the oxigraph
+  server alternately;
+- peak memory while serving: the peak RSS of each server process and of each
+  of its query workers, summed, after the queries and throughput runs;
+- server cold start: from spawning ``graph.serve`` on the store to /healthz;
+- ingest of a 100-claim batch (``graph.ingest.ingest``, recomputing the models).
 
 ``--smoke`` runs everything once on a few thousand triples, to keep the script
 working; its numbers mean nothing.
@@ -116,14 +127,14 @@ def wait_ready(url: str, proc: subprocess.Popen, limit: float = 120) -> float:
 
 
 @contextlib.contextmanager
-def server(command: list[str], ready_path: str, port: int) -> Iterator[tuple[str, float]]:
-    """Run a server subprocess; yield (base URL, seconds until ready), stop it afterwards."""
+def server(command: list[str], ready_path: str, port: int) -> Iterator[tuple[str, float, int]]:
+    """Run a server subprocess; yield (base URL, seconds until ready, pid), stop it afterwards."""
     clock = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base + ready_path, proc)
-        yield base, time.perf_counter() - clock
+        yield base, time.perf_counter() - clock, proc.pid
     finally:
         proc.terminate()
         try:
@@ -131,6 +142,18 @@ def server(command: list[str], ready_path: str, port: int) -> Iterator[tuple[str
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def peak_rss(pid: int) -> int:
+    """Return the bytes of the peak RSS of process ``pid`` and its descendants, summed (Linux)."""
+    total = 0
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        total += next(int(line.split()[1]) for line in status.splitlines() if "VmHWM" in line)
+        children = " ".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children"))
+    except (OSError, StopIteration):
+        return total * 1024
+    return total * 1024 + sum(peak_rss(int(child)) for child in children.split())
 
 
 def ours(store_dir: Path, port: int) -> list[str]:
@@ -147,10 +170,10 @@ def oxigraph_exe() -> str | None:
 
 
 def oxigraph_server(store_dir: Path, port: int) -> list[str]:
-    """Return the command that serves ``store_dir`` with the oxigraph server from PyPI."""
+    """Return the command that serves ``store_dir`` read-only with the oxigraph server."""
     return [
         str(oxigraph_exe()),
-        "serve",
+        "serve-read-only",
         "--location",
         str(store_dir),
         "--bind",
@@ -208,20 +231,35 @@ def throughput(url: str, clients: int, seconds: float, models: int) -> float:
 # ---------------------------------------------------------------- children
 
 
+STAGING = GRAPH + "/staging"
+
+
 def child_load(mode: str, store_dir: str, data: str) -> None:
     """Load ``data`` into a fresh store in this process; print seconds, triples and peak RSS."""
+    from graph import bulk_load
+
     store = ox.Store(store_dir)
+    streamed = False
+    if mode == "update":  # the small-file path, whatever the size
+        bulk_load.THRESHOLD = float("inf")
+    if mode == "move":  # only the MOVE is timed
+        store.bulk_load(path=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(STAGING))
+        store.flush()
     clock = time.perf_counter()
     if mode == "bulk":
         store.bulk_load(path=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH))
+    elif mode == "move":
+        store.update(f"DROP SILENT GRAPH <{GRAPH}> ; MOVE <{STAGING}> TO <{GRAPH}>")
     else:
         todo, _ = loading.prepare([Path(data)], Path(data).parent, store)
         list(loading.write(store, todo, Path(data).parent))
+        streamed = isinstance(todo[0].quads, bulk_load.StreamedQuads)
     store.flush()
     seconds = time.perf_counter() - clock
     triples = len(store)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"seconds": seconds, "triples": triples, "rss": rss}))
+    path = ("streamed" if streamed else "one update") if mode in ("project", "update") else mode
+    print(json.dumps({"seconds": seconds, "triples": triples, "rss": rss, "path": path}))
 
 
 def measure_load(mode: str, data: Path, work: Path, runs: int) -> dict:
@@ -243,6 +281,7 @@ def measure_load(mode: str, data: Path, work: Path, runs: int) -> dict:
         "seconds": seconds,
         "triples_per_s": results[0]["triples"] / seconds,
         "rss": statistics.median(r["rss"] for r in results),
+        "path": results[0]["path"],
     }
 
 
@@ -288,20 +327,54 @@ def rdflib_graph(data: Path):
     return g
 
 
-def measure_in_process(store: ox.Store, queries: dict[str, str], runs: int, r: dict) -> None:
-    """Time the example queries, one model's claims, a trace and the scoring in this process."""
+def measure_in_process(store: ox.Store, runs: int, r: dict) -> None:
+    """Time a trace and the scoring in this process."""
     from graph.evidence import trace
 
-    for q in queries.values():  # warm up, as the endpoint is warmed up
-        run_in_process(store, q)
-    r["queries_local"] = {
-        name: median(lambda q=q: run_in_process(store, q), runs) for name, q in queries.items()
-    }
-    r["rows"] = {name: run_in_process(store, q) for name, q in queries.items()}
-    r["one_model_local"] = median(lambda: run_in_process(store, ONE_MODEL % 0), runs)
     r["trace"] = median(lambda: trace(store, f"{ID}model/m-0"), runs)
     r["compute"] = median(lambda: derive.compute(store), runs)
     r["index_mean_oxigraph"] = median(lambda: run_in_process(store, INDEX_MEAN), runs)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Return the seconds one call of ``fn`` takes."""
+    gc.collect()
+    clock = time.perf_counter()
+    fn()
+    return time.perf_counter() - clock
+
+
+def measure_queries(
+    local: ox.Store, urls: dict[str, str], queries: dict[str, str], runs: int, limit: float, r: dict
+) -> None:
+    """Time each example query in-process and through each server, run by run side by side.
+
+    Taking the runs of one query together keeps each ratio fair while other work on the
+    machine comes and goes. Queries slower than ``limit`` seconds in-process are left out.
+    """
+    r["queries_skipped"] = {}
+    times: dict[str, dict[str, list[float]]] = {}
+    texts = {**queries, "one model": ONE_MODEL % 0}
+    for name, q in texts.items():
+        seconds = timed(lambda q=q: run_in_process(local, q))  # also warms up
+        if seconds > limit:
+            r["queries_skipped"][name] = seconds
+            continue
+        for url in urls.values():
+            http_query(url, q)
+        times[name] = {key: [] for key in ("local", *urls)}
+        for _ in range(runs):
+            times[name]["local"].append(timed(lambda q=q: run_in_process(local, q)))
+            for key, url in urls.items():
+                times[name][key].append(timed(lambda q=q, url=url: http_query(url, q)))
+    measured = {
+        key: {n: statistics.median(t[key]) for n, t in times.items()} for key in times["one model"]
+    }
+    for key, label in (("local", "local"), ("ours", "http"), ("oxigraph", "oxigraph")):
+        found = measured.get(key)
+        r[f"one_model_{label}"] = found.pop("one model") if found else None
+        r[f"queries_{label}"] = found
+    r["rows"] = {name: run_in_process(local, texts[name]) for name in r["queries_local"]}
 
 
 def measure_rdflib(data: Path, runs: int) -> tuple[float, float]:
@@ -344,7 +417,11 @@ def measure_size(size: int, args, work: Path) -> dict:
 
     r["load_bulk"] = measure_load("bulk", data, work, max(1, min(runs, 3)))
     r["load_project"] = measure_load("project", data, work, max(1, min(runs, 3)))
+    # The two designs the streamed path replaced or was weighed against: timed once.
+    r["load_update"] = measure_load("update", data, work, 1)
+    r["load_move"] = measure_load("move", data, work, 1)
     log(f"[{size}] load: {r['load_bulk']} / {r['load_project']}")
+    log(f"[{size}] load: one update {r['load_update']} / staged MOVE {r['load_move']}")
 
     store_dir = work / "store"
     clock = time.perf_counter()
@@ -353,44 +430,53 @@ def measure_size(size: int, args, work: Path) -> dict:
     r["triples"] = len(store)
     log(f"[{size}] store built: {r['triples']} triples in {r['build_seconds']:.1f} s")
 
-    queries = example_queries()
-    measure_in_process(store, queries, runs, r)
+    measure_in_process(store, runs, r)
     log(f"[{size}] in-process done")
-
-    r["rdflib_parse"], r["index_mean_rdflib"] = measure_rdflib(data, max(1, min(runs, 3)))
-    log(f"[{size}] rdflib done: {r['index_mean_rdflib']:.2f} s")
+    # The oxigraph server and the in-process reads open a checkpoint of the store read-only,
+    # so that both can run next to our server, which holds the store itself.
+    copy = work / "store-copy"
+    store.backup(str(copy))
     del store
     gc.collect()
 
-    port = free_port()
-    with server(ours(store_dir, port), "/healthz", port) as (base, _ready):
-        url = base + "/sparql"
-        for q in queries.values():  # warm the workers and the snapshot
-            http_query(url, q)
-        r["queries_http"] = {
-            name: median(lambda q=q: http_query(url, q), runs) for name, q in queries.items()
-        }
-        log(f"[{size}] HTTP queries: {r['queries_http']} (in-process {r['queries_local']})")
-        r["one_model_http"] = median(lambda: http_query(url, ONE_MODEL % 0), runs)
-        r["tp_ours"] = {c: throughput(url, c, args.seconds, models) for c in (1, 8)}
-    log(f"[{size}] our endpoint done: {r['tp_ours']}")
+    r["rdflib_parse"], r["index_mean_rdflib"] = measure_rdflib(data, max(1, min(runs, 3)))
+    log(f"[{size}] rdflib done: {r['index_mean_rdflib']:.2f} s")
+
+    queries = {n: q for n, q in example_queries().items() if n not in args.skip_queries}
+    with contextlib.ExitStack() as stack:
+        port = free_port()
+        base, _ready, ours_pid = stack.enter_context(
+            server(ours(store_dir, port), "/healthz", port)
+        )
+        urls = {"ours": base + "/sparql"}
+        pids = {"ours": ours_pid}
+        if oxigraph_exe() is None:
+            log("the oxigraph server is not installed (pip install oxigraph): not compared")
+        else:
+            port = free_port()
+            base, _ready, pids["oxigraph"] = stack.enter_context(
+                server(oxigraph_server(copy, port), "/query?query=ASK%7B%7D", port)
+            )
+            urls["oxigraph"] = base + "/query"
+        local = ox.Store.read_only(str(copy))
+        measure_queries(local, urls, queries, runs, args.query_limit, r)
+        del local
+        log(f"[{size}] queries: {r['queries_http']} (in-process {r['queries_local']})")
+        tp: dict[str, dict[int, float]] = {key: {} for key in urls}
+        for c in (1, 8):  # alternating, for the same reason as the queries
+            for key, url in urls.items():
+                tp[key][c] = throughput(url, c, args.seconds, models)
+        r["tp_ours"], r["tp_oxigraph"] = tp["ours"], tp.get("oxigraph")
+        r["rss_ours"] = peak_rss(pids["ours"])
+        r["rss_oxigraph"] = peak_rss(pids["oxigraph"]) if "oxigraph" in pids else None
+    log(f"[{size}] throughput: {tp}")
     starts = []
     for _ in range(max(1, min(runs, 3))):
         port = free_port()
-        with server(ours(store_dir, port), "/healthz", port) as (_base, ready):
+        with server(ours(store_dir, port), "/healthz", port) as (_base, ready, _pid):
             starts.append(ready)
     r["cold_start"] = statistics.median(starts)
-
-    if oxigraph_exe() is None:
-        log("the oxigraph server is not installed (pip install oxigraph): not compared")
-        r["one_model_oxigraph"], r["tp_oxigraph"] = None, None
-    else:
-        port = free_port()
-        with server(oxigraph_server(store_dir, port), "/query?query=ASK%7B%7D", port) as (base, _r):
-            url = base + "/query"
-            r["one_model_oxigraph"] = median(lambda: http_query(url, ONE_MODEL % 0), runs)
-            r["tp_oxigraph"] = {c: throughput(url, c, args.seconds, models) for c in (1, 8)}
-    log(f"[{size}] oxigraph server done: {r['tp_oxigraph']}")
+    shutil.rmtree(copy, ignore_errors=True)
 
     r["ingest"] = measure_ingest(store_dir, models, size, args.seed, runs)
     log(f"[{size}] ingest: {r['ingest'] * 1000:.0f} ms")
@@ -446,19 +532,33 @@ def report(results: list[dict], runs: int, seconds: float) -> str:
             f"{r['load_bulk']['triples_per_s']:,.0f}/s, {r['load_bulk']['rss'] / 2**20:.0f} MB"
         ),
     )
-    row(
-        "bulk load, graph.loading (one SPARQL Update): triples/s, peak RSS",
-        lambda r: (
-            f"{r['load_project']['triples_per_s']:,.0f}/s, "
-            f"{r['load_project']['rss'] / 2**20:.0f} MB"
-        ),
-    )
-    for name in results[0]["queries_local"]:
+
+    def load_row(label: str, key: str) -> None:
         row(
-            f"query `{name}`: HTTP / in-process (ratio)",
+            f"bulk load, {label}: triples/s, peak RSS",
+            lambda r: (
+                f"{r[key]['triples_per_s']:,.0f}/s, {r[key]['rss'] / 2**20:.0f} MB"
+                + (f" ({r[key]['path']})" if key == "load_project" else "")
+                if r.get(key)
+                else "not measured"
+            ),
+        )
+
+    load_row("graph.loading", "load_project")
+    load_row("graph.loading's one-update path (below the threshold)", "load_update")
+    load_row("staged bulk_load, then MOVE alone", "load_move")
+    names = sorted({name for r in results for name in r["queries_local"]})
+    for name in names:
+        row(
+            f"query `{name}`: ours / oxigraph server / in-process (each ÷ in-process)",
+            lambda r, n=name: query_cell(r, n),
+        )
+    skipped = sorted({name for r in results for name in r.get("queries_skipped", {})})
+    for name in skipped:
+        row(
+            f"query `{name}` in-process (left out of HTTP above the limit)",
             lambda r, n=name: (
-                f"{ms(r['queries_http'][n])} / {ms(r['queries_local'][n])} "
-                f"({r['queries_http'][n] / r['queries_local'][n]:.1f}x; {r['rows'][n]:,} rows)"
+                ms(r["queries_skipped"][n]) if n in r.get("queries_skipped", {}) else "-"
             ),
         )
     row(
@@ -494,6 +594,14 @@ def report(results: list[dict], runs: int, seconds: float) -> str:
             ),
         )
     row("server cold start on the store (target ≤ 2 s)", lambda r: ms(r["cold_start"]))
+    row(
+        "peak RSS serving all of the above, workers included: ours / oxigraph server",
+        lambda r: (
+            f"{r['rss_ours'] / 2**20:,.0f} MB / {(r.get('rss_oxigraph') or 0) / 2**20:,.0f} MB"
+            if r.get("rss_ours")
+            else "not measured"
+        ),
+    )
     lines = [
         f"Medians of {runs} runs (loads and rdflib: of up to 3); throughput over "
         f"{seconds:g} s per setting.",
@@ -503,6 +611,16 @@ def report(results: list[dict], runs: int, seconds: float) -> str:
     ]
     lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
     return "\n".join(lines) + "\n"
+
+
+def query_cell(r: dict, name: str) -> str:
+    """Render one example query's times through both servers and in-process, with ratios."""
+    if name not in r["queries_local"]:
+        return "-"
+    local, ours_ = r["queries_local"][name], r["queries_http"][name]
+    theirs = (r.get("queries_oxigraph") or {}).get(name)
+    middle = f"{ms(theirs)} ({theirs / local:.1f}x)" if theirs else "not measured"
+    return f"{ms(ours_)} ({ours_ / local:.1f}x) / {middle} / {ms(local)}; {r['rows'][name]:,} rows"
 
 
 SECTION = "## At scale"
@@ -521,6 +639,12 @@ def load_results(path: Path) -> list[dict]:
 def section(text: str, args: argparse.Namespace) -> str:
     """Return the Markdown section with the figures and how to reproduce them."""
     sizes = " ".join(str(s) for s in args.sizes)
+    extra = "".join(
+        [
+            f" --skip-queries {' '.join(args.skip_queries)}" if args.skip_queries else "",
+            f" --query-limit {args.query_limit:g}" if args.query_limit != 20 else "",
+        ]
+    )
     return f"""{SECTION}
 
 `bench/run.py` (`make bench SIZE="{sizes}"`) generates a synthetic graph with
@@ -530,7 +654,7 @@ into an on-disk store, and times load, queries, trace, scoring, ingest and HTTP
 {time.strftime("%Y-%m-%d", time.gmtime())}:
 
 ```
-.venv/bin/python bench/run.py --sizes {sizes} --runs {args.runs} --docs docs/benchmarks.md
+.venv/bin/python bench/run.py --sizes {sizes} --runs {args.runs}{extra} --docs docs/benchmarks.md
 ```
 
 {text}"""
@@ -556,6 +680,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=3.0, help="per throughput setting")
     parser.add_argument("--smoke", action="store_true", help="one run on a few thousand triples")
+    parser.add_argument(
+        "--query-limit",
+        type=float,
+        default=20.0,
+        help="leave out example queries slower than this in-process (seconds)",
+    )
+    parser.add_argument(
+        "--skip-queries", nargs="*", default=[], help="example queries (file stems) not to run"
+    )
     parser.add_argument("--out", help="also write the report (Markdown) to this file")
     parser.add_argument("--json", help="also write the raw figures (JSON) to this file")
     parser.add_argument("--docs", help="replace the 'At scale' section of this Markdown file")

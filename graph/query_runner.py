@@ -92,17 +92,6 @@ class _Overflow(Exception):
     """Raised inside a writer to stop serialising once the row cap is passed."""
 
 
-# How to count rows in the bytes pyoxigraph writes, per results format: a marker and what
-# to add to its count to get an upper bound of the rows. XML and TSV counts are exact;
-# JSON's "},{" and CSV's line breaks may also occur inside literals, so they only bound.
-_ROW_MARKERS = {
-    "json": (b"},{", 1),
-    "xml": (b"<result>", 0),
-    "csv": (b"\n", -1),
-    "tsv": (b"\n", -1),
-}
-
-
 class _Sink:
     """A binary writer that keeps what it is given, counts row markers and checks a deadline."""
 
@@ -162,7 +151,7 @@ def execute(store: ox.Store, request: QueryRequest, deadline: float = math.inf) 
         return QueryResult("boolean", fmt, answer.serialize(format=results_format(fmt).ox_format))
     if isinstance(answer, ox.QuerySolutions):
         fmt = _require(request.results_format, "SELECT", "results")
-        return _solutions(store, request, answer, results_format(fmt), deadline)
+        return _solutions(request, answer, results_format(fmt), deadline)
     fmt = _require(request.graph_format, "CONSTRUCT and DESCRIBE", "RDF")
     return _triples(answer, graph_format(fmt), request.max_rows, deadline)
 
@@ -173,31 +162,29 @@ def _require(key: str | None, form: str, family: str) -> str:
     return key
 
 
-def _solutions(store, request, answer, fmt: Format, deadline: float) -> QueryResult:
-    """Serialise solutions directly; past the cap, rerun through TSV to cut exactly."""
-    limit = math.inf if request.max_rows is None else request.max_rows
-    marker, offset = _ROW_MARKERS[fmt.key]
-    sink = _Sink(marker, offset, limit, deadline)
-    try:
+def _solutions(request, answer, fmt: Format, deadline: float) -> QueryResult:
+    """Serialise solutions in one evaluation; under a row cap, cut them exactly through TSV."""
+    if request.max_rows is None:
+        sink = _Sink(b"\n", 0, math.inf, deadline)
         answer.serialize(sink, format=fmt.ox_format)
         return QueryResult("solutions", fmt.key, sink.getvalue())
-    except _Overflow:
-        pass
     # TSV writes one row per line (line breaks in literals are escaped), so counting lines
-    # cuts at exactly max_rows; the kept rows are parsed back and written in the asked format.
+    # cuts at exactly max_rows while the query runs once; other formats are written from the
+    # kept rows, which costs far less than evaluating the query a second time.
+    limit = request.max_rows
     exact = _Sink(b"\n", -1, limit, deadline)
     try:
-        _dataset(store, request, request.query).serialize(exact, format=RESULTS_TSV.ox_format)
+        answer.serialize(exact, format=RESULTS_TSV.ox_format)
         truncated = False
     except _Overflow:
         truncated = True
-    lines = exact.getvalue().split(b"\n")
-    if not truncated:
-        lines.pop()  # the empty string after the last line break; an empty row is b""
-    kept = b"\n".join(lines[: int(limit) + 1]) + b"\n"
+    kept = exact.getvalue()
+    if truncated:
+        kept = b"\n".join(kept.split(b"\n")[: limit + 1]) + b"\n"
+    if fmt.key == RESULTS_TSV.key:
+        return QueryResult("solutions", fmt.key, kept, truncated)
     rows = ox.parse_query_results(kept, RESULTS_TSV.ox_format)
-    body = rows.serialize(format=fmt.ox_format)
-    return QueryResult("solutions", fmt.key, body, truncated)
+    return QueryResult("solutions", fmt.key, rows.serialize(format=fmt.ox_format), truncated)
 
 
 class _Capped:

@@ -106,4 +106,8 @@ def test_smoke_benchmark_runs_end_to_end(tmp_path):
     assert set(result["queries_http"]) == set(result["queries_local"])
     assert all(seconds > 0 for seconds in result["queries_http"].values())
     assert result["tp_ours"]["1"] > 0 and result["tp_ours"]["8"] > 0
+    assert result["rss_ours"] > 0
+    loads = [result[key] for key in ("load_bulk", "load_project", "load_update", "load_move")]
+    assert all(load["triples_per_s"] > 0 and load["rss"] > 0 for load in loads)
+    assert result["load_update"]["path"] == "one update"
     assert "| server cold start" in done.stdout
