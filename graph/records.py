@@ -444,11 +444,13 @@ def affected_models(store: ox.Store, changed: Iterable[str]) -> list[str]:
         return sorted(found)
     if any(i.startswith(ONTOLOGY_GRAPHS) for i in iris) or _defines_frameworks(store, iris):
         return sorted(found | set(read_models(store)))
+    # The named IRIs are bound through BIND: Virtuoso empties a whole UNION one of whose
+    # branches holds nothing but VALUES.
     query = f"""
     SELECT DISTINCT ?model WHERE {{
       {{ SELECT DISTINCT ?node WHERE {{
           {{ {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} }}
-          UNION {{ {values_block("node", iris)} }}
+          UNION {{ {values_block("named", iris)} BIND (?named AS ?node) }}
       }} }}
       {{ ?node a <{OG.Model}> . BIND (?node AS ?model) }}
       UNION {{ ?node a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}

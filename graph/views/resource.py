@@ -37,10 +37,13 @@ def organization_page(store: ox.Store, iri: str, limit: int = LIST_LIMIT) -> dic
     )[0]["n"].value
     sources = select(
         store,
-        f"""SELECT ?s (SAMPLE(?t) AS ?title) (SAMPLE(?i) AS ?issued) WHERE {{
-  ?s <{DCTERMS.publisher}> {o} .
-  OPTIONAL {{ ?s <{DCTERMS.title}> ?t }} OPTIONAL {{ ?s <{DCTERMS.issued}> ?i }}
-}} GROUP BY ?s ORDER BY LCASE(STR(?title)) ?s LIMIT {int(limit)}""",
+        # Sorted outside the grouping: Virtuoso refuses an ORDER BY naming an aggregate's alias.
+        f"""SELECT ?s ?title ?issued WHERE {{ {{
+  SELECT ?s (SAMPLE(?t) AS ?title) (SAMPLE(?i) AS ?issued) WHERE {{
+    ?s <{DCTERMS.publisher}> {o} .
+    OPTIONAL {{ ?s <{DCTERMS.title}> ?t }} OPTIONAL {{ ?s <{DCTERMS.issued}> ?i }}
+  }} GROUP BY ?s
+}} }} ORDER BY LCASE(STR(?title)) ?s LIMIT {int(limit)}""",
     )
     claims = select(
         store,

@@ -16,7 +16,7 @@ from flask import Blueprint, url_for
 from graph.namespaces import OG, PROV
 from graph.records import read_matches, read_models
 from graph.views import claim, model, resource, scheme, source
-from graph.views.common import exists
+from graph.views.common import bounded_description, exists
 from server.cors import read_endpoint
 from server.errors import Problem
 from server.pages.common import (
@@ -110,7 +110,7 @@ def resource_view(kind: str, rest: str):
     headers = {} if ext else {"Content-Location": twin(EXTENSION[fmt.key])}
 
     def rdf():
-        return st.query(f"DESCRIBE <{iri}>", use_default_graph_as_union=True)
+        return bounded_description(st, iri)
 
     if fmt in RDF_FORMATS:
         return respond({}, "", fmt, twin, rdf=rdf, headers=headers)
