@@ -37,6 +37,8 @@ FORMATS = {
     "text/plain": "nt",
 }
 SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
+# Batches larger than this go to an external server through a staging graph.
+STAGED_TRIPLES = 2000
 
 
 class IngestError(ValueError):
@@ -228,16 +230,19 @@ def write_update(
 ) -> str:
     """Return the one SPARQL Update that writes the batch, its provenance and its catalogue entry."""
     body = batch.serialize(format="nt")
+    return insert(
+        f"GRAPH <{graph}> {{\n{body}\n}}\n" + records_block(graph, provenance, digest, origin, when)
+    )
+
+
+def records_block(graph: str, provenance: str, digest: str, origin: str, when: datetime) -> str:
+    """Return the provenance and catalogue ``GRAPH`` blocks that record a batch."""
     stamp = when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
     catalog = (
         f"<{graph}> <{OG.contentHash}> {ox.Literal(digest)} ; <{OG.loadedFrom}> {ox.Literal(origin)} ; "
         f'<{DCTERMS.modified}> "{stamp}"^^<{XSD.dateTime}> .'
     )
-    return insert(
-        f"GRAPH <{graph}> {{\n{body}\n}}\n"
-        f"GRAPH <{PROVENANCE_GRAPH}> {{\n{provenance}\n}}\n"
-        f"GRAPH <{CATALOG}> {{ {catalog} }}"
-    )
+    return f"GRAPH <{PROVENANCE_GRAPH}> {{\n{provenance}\n}}\nGRAPH <{CATALOG}> {{ {catalog} }}"
 
 
 def ingest(
@@ -272,7 +277,14 @@ def ingest(
         raise Rejected(report)
     when = when or datetime.now(UTC)
     provenance = provenance_triples(submission, graph, digest, who, origin, when, len(batch))
-    store.update(write_update(graph, batch, provenance, digest, origin, when))
+    if len(batch) > STAGED_TRIPLES and hasattr(store, "replace_graph"):
+        # One update text this big fails on some servers (Virtuoso's SQL limit): the batch
+        # goes to a staging graph, and one final operation moves it and writes its records.
+        triples = ox.parse(batch.serialize(format="nt").encode(), ox.RdfFormat.N_TRIPLES)
+        records = records_block(graph, provenance, digest, origin, when)
+        store.replace_graph(graph, triples, records=records)
+    else:
+        store.update(write_update(graph, batch, provenance, digest, origin, when))
     outcome = Outcome(submission, graph, digest, True, len(batch), claims, deprecated)
     if recompute:
         from graph.derive import derive_after_load

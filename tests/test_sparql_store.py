@@ -1,0 +1,223 @@
+"""The external store: its setting, and its dataset, default graph and staging on real servers."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pyoxigraph as ox
+import pytest
+
+from graph.sparql_store import DEFAULT, LIST_GRAPHS, STAGING, SparqlStore, StoreError
+from graph.store import open_store
+from graph.store_url import PASSWORD_VAR, is_server_url, parse_store_url
+
+EX = "https://example.org/"
+
+
+def iri(name: str) -> ox.NamedNode:
+    return ox.NamedNode(EX + name)
+
+
+# ------------------------------------------------------------------ the setting
+
+
+def test_a_full_setting_names_every_endpoint_and_the_credentials() -> None:
+    settings = parse_store_url(
+        "sparql+http://ann:p%40ss@db.example:8890/sparql?update=/up&gsp=http://other:1/crud"
+        "&exclude=urn:sys:&exclude=http%3A%2F%2Fx%2Fy%23"
+    )
+    assert settings.query_url == "http://db.example:8890/sparql"
+    assert settings.update_url == "http://db.example:8890/up"
+    assert settings.gsp_url == "http://other:1/crud"
+    assert (settings.user, settings.password) == ("ann", "p@ss")
+    assert settings.exclude == ("urn:sys:", "http://x/y#")
+
+
+def test_endpoints_default_to_the_query_path_and_https_is_kept() -> None:
+    settings = parse_store_url("sparql+https://[::1]:7878/query")
+    assert settings.query_url == settings.update_url == settings.gsp_url
+    assert settings.query_url == "https://[::1]:7878/query"
+    assert settings.user is None and settings.password is None
+
+
+def test_only_sparql_schemes_are_server_settings() -> None:
+    assert is_server_url("sparql+http://h/q") and is_server_url("SPARQL+HTTPS://h/q")
+    assert not is_server_url("/var/store") and not is_server_url("http://h/q")
+    assert not is_server_url(None)
+
+
+@pytest.mark.parametrize(
+    "setting, names",
+    [
+        ("http://h:1/q", "sparql+http://"),
+        ("sparql+http:///q", "names no host"),
+        ("sparql+http://h/q?updates=/u", "updates"),
+        ("sparql+http://h/q?update=/a&update=/b", "update= once"),
+    ],
+)
+def test_a_bad_setting_says_what_is_wrong(setting: str, names: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_store_url(setting)
+    assert names in str(caught.value)
+
+
+def test_the_password_comes_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv(PASSWORD_VAR, "from-env")
+    assert parse_store_url("sparql+http://ann@h/q").password == "from-env"
+    assert parse_store_url("sparql+http://ann:inline@h/q").password == "inline"
+    # Without a user there is no one to sign in as: the variable is ignored.
+    assert parse_store_url("sparql+http://h/q").password is None
+
+
+def test_the_password_is_never_shown(monkeypatch) -> None:
+    secret = "hunter2-secret"
+    with pytest.raises(ValueError) as caught:
+        parse_store_url(f"sparql+http://ann:{secret}@h/q?bogus=1")
+    assert secret not in str(caught.value) and "ann:***@h" in str(caught.value)
+    store = open_store(f"sparql+http://ann:{secret}@127.0.0.1:9/q")
+    assert secret not in repr(store) and secret not in store.settings.label
+    with pytest.raises(StoreError) as failed:
+        store.query("ASK {}")
+    assert secret not in str(failed.value) and "127.0.0.1:9" in str(failed.value)
+
+
+# ------------------------------------------------------------------ on the servers
+
+
+def fill(store) -> None:
+    """Write the same small dataset: two named graphs and the default graph."""
+    store.extend([ox.Quad(iri("a"), iri("p"), ox.Literal(1), ox.DefaultGraph())])
+    store.update(
+        f'INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}a> <{EX}p> 2 . <{EX}b> <{EX}p> "x"@en }} '
+        f"GRAPH <{EX}g2> {{ <{EX}a> <{EX}p> 2 . <{EX}c> <{EX}q> <{EX}a> }} }}"
+    )
+
+
+QUERIES = [
+    f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }} ORDER BY ?o",
+    "SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s",
+    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{EX}nowhere> {{ ?s ?p ?o }} }}",
+    f"ASK {{ GRAPH <{EX}nowhere> {{ ?s ?p ?o }} }}",
+    f"ASK {{ GRAPH <{EX}g1> {{ <{EX}b> ?p ?o }} }}",
+]
+
+
+def rows(result) -> list:
+    if isinstance(result, ox.QueryBoolean):
+        return [bool(result)]
+    return [tuple(str(s[v]) for v in result.variables) for s in result]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_answers_equal_the_embedded_stores(new_store, query: str) -> None:
+    here, there = ox.Store(), new_store()
+    fill(here)
+    fill(there)
+    assert rows(there.query(query)) == rows(here.query(query))
+    union = {"use_default_graph_as_union": True}
+    assert rows(there.query(query, **union)) == rows(here.query(query, **union))
+
+
+def test_the_default_graph_is_its_own_and_not_a_named_graph(new_store) -> None:
+    store = new_store()
+    fill(store)
+    assert {g.value for g in store.named_graphs()} == {EX + "g1", EX + "g2"}
+    default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert [q.object for q in default] == [ox.Literal(1)]
+    assert len(store) == 5
+    everything = {(q.subject, q.object, q.graph_name) for q in store}
+    assert (iri("a"), ox.Literal(1), ox.DefaultGraph()) in everything
+    assert not store.contains_named_graph(ox.NamedNode(DEFAULT))
+
+
+def server(store) -> SparqlStore:
+    if not isinstance(store, SparqlStore):
+        pytest.skip("staging and exclusion are the external store's own mechanisms")
+    return store
+
+
+def all_graphs(store: SparqlStore) -> set[str]:
+    """Return every graph the server holds, staging and excluded ones too."""
+    return {row["g"].value for row in store._parsed(LIST_GRAPHS, [])}
+
+
+def many(tag: str, count: int) -> list[ox.Triple]:
+    return [ox.Triple(iri(f"{tag}{i}"), iri("n"), ox.Literal(i)) for i in range(count)]
+
+
+def test_replace_graph_is_seen_whole_and_leaves_no_staging_graph(new_store) -> None:
+    store = server(new_store())
+    store.post_triples_per_request = 500  # several requests, so a half state could show
+    store.replace_graph(EX + "big", many("old", 3000))
+    seen: set[int] = set()
+    stop = threading.Event()
+    reader = open_store_like(store)
+
+    def watch() -> None:
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{EX}big> {{ ?s ?p ?o }} }}"
+        while not stop.is_set():
+            seen.add(int(next(iter(reader.query(count)))["n"].value))
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    try:
+        store.replace_graph(EX + "big", many("new", 4000), records=marker())
+    finally:
+        stop.set()
+        thread.join()
+    assert seen <= {3000, 4000} and seen, f"a reader saw {sorted(seen)} triples"
+    assert not any(g.startswith(STAGING) for g in all_graphs(store))
+    assert store.query(f"ASK {{ {marker()} }}", use_default_graph_as_union=True)
+    subjects = {q.subject.value for q in store.quads_for_pattern(None, None, None, iri("big"))}
+    assert subjects == {EX + f"new{i}" for i in range(4000)}
+
+
+def marker() -> str:
+    return f"GRAPH <{EX}log> {{ <{EX}done> <{EX}p> true }}"
+
+
+def open_store_like(store: SparqlStore) -> SparqlStore:
+    """Return a second client of the same server, as another process would have."""
+    return SparqlStore(store.settings)
+
+
+def test_a_failed_replace_leaves_the_graph_and_no_staging(new_store) -> None:
+    store = server(new_store())
+    store.replace_graph(EX + "kept", many("k", 10))
+    with pytest.raises(SyntaxError):
+        store.replace_graph(EX + "kept", many("x", 10), then="INSERT DATA { not sparql")
+    assert len(list(store.quads_for_pattern(None, None, None, iri("kept")))) == 10
+    assert not any(g.startswith(STAGING) for g in all_graphs(store))
+
+
+def test_edit_graphs_rewrites_subjects_in_one_step(new_store) -> None:
+    store = server(new_store())
+    store.chunk_triples = 100
+    store.replace_graph(EX + "e1", many("s", 300))
+    store.replace_graph(EX + "e2", many("t", 5))
+    edits = {
+        EX + "e1": ([EX + f"s{i}" for i in range(250)], [f"<{EX}s0> <{EX}n> 'new' ."]),
+        EX + "e2": ([EX + f"t{i}" for i in range(5)], []),
+    }
+    store.edit_graphs(edits, records=marker())
+    kept = {q.subject.value for q in store.quads_for_pattern(None, None, None, iri("e1"))}
+    assert kept == {EX + f"s{i}" for i in (0, *range(250, 300))}
+    assert not store.contains_named_graph(iri("e2"))
+    assert not any(g.startswith(STAGING) for g in all_graphs(store))
+    assert store.query(f"ASK {{ {marker()} }}", use_default_graph_as_union=True)
+
+
+def test_excluded_graphs_are_invisible(new_store) -> None:
+    store = server(new_store())
+    fill(store)
+    store.update(f"INSERT DATA {{ GRAPH <{EX}system/x> {{ <{EX}z> <{EX}p> 9 }} }}")
+    hiding = SparqlStore(replace(store.settings, exclude=(*store.settings.exclude, EX + "system/")))
+    assert EX + "system/x" not in {g.value for g in hiding.named_graphs()}
+    assert not hiding.contains_named_graph(iri("system/x"))
+    assert list(hiding.quads_for_pattern(None, None, None, iri("system/x"))) == []
+    assert all(q.subject != iri("z") for q in hiding)
+    union = f"SELECT ?s WHERE {{ ?s <{EX}p> 9 }}"
+    assert list(hiding.query(union, use_default_graph_as_union=True)) == []
+    assert list(hiding.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EX}z> ?p ?o }} }}")) == []
+    assert len(hiding) == len(store) - 1
