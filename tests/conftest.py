@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -217,25 +218,60 @@ def _build_disk_store(path: Path) -> None:
     del store  # closes RocksDB, releasing its lock for the server process
 
 
+class LocationMaker:
+    """Make empty store settings of one kind: a fresh directory, or a lent server's URL."""
+
+    def __init__(self, kind: str, pool: ServerPool, root: Path):
+        self.kind = kind
+        self.pool = pool
+        self.root = root
+        self.lent: list[servers.RunningServer] = []
+
+    def __call__(self) -> str:
+        if self.kind == "embedded":
+            return str(Path(tempfile.mkdtemp(prefix="store-", dir=self.root)))
+        server = self.pool.acquire(self.kind)
+        self.lent.append(server)
+        return server.store_url
+
+    def server(self, location: str) -> servers.RunningServer | None:
+        """Return the running server behind ``location``, or None for a directory."""
+        return next((s for s in self.lent if s.store_url == location), None)
+
+    def close(self) -> None:
+        for server in self.lent:
+            self.pool.release(server)
+        self.lent.clear()
+
+
+@pytest.fixture
+def new_store_location(store_kind, server_pool, tmp_path):
+    """Return a maker of empty store settings (``--store`` values) of the current kind."""
+    maker = LocationMaker(store_kind, server_pool, tmp_path)
+    yield maker
+    maker.close()
+
+
+@pytest.fixture(scope="module")
+def module_new_store_location(store_kind, server_pool, tmp_path_factory):
+    """Return a maker of empty store settings of the current kind, for this module."""
+    maker = LocationMaker(store_kind, server_pool, tmp_path_factory.mktemp("stores"))
+    yield maker
+    maker.close()
+
+
 @pytest.fixture(scope="session")
 def live_write_token() -> str:
     """Return the write token the live server accepts."""
     return WRITE_TOKEN
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Run ``graph.serve.serve`` in a subprocess over an on-disk copy of the sample data.
-
-    Yields the base URL. Settings: 2 s query timeout, 2 workers, row cap 1000, a write token.
-    """
-    root = tmp_path_factory.mktemp("live")
-    store_path = root / "store"
-    _build_disk_store(store_path)
+def _run_live_server(root: Path, location: str):
+    """Run ``graph.serve.serve`` over ``location`` in a subprocess; yield its base URL."""
     port = free_port()
     code = (
         "from graph.serve import serve; "
-        f"serve({str(store_path)!r}, port={port}, query_timeout=2, query_workers=2, "
+        f"serve({location!r}, port={port}, query_timeout=2, query_workers=2, "
         f"max_rows=1000, write_token={WRITE_TOKEN!r}, server_threads=6)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENNESS_")}
@@ -264,6 +300,38 @@ def live_server(tmp_path_factory):
         process.kill()
         process.wait()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Run ``graph.serve.serve`` in a subprocess over an on-disk copy of the sample data.
+
+    Yields the base URL. Settings: 2 s query timeout, 2 workers, row cap 1000, a write token.
+    """
+    root = tmp_path_factory.mktemp("live")
+    store_path = root / "store"
+    _build_disk_store(store_path)
+    yield from _run_live_server(root, str(store_path))
+
+
+@pytest.fixture(scope="session")
+def live_server_of_kind(store_kind, server_pool, tmp_path_factory):
+    """Run the live server (as ``live_server``) over the sample data in a store of each kind.
+
+    On an external kind the endpoint forwards to the server, which holds the sample data.
+    """
+    root = tmp_path_factory.mktemp(f"live-{store_kind}")
+    if store_kind == "embedded":
+        location = str(root / "store")
+        _build_disk_store(Path(location))
+        yield from _run_live_server(root, location)
+        return
+    server = server_pool.acquire(store_kind)
+    try:
+        load_sample(open_store(server.store_url))
+        yield from _run_live_server(root, server.store_url)
+    finally:
+        server_pool.release(server)
 
 
 CHROMIUM = Path("/usr/bin/chromium")

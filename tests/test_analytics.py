@@ -53,8 +53,8 @@ def put(store: ox.Store, name: str, turtle: str) -> None:
     store.update(loading.replace_graph_update(graph, quads, loading.content_hash(data), name))
 
 
-def world(turtle: str, derived: bool = True) -> ox.Store:
-    store = ox.Store()
+def world(new_store, turtle: str, derived: bool = True) -> ox.Store:
+    store = new_store()
     put(store, "world", turtle)
     if derived:
         derive.derive(store, when=STAMP)
@@ -81,9 +81,10 @@ def fresh_cache():
 # ---------------------------------------------------------------- reliance
 
 
-def test_pagerank_of_three_claims_on_one_source_worked_by_hand():
+def test_pagerank_of_three_claims_on_one_source_worked_by_hand(new_store):
     # No derivation: the evidence graph is just c1, c2, c3 -> X (4 nodes, 3 edges).
     store = world(
+        new_store,
         "".join(claim(f"c{i}", "m", "oti:open-code", "open", "x") for i in (1, 2, 3)),
         derived=False,
     )
@@ -117,8 +118,8 @@ source:z dcterms:title "The cited work" .
 )
 
 
-def test_reliance_counts_what_rests_on_each_source():
-    store = world(CHAIN)
+def test_reliance_counts_what_rests_on_each_source(new_store):
+    store = world(new_store, CHAIN)
     rows = {r["source"]: r for r in analytics.reliance(store)["items"]}
     x, y, z = (rows[iri("source", s)] for s in "xyz")
     # X backs both claims, so both assessments (open-code, published-weights) and, through
@@ -140,8 +141,8 @@ def test_reliance_counts_what_rests_on_each_source():
     assert analytics.reliance(store)["labels"][iri("source", "z")] == "The cited work"
 
 
-def test_evidence_graph_links_scores_to_sources_and_leaves_out_score_parts():
-    store = world(CHAIN)
+def test_evidence_graph_links_scores_to_sources_and_leaves_out_score_parts(new_store):
+    store = world(new_store, CHAIN)
     graph = analytics.evidence_graph(store)
     kinds = {k for _, k in graph.nodes(data="kind")}
     assert kinds == {"score", "assessment", "claim", "source"}
@@ -172,8 +173,8 @@ TIERED = (
 )
 
 
-def test_fragility_finds_the_source_whose_removal_drops_a_tier():
-    result = analytics.fragility(world(TIERED))
+def test_fragility_finds_the_source_whose_removal_drops_a_tier(new_store):
+    result = analytics.fragility(world(new_store, TIERED))
     rows = {r["source"].rsplit("/", 1)[-1]: r for r in result["items"]}
     score = iri("score", "m/oti-2024")
     tier = {n: {"value": n, "grade": iri("grade", f"oti-2024/tier-{n}")} for n in (2, 3)}
@@ -298,8 +299,8 @@ source:e cito:cites source:e .
 )
 
 
-def test_citation_graph_reads_every_way_of_writing_a_citation():
-    graph = analytics.citation_graph(world(CITATIONS, derived=False))
+def test_citation_graph_reads_every_way_of_writing_a_citation(new_store):
+    graph = analytics.citation_graph(world(new_store, CITATIONS, derived=False))
     s = lambda x: iri("source", x)  # noqa: E731
     assert sorted(graph.edges) == sorted(
         [(s("a"), s("b")), (s("b"), s("c")), (s("c"), s("a")), (s("d"), s("a")), (s("e"), s("e"))]
@@ -310,8 +311,8 @@ def test_citation_graph_reads_every_way_of_writing_a_citation():
     }
 
 
-def test_cycles_are_the_works_that_cite_each_other_round():
-    result = analytics.cycles(world(CITATIONS))
+def test_cycles_are_the_works_that_cite_each_other_round(new_store):
+    result = analytics.cycles(world(new_store, CITATIONS))
     s = lambda x: iri("source", x)  # noqa: E731
     # {A, B, C} is one strongly connected component; E citing itself is a cycle of one.
     # Claims resting on them: M's claim from A, and N's claim from E: one each.
@@ -322,8 +323,8 @@ def test_cycles_are_the_works_that_cite_each_other_round():
     assert (result["works"], result["citations"], result["works_in_cycles"]) == (5, 5, 4)
 
 
-def test_depth_counts_fewest_citation_steps_from_a_models_sources():
-    result = analytics.depth(world(CITATIONS))
+def test_depth_counts_fewest_citation_steps_from_a_models_sources(new_store):
+    result = analytics.depth(world(new_store, CITATIONS))
     rows = {i["model"].rsplit("/", 1)[-1]: i for i in result["items"]}
     s = lambda x: iri("source", x)  # noqa: E731
     # K rests on D only: D 0, A 1, B 2, C 3 (C -> A goes back to a work already reached).
@@ -365,8 +366,8 @@ source:q dcterms:publisher org:press .
 )
 
 
-def test_self_reported_share_per_model():
-    result = analytics.self_reported(world(SELF, derived=False))
+def test_self_reported_share_per_model(new_store):
+    result = analytics.self_reported(world(new_store, SELF, derived=False))
     m, n = result["items"]
     # c1: its only source is the developer's -> self-reported; c2: attributed to the developer
     # -> self-reported; c3: one source of each -> mixed; c4: the press only -> independent;
@@ -402,8 +403,8 @@ mof:model-parameters-final skos:narrowMatch osai:weights_endmodel .
 )
 
 
-def test_disagreement_on_mapped_criteria():
-    result = analytics.disagreement(world(MAPPED))
+def test_disagreement_on_mapped_criteria(new_store):
+    result = analytics.disagreement(world(new_store, MAPPED))
     c = lambda x: iri("criterion", x)  # noqa: E731
     a = lambda m, x: iri("assessment", f"{m}/{x}")  # noqa: E731
     # M: index weights open vs OTI weights closed (closeMatch): levels 3 and 1, gap 2.
@@ -467,8 +468,8 @@ grade:tier-3 og:gradeOrder 3 ; skos:prefLabel "Tier 3" .
 )
 
 
-def test_score_distribution_per_framework():
-    result = analytics.score_distribution(world(SPREAD))
+def test_score_distribution_per_framework(new_store):
+    result = analytics.score_distribution(world(new_store, SPREAD))
     [oti] = result["items"]
     # M is on tier 2 (see TIERED); B and C have open code only: tier 3.
     assert oti["framework"] == iri("framework", "oti-2024")
@@ -498,8 +499,8 @@ def test_histogram_of_fractional_values_has_ten_bins():
 # ---------------------------------------------------------------- data version and cache
 
 
-def test_data_version_follows_loads_and_derivations():
-    store = world(CHAIN, derived=False)
+def test_data_version_follows_loads_and_derivations(new_store):
+    store = world(new_store, CHAIN, derived=False)
     loaded = analytics.data_version(store)
     derive.derive(store, when=STAMP)
     derived = analytics.data_version(store)
@@ -514,8 +515,8 @@ def test_data_version_follows_loads_and_derivations():
     assert analytics.data_version(store) not in (loaded, derived, changed)
 
 
-def test_results_are_cached_per_data_version(monkeypatch):
-    store = world(CHAIN)
+def test_results_are_cached_per_data_version(monkeypatch, new_store):
+    store = world(new_store, CHAIN)
     reads = []
     real = graphs.read_links
     monkeypatch.setattr(graphs, "read_links", lambda s: reads.append(1) or real(s))

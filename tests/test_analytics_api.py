@@ -19,7 +19,7 @@ def iri(kind: str, slug: str) -> str:
     return f"{ID}{kind}/{slug}"
 
 
-def world_store() -> ox.Store:
+def world_store(new_store) -> ox.Store:
     """Load the fixture as a load would (with its catalogue entry), then derive the scores."""
     data = WORLD.read_bytes()
     graph = graph_iri("test/analytics")
@@ -27,10 +27,22 @@ def world_store() -> ox.Store:
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
         for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
     ]
-    store = ox.Store()
+    store = new_store()
     store.update(loading.replace_graph_update(graph, quads, loading.content_hash(data), "world"))
     derive.derive(store, when="2025-01-01T00:00:00Z")
     return store
+
+
+@pytest.fixture(scope="module")
+def world(module_new_store) -> ox.Store:
+    """Return the derived fixture, shared by the tests that only read it."""
+    return world_store(module_new_store)
+
+
+@pytest.fixture
+def sample_store(world) -> ox.Store:
+    """Serve the derived fixture wherever an app is made without a store of its own."""
+    return world
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +54,7 @@ def fresh_cache():
 
 @pytest.fixture
 def client(make_app):
-    return make_app(STORE=world_store()).test_client()
+    return make_app().test_client()
 
 
 def assert_problem(response, status: int) -> None:
@@ -128,8 +140,8 @@ def test_by_is_only_for_reliance_and_only_known_orders(client, query):
     assert_problem(client.get(f"/api/analytics/{measure}?{query}"), 400)
 
 
-def test_results_follow_the_data(make_app):
-    store = world_store()
+def test_results_follow_the_data(make_app, new_store):
+    store = world_store(new_store)
     client = make_app(STORE=store).test_client()
     before = client.get("/api/analytics/reliance").get_json()
     extra = (

@@ -20,7 +20,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-def world_store() -> ox.Store:
+def world_store(new_store) -> ox.Store:
     """Load the fixture as a load would (with its catalogue entry), then derive the scores."""
     data = WORLD.read_bytes()
     graph = graph_iri("test/analytics")
@@ -28,7 +28,7 @@ def world_store() -> ox.Store:
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
         for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
     ]
-    store = ox.Store()
+    store = new_store()
     store.update(loading.replace_graph_update(graph, quads, loading.content_hash(data), "world"))
     derive.derive(store, when="2025-01-01T00:00:00Z")
     return store
@@ -47,6 +47,18 @@ def bars(svg: ET.Element) -> list[ET.Element]:
     return [r for r in svg.iter(f"{SVG_NS}rect") if r.get("class") == "bar"]
 
 
+@pytest.fixture(scope="module")
+def world(module_new_store) -> ox.Store:
+    """Return the derived fixture, shared by the tests that only read it."""
+    return world_store(module_new_store)
+
+
+@pytest.fixture
+def sample_store(world) -> ox.Store:
+    """Serve the derived fixture wherever an app is made without a store of its own."""
+    return world
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     analytics.clear_cache()
@@ -56,7 +68,7 @@ def fresh_cache():
 
 @pytest.fixture
 def app(make_app):
-    return make_app(STORE=world_store())
+    return make_app()
 
 
 def test_page_draws_the_three_charts_without_script(app):
@@ -114,8 +126,8 @@ def test_chart_functions_escape_and_scale():
     assert bars(empty) == []
 
 
-def test_page_over_an_empty_store_says_so(make_app):
-    html = make_app(STORE=ox.Store()).test_client().get("/analytics").get_data(as_text=True)
+def test_page_over_an_empty_store_says_so(make_app, new_store):
+    html = make_app(STORE=new_store()).test_client().get("/analytics").get_data(as_text=True)
     assert "No scores yet" in html and "No claims about models yet" in html
     assert "No sources yet" in html and svgs(html) == {}
 

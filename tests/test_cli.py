@@ -20,11 +20,11 @@ ORG = """@prefix prov: <http://www.w3.org/ns/prov#> .
 
 
 @pytest.fixture(scope="module")
-def loaded_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store holding the bundled ontology, frameworks and data."""
-    store = tmp_path_factory.mktemp("store")
-    assert main(["--store", str(store), "load"]) == 0
-    return str(store)
+def loaded_store(module_new_store_location) -> str:
+    """A store of each kind holding the bundled ontology, frameworks and data."""
+    store = module_new_store_location()
+    assert main(["--store", store, "load"]) == 0
+    return store
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -111,18 +111,18 @@ def test_spectrum_is_printed_from_the_graph(
 
 
 def test_spectrum_on_an_empty_store_says_what_to_do(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    new_store_location, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "--store", str(tmp_path / "empty"), "spectrum", "--no-load")
+    code, _, err = run(capsys, "--store", new_store_location(), "spectrum", "--no-load")
     assert code == 1 and "openness load" in err
 
 
 def test_load_refuses_a_file_that_does_not_parse(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, new_store_location, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text(ORG + '<http://e/x> <http://e/p> "open .\n')
-    store = str(tmp_path / "s")
+    store = new_store_location()
     code, _, err = run(capsys, "--store", store, "load", str(bad))
     assert code == 1 and "bad.ttl:5:" in err and "Nothing was loaded" in err
     code, out, _ = run(capsys, "--store", store, "stats")
@@ -130,14 +130,14 @@ def test_load_refuses_a_file_that_does_not_parse(
 
 
 def test_load_refuses_data_that_breaks_the_shapes_unless_told(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, new_store_location, capsys: pytest.CaptureFixture[str]
 ) -> None:
     claim = tmp_path / "claim.ttl"
     claim.write_text(
         "@prefix og: <https://w3id.org/openness/ns#> .\n"
         "<https://w3id.org/openness/id/claim/x> a og:Claim ; og:level og:open .\n"
     )
-    store = str(tmp_path / "s")
+    store = new_store_location()
     code, _, err = run(capsys, "--store", store, "load", str(claim))
     assert code == 1 and "claim.ttl" in err and "Nothing was loaded" in err
     code, _, err = run(capsys, "--store", store, "load", "--no-validate", str(claim))

@@ -44,9 +44,9 @@ def load_files(store: ox.Store, *files: Path) -> None:
     list(loading.write(store, todo, paths.ROOT))
 
 
-def world(*files: Path) -> ox.Store:
-    """Return a memory store holding the ontology, the frameworks and the small test world."""
-    store = ox.Store()
+def world(new_store, *files: Path) -> ox.Store:
+    """Return a store holding the ontology, the frameworks and the small test world."""
+    store = new_store()
     load_files(store, paths.ONTOLOGY_DIR, WORLD, *files)
     return store
 
@@ -83,8 +83,8 @@ def assessment(model: str, criterion: str) -> str:
 # ---------------------------------------------------------------- resolution and time
 
 
-def test_two_disagreeing_sources_contest_and_the_most_recent_decides() -> None:
-    store = world()
+def test_two_disagreeing_sources_contest_and_the_most_recent_decides(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     g = derived(store)
     a = rdflib.URIRef(assessment("alpha", "oti-2024/published-weights"))
@@ -101,8 +101,8 @@ def test_two_disagreeing_sources_contest_and_the_most_recent_decides() -> None:
     assert set(g.objects(code, OG.flag)) == {OG.SingleSource}
 
 
-def test_as_of_counts_only_claims_stated_by_then() -> None:
-    store = world()
+def test_as_of_counts_only_claims_stated_by_then(new_store) -> None:
+    store = world(new_store)
     weights = f"{ID}criterion/oti-2024/published-weights"
     march = derive.compute(store, [ALPHA], as_of="2024-03-01")[ALPHA].assessments[weights]
     assert march.level == "open"
@@ -116,8 +116,8 @@ def test_as_of_counts_only_claims_stated_by_then() -> None:
     assert now.level == "closed" and now.assessment.contested
 
 
-def test_as_of_results_are_never_stored() -> None:
-    store = world()
+def test_as_of_results_are_never_stored(new_store) -> None:
+    store = world(new_store)
     derived_now = derive.compute(store)
     dated = derive.compute(store, as_of="2024-03-01")
     assert len(derived(store)) == 0
@@ -137,8 +137,8 @@ claim:alpha-code-retracted a og:Claim ;
 """
 
 
-def test_a_deprecated_claim_changes_nothing() -> None:
-    store = world()
+def test_a_deprecated_claim_changes_nothing(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     before = derived(store)
     changed = put(store, "deprecated", DEPRECATED)
@@ -146,8 +146,8 @@ def test_a_deprecated_claim_changes_nothing() -> None:
     assert isomorphic(derived(store), before)
 
 
-def test_a_deprecated_claim_still_counts_before_its_deprecation() -> None:
-    store = world()
+def test_a_deprecated_claim_still_counts_before_its_deprecation(new_store) -> None:
+    store = world(new_store)
     put(store, "deprecated", DEPRECATED)
     code = f"{ID}criterion/oti-2024/open-code"
     july = derive.compute(store, [ALPHA], as_of="2024-07-15")[ALPHA].assessments[code]
@@ -157,8 +157,8 @@ def test_a_deprecated_claim_still_counts_before_its_deprecation() -> None:
     assert august.not_counted == ((f"{ID}claim/alpha-code-retracted", "deprecated"),)
 
 
-def test_a_preferred_claim_wins_and_the_overridden_claims_stay_linked() -> None:
-    store = world()
+def test_a_preferred_claim_wins_and_the_overridden_claims_stay_linked(new_store) -> None:
+    store = world(new_store)
     put(
         store,
         "preferred",
@@ -181,8 +181,8 @@ def test_a_preferred_claim_wins_and_the_overridden_claims_stay_linked() -> None:
 # ---------------------------------------------------------------- scores
 
 
-def test_a_score_is_a_measurement_derived_from_each_of_its_assessments() -> None:
-    store = world()
+def test_a_score_is_a_measurement_derived_from_each_of_its_assessments(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     g = derived(store)
     score = rdflib.URIRef(f"{ID}score/alpha/oti-2024")
@@ -205,8 +205,8 @@ def test_a_score_is_a_measurement_derived_from_each_of_its_assessments() -> None
     assert derived(store, keep_time=True).value(score, PROV.generatedAtTime) is not None
 
 
-def test_osaid_borrows_claims_on_closely_matching_criteria_only() -> None:
-    store = world()
+def test_osaid_borrows_claims_on_closely_matching_criteria_only(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     g = derived(store)
     code = rdflib.URIRef(assessment("alpha", "osaid-1.0/code"))
@@ -225,16 +225,16 @@ def test_osaid_borrows_claims_on_closely_matching_criteria_only() -> None:
     assert rdflib.URIRef(f"{ID}criterion/osaid-1.0/code") not in missing
 
 
-def test_a_framework_with_no_evidence_gets_no_score() -> None:
-    store = world()
+def test_a_framework_with_no_evidence_gets_no_score(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     g = derived(store)
     assert not list(g.subjects(OG.framework, rdflib.URIRef(f"{ID}framework/mof")))
     assert list(g.subjects(OG.framework, rdflib.URIRef(f"{ID}framework/oti-2024")))
 
 
-def test_openwashing_flags_every_score_of_a_model_called_open_source() -> None:
-    store = world()
+def test_openwashing_flags_every_score_of_a_model_called_open_source(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     g = derived(store)
     for model, flagged in (("alpha", True), ("beta", False)):
@@ -247,8 +247,8 @@ def test_openwashing_flags_every_score_of_a_model_called_open_source() -> None:
     )
 
 
-def test_the_derived_graphs_conform_to_the_shapes() -> None:
-    store = world()
+def test_the_derived_graphs_conform_to_the_shapes(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     data = derived(store, keep_time=True)
     text = "\n".join(
@@ -288,8 +288,8 @@ def stamps(store: ox.Store, model: str) -> set[str]:
     return {row["t"].value for row in store.query(query)}
 
 
-def test_recomputing_one_model_replaces_only_its_triples_in_one_update() -> None:
-    store = world()
+def test_recomputing_one_model_replaces_only_its_triples_in_one_update(new_store) -> None:
+    store = world(new_store)
     derive.derive(store, when=OLD_STAMP)
     changed = put(
         store,
@@ -317,8 +317,8 @@ def node_stamp(store: ox.Store, node: str) -> str:
     return row["t"].value
 
 
-def test_recomputing_unchanged_data_writes_nothing() -> None:
-    store = world()
+def test_recomputing_unchanged_data_writes_nothing(new_store) -> None:
+    store = world(new_store)
     derive.derive(store, when=OLD_STAMP)
     counting = CountingStore(store)
     report = derive.derive(counting)
@@ -326,8 +326,8 @@ def test_recomputing_unchanged_data_writes_nothing() -> None:
     assert stamps(store, ALPHA) == {OLD_STAMP}
 
 
-def test_affected_models_follow_claims_sources_models_and_frameworks() -> None:
-    store = world()
+def test_affected_models_follow_claims_sources_models_and_frameworks(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     publisher = put(store, "publisher", "source:news-d dcterms:publisher org:alpha-lab .")
     assert derive.affected_models(store, [publisher]) == [ALPHA]
@@ -339,8 +339,8 @@ def test_affected_models_follow_claims_sources_models_and_frameworks() -> None:
     assert derive.affected_models(store, [graph_iri("test/nothing-here")]) == []
 
 
-def test_a_change_to_a_source_publisher_makes_the_claims_self_reported() -> None:
-    store = world()
+def test_a_change_to_a_source_publisher_makes_the_claims_self_reported(new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     changed = put(store, "publisher", "source:news-d dcterms:publisher org:alpha-lab .")
     derive.derive_after_load(store, [changed])
@@ -365,8 +365,8 @@ claim:gamma-code a og:Claim ;
 """
 
 
-def test_dropping_a_graph_recomputes_and_removes_what_rested_on_it() -> None:
-    store = world()
+def test_dropping_a_graph_recomputes_and_removes_what_rested_on_it(new_store) -> None:
+    store = world(new_store)
     gamma = put(store, "gamma", GAMMA)
     derive.derive(store)
     assert stamps(store, f"{ID}model/gamma")
@@ -375,8 +375,8 @@ def test_dropping_a_graph_recomputes_and_removes_what_rested_on_it() -> None:
     assert not stamps(store, f"{ID}model/gamma")
 
 
-def test_incremental_recomputation_equals_a_full_one(tmp_path: Path) -> None:
-    store = world()
+def test_incremental_recomputation_equals_a_full_one(tmp_path: Path, new_store) -> None:
+    store = world(new_store)
     derive.derive(store)
     steps = [
         ("gamma", GAMMA),
@@ -389,7 +389,7 @@ def test_incremental_recomputation_equals_a_full_one(tmp_path: Path) -> None:
     loading.drop_graphs(store, [graph_iri("test/deprecated")])
     derive.derive_after_load(store, [graph_iri("test/deprecated")])
 
-    fresh = world()
+    fresh = world(new_store)
     for name, text in steps[1:]:
         if name != "deprecated":
             put(fresh, name, text)
@@ -426,7 +426,7 @@ def mof_levels(release: dict, settings: list[dict]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def published() -> tuple[ox.Store, dict[str, dict], dict[str, dict[str, str]]]:
+def published(module_new_store) -> tuple[ox.Store, dict[str, dict], dict[str, dict[str, str]]]:
     """Return a derived store of every MOF and index fixture record, as claims."""
     settings = yaml.safe_load((FIXTURES / "mof" / "mof.settings.yml").read_text("utf-8"))
     settings = settings["components"]
@@ -456,7 +456,7 @@ def published() -> tuple[ox.Store, dict[str, dict], dict[str, dict[str, str]]]:
                 text += CLAIM.format(
                     name=f"{model}-{j}", model=model, criterion=criterion, level=level
                 )
-    store = world()
+    store = world(module_new_store)
     put(store, "published", text)
     derive.derive(store)
     return store, mof_expected, index_levels

@@ -456,12 +456,12 @@ def test_one_model_in_both_datasets_is_one_node(index_out: Path, mof_out: Path) 
 
 
 def test_loading_replaces_a_datasets_graphs_and_is_idempotent(
-    index_out: Path, tmp_path: Path
+    index_out: Path, tmp_path: Path, new_store
 ) -> None:
     root = tmp_path
     out = root / "data" / "osai-index"
     shutil.copytree(index_out, out)
-    store = ox.Store()
+    store = new_store()
     first = load_import(store, out, root)
     assert len(first.loaded) == 4 and not first.unchanged
     again = load_import(store, out, root)
@@ -478,8 +478,8 @@ def test_loading_replaces_a_datasets_graphs_and_is_idempotent(
     assert prefix + "claims.ttl" in names
 
 
-def test_run_import_converts_and_loads(tmp_path: Path) -> None:
-    store = ox.Store()
+def test_run_import_converts_and_loads(tmp_path: Path, new_store) -> None:
+    store = new_store()
     out = tmp_path / "data" / "mof"
     result, loaded = run_import("mof", MOF, out_dir=out, store=store, root=tmp_path, progress=False)
     assert result.records == {"records": len(list((MOF / "models").glob("*.yml")))}
@@ -489,3 +489,18 @@ def test_run_import_converts_and_loads(tmp_path: Path) -> None:
     assert int(count.value) == result.claims
     with pytest.raises(ValueError, match="unknown dataset"):
         run_import("fmti", MOF, out_dir=out)
+
+
+def test_the_import_command_loads_into_any_store(
+    tmp_path: Path, new_store_location, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from graph.cli import main
+
+    location = new_store_location()
+    out = tmp_path / "mof"
+    assert main(["--store", location, "import", "mof", str(MOF), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    claims = int(re.search(r"(\d+) claims", printed).group(1))
+    query = f"SELECT (COUNT(*) AS ?n) {{ GRAPH ?g {{ ?c a <{OG.Claim}> }} }}"
+    assert main(["--store", location, "query", query, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["n", str(claims)]

@@ -15,6 +15,7 @@ import rdflib
 from graph import loading, paths
 from graph.ingest import (
     PROVENANCE_GRAPH,
+    STAGED_TRIPLES,
     IngestError,
     Rejected,
     canonical_hash,
@@ -23,6 +24,7 @@ from graph.ingest import (
     parse_batch,
 )
 from graph.namespaces import OG, PROV
+from graph.sparql_store import STAGING
 from graph.submission_form import TEMPLATE, form_to_graph
 
 FRAMEWORK = """@prefix og: <https://w3id.org/openness/ns#> .
@@ -56,9 +58,9 @@ def dump(store: ox.Store) -> set[str]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ox.Store:
-    """A memory store with the ontology and a tiny framework and model."""
-    s = ox.Store()
+def store(tmp_path: Path, new_store) -> ox.Store:
+    """A store of each kind with the ontology and a tiny framework and model."""
+    s = new_store()
     (tmp_path / "fw.ttl").write_text(FRAMEWORK)
     files = [paths.ONTOLOGY_DIR / "openness.ttl", tmp_path / "fw.ttl"]
     todo, _ = loading.prepare(files, tmp_path, s)
@@ -221,13 +223,13 @@ def test_a_write_killed_midway_leaves_all_or_nothing(tmp_path: Path, delay: floa
 
 
 def test_the_ingest_command_accepts_a_form_and_refuses_a_bad_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, new_store_location, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import json
 
     from graph.cli import main
 
-    location = str(tmp_path / "store")
+    location = new_store_location()
     seed = [str(paths.ONTOLOGY_DIR), str(paths.DATA_DIR / "oti-2024")]
     assert main(["--store", location, "load", *seed]) == 0
     form = tmp_path / "claim.json"
@@ -253,7 +255,9 @@ def test_a_correction_of_an_unknown_or_deprecated_claim_is_refused(store: ox.Sto
     before = dump(store)
     with pytest.raises(Rejected) as info:
         ingest(store, unknown, "bob", "b", recompute=False)
-    assert {v.constraint_id for v in info.value.report.data_results} == {"CorrectionCheck-unknown-claim"}
+    assert {v.constraint_id for v in info.value.report.data_results} == {
+        "CorrectionCheck-unknown-claim"
+    }
     assert dump(store) == before
     claim = ingest(store, form_to_graph(FORM), "alice", "a", recompute=False).claims[0]
     first, second = rdflib.Graph(), rdflib.Graph()
@@ -288,3 +292,24 @@ def test_the_hash_follows_content_not_blank_node_labels() -> None:
         g.add((rdflib.URIRef("http://e/c"), rdflib.URIRef("http://e/p"), b))
         g.add((b, rdflib.URIRef("http://e/q"), rdflib.Literal("x")))
     assert canonical_hash(g1) == canonical_hash(g2)
+
+
+def test_a_thousand_claims_are_written_whole(store: ox.Store) -> None:
+    batch = rdflib.Graph()
+    for i in range(1000):
+        source = {**FORM["source"], "url": f"https://example.org/post/{i}"}
+        batch += form_to_graph(
+            {**FORM, "quote": f"the weights are on the hub ({i})", "source": source}
+        )
+    assert len(batch) > STAGED_TRIPLES  # big enough to take the staged path on a server
+    outcome = ingest(store, batch, "alice", "bulk", recompute=False)
+    assert len(outcome.claims) == 1000
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{outcome.graph}> {{ ?s ?p ?o }} }}"
+    assert int(next(iter(store.query(count)))["n"].value) == len(batch)
+    stored = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?c a <{OG.Claim}> }} }}"
+    assert int(next(iter(store.query(stored)))["n"].value) == 1000
+    records = f"ASK {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?s <{PROV.generated}> <{outcome.graph}> }} }}"
+    assert store.query(records)
+    assert not any(g.value.startswith(STAGING) for g in store.named_graphs())
+    again = ingest(store, batch, "bob", "bulk", recompute=False)
+    assert not again.created

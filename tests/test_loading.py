@@ -34,8 +34,8 @@ def load(store: ox.Store, root: Path, *files: Path) -> tuple[list, list]:
 
 
 @pytest.fixture
-def store() -> ox.Store:
-    return ox.Store()
+def store(new_store) -> ox.Store:
+    return new_store()
 
 
 def test_file_loads_into_its_own_named_graph(tmp_path: Path, store: ox.Store) -> None:

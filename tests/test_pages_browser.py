@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,15 +21,19 @@ WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
-@pytest.fixture(scope="module")
-def site():
-    """Serve the pages over the fixture world with waitress, in a thread; yield the base URL."""
-    from waitress.server import create_server
-
-    store = ox.Store()
+def world_store(store: ox.Store) -> ox.Store:
+    """Load the ontology and the fixture world into ``store`` and derive the scores."""
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, WORLD]), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
     derive.derive(store)
+    return store
+
+
+@contextmanager
+def serving(store: ox.Store) -> Iterator[str]:
+    """Serve the pages over ``store`` with waitress, in a thread; yield the base URL."""
+    from waitress.server import create_server
+
     with pytest.MonkeyPatch.context() as mp:
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
             mp.delenv(name)
@@ -35,9 +41,18 @@ def site():
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    app.extensions["openness"].close()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        app.extensions["openness"].close()
+
+
+@pytest.fixture(scope="module")
+def site():
+    """Serve the fixture world from an embedded store: these tests are about page behaviour."""
+    with serving(world_store(ox.Store())) as base:
+        yield base
 
 
 @pytest.fixture
@@ -137,3 +152,27 @@ def test_pages_read_at_phone_width(browser, site) -> None:
             shot(page, name)
     finally:
         context.close()
+
+
+def test_a_page_served_from_each_store_kind_reaches_the_browser(browser, new_store) -> None:
+    with serving(world_store(new_store())) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.requested = []
+        page.on("request", lambda request: page.requested.append(request.url))
+        try:
+            page.goto(f"{base}/id/model/alpha")
+            assert page.locator("h1").inner_text() == "Alpha"
+            page.locator('a[href="/graph/evidence/alpha/oti-2024"]').first.click()
+            page.wait_for_url(f"{base}/graph/evidence/alpha/oti-2024")
+            page.wait_for_function(
+                "() => window.opennessGraph && window.opennessGraph.nodes().length > 0"
+            )
+            data = page.evaluate(
+                "() => JSON.parse(document.getElementById('graph-data').textContent)"
+            )
+            assert page.evaluate("() => window.opennessGraph.nodes().length") == len(data["nodes"])
+            assert any(n["id"].endswith("/source/dataset-c") for n in data["nodes"])
+            only_this_host(page, base)
+        finally:
+            context.close()

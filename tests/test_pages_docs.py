@@ -6,7 +6,6 @@ import os
 import re
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from graph import derive, loading, paths
@@ -40,8 +39,8 @@ JSON_PAGES = [
 
 
 @pytest.fixture(scope="module")
-def app():
-    store = ox.Store()
+def app(module_new_store):
+    store = module_new_store()
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, WORLD]), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
     derive.derive(store)

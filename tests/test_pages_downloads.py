@@ -21,20 +21,31 @@ FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 WORLD = FIXTURES / "world.ttl"
 
 
-def world_store() -> ox.Store:
-    store = ox.Store()
+def world_store(make) -> ox.Store:
+    """Return a store from the maker ``make`` holding the ontology and the fixture world."""
+    store = make()
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, WORLD]), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
     derive.derive(store)
     return store
 
 
-@pytest.fixture
-def app(tmp_path):
+def make_app(store: ox.Store, downloads: Path):
     with pytest.MonkeyPatch.context() as mp:
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
             mp.delenv(name)
-        made = create_app({"STORE": world_store(), "TESTING": True, "DOWNLOADS_DIR": str(tmp_path)})
+        return create_app({"STORE": store, "TESTING": True, "DOWNLOADS_DIR": str(downloads)})
+
+
+@pytest.fixture(scope="module")
+def world(module_new_store) -> ox.Store:
+    """Return the world the tests that only read share."""
+    return world_store(module_new_store)
+
+
+@pytest.fixture
+def app(tmp_path, world):
+    made = make_app(world, tmp_path)
     yield made
     made.extensions["openness"].close()
 
@@ -90,7 +101,8 @@ def test_dumps_are_cached_per_version_and_answer_conditional_requests(app, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == files
 
 
-def test_a_data_change_makes_a_new_dump(app, tmp_path) -> None:
+def test_a_data_change_makes_a_new_dump(new_store, tmp_path) -> None:
+    app = make_app(world_store(new_store), tmp_path)
     client = app.test_client()
     before = client.get("/downloads/openness-graph.nq.gz")
     old_etag, old_body = before.headers["ETag"], gzip.decompress(before.data)
@@ -110,10 +122,11 @@ def test_a_data_change_makes_a_new_dump(app, tmp_path) -> None:
     after.close()
     assert b"evil-page" in new_body and b"evil-page" not in old_body
     assert len(list(tmp_path.iterdir())) == 1  # the old version's file is gone
+    ctx.close()
 
 
-def test_the_data_version_follows_loads_and_derivations() -> None:
-    store = world_store()
+def test_the_data_version_follows_loads_and_derivations(new_store) -> None:
+    store = world_store(new_store)
     version = export.data_version(store)
     derive.derive(store)  # nothing to change: the derived data stays as it was
     assert export.data_version(store) == version

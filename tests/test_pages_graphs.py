@@ -22,8 +22,9 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 
 
-def world_store() -> ox.Store:
-    store = ox.Store()
+def world_store(make) -> ox.Store:
+    """Return a store from the maker ``make`` holding the ontology and the fixture world."""
+    store = make()
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, WORLD]), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
     derive.derive(store)
@@ -31,11 +32,11 @@ def world_store() -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def client():
+def client(module_new_store):
     with pytest.MonkeyPatch.context() as mp:
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
             mp.delenv(name)
-        app = create_app({"STORE": world_store(), "TESTING": True})
+        app = create_app({"STORE": world_store(module_new_store), "TESTING": True})
     yield app.test_client()
     app.extensions["openness"].close()
 

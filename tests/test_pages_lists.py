@@ -17,8 +17,9 @@ from server import create_app
 WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
 
 
-def world_store() -> ox.Store:
-    store = ox.Store()
+def world_store(make) -> ox.Store:
+    """Return a store from the maker ``make`` holding the ontology and the fixture world."""
+    store = make()
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, WORLD]), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
     derive.derive(store)
@@ -26,11 +27,11 @@ def world_store() -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def client():
+def client(module_new_store):
     with pytest.MonkeyPatch.context() as mp:
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
             mp.delenv(name)
-        app = create_app({"STORE": world_store(), "TESTING": True})
+        app = create_app({"STORE": world_store(module_new_store), "TESTING": True})
     yield app.test_client()
     app.extensions["openness"].close()
 
@@ -222,11 +223,11 @@ def test_compare_without_two_models_offers_a_picker(client) -> None:
     assert client.get(f"/compare?{many}").status_code == 400
 
 
-def test_lists_follow_writes_made_through_the_server() -> None:
+def test_lists_follow_writes_made_through_the_server(new_store) -> None:
     with pytest.MonkeyPatch.context() as mp:
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
             mp.delenv(name)
-        app = create_app({"STORE": world_store(), "TESTING": True})
+        app = create_app({"STORE": world_store(new_store), "TESTING": True})
     try:
         client = app.test_client()
         assert get_json(client, "/models.json")["total"] == 3

@@ -19,8 +19,9 @@ WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def world_store() -> ox.Store:
-    store = ox.Store()
+def world_store(make) -> ox.Store:
+    """Return a store from the maker ``make`` holding the ontology and the fixture world."""
+    store = make()
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, WORLD]), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
     derive.derive(store)
@@ -28,8 +29,8 @@ def world_store() -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return world_store()
+def store(module_new_store) -> ox.Store:
+    return world_store(module_new_store)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,9 @@ def as_rdflib(triples) -> rdflib.Graph:
 
 
 def cbd(store: ox.Store, iri: str) -> rdflib.Graph:
-    return as_rdflib(store.query(f"DESCRIBE <{iri}>", use_default_graph_as_union=True))
+    """Return the Concise Bounded Description of ``iri`` over the union of the store's graphs."""
+    union = as_rdflib({q.triple for q in store})
+    return union.cbd(rdflib.URIRef(iri), include_reifications=False)
 
 
 # ---------------------------------------------------------------- negotiation

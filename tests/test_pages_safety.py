@@ -42,8 +42,9 @@ PAGES = {
 HOSTILE = ("alert('label')", "alert('quote')", "alert('title')", "alert('note')", "alert('org')")
 
 
-def hostile_store() -> ox.Store:
-    store = ox.Store()
+def hostile_store(make) -> ox.Store:
+    """Return a store from the maker ``make`` holding the world and its hostile additions."""
+    store = make()
     files = [paths.ONTOLOGY_DIR, FIXTURES / "world.ttl", FIXTURES / "hostile.ttl"]
     todo, _ = loading.prepare(loading.rdf_files(files), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
@@ -52,11 +53,11 @@ def hostile_store() -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def client():
+def client(module_new_store):
     with pytest.MonkeyPatch.context() as mp:
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
             mp.delenv(name)
-        app = create_app({"STORE": hostile_store(), "TESTING": True})
+        app = create_app({"STORE": hostile_store(module_new_store), "TESTING": True})
     yield app.test_client()
     app.extensions["openness"].close()
 

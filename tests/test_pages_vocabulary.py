@@ -25,9 +25,9 @@ def make_client(store: ox.Store):
 
 
 @pytest.fixture(scope="module", params=["loaded", "empty"])
-def client(request):
+def client(request, module_new_store):
     """A client over a store holding the ontology, and one over an empty store."""
-    store = ox.Store()
+    store = module_new_store()
     if request.param == "loaded":
         todo, _ = loading.prepare([ONTOLOGY], paths.ROOT, store)
         list(loading.write(store, todo, paths.ROOT))

@@ -19,14 +19,20 @@ M, C, S = f"{ID}model/", f"{ID}claim/", f"{ID}source/"
 ACME = "Acme <script>alert(1)</script> Licence"
 
 
-@pytest.fixture
-def store() -> ox.Store:
-    store = ox.Store()
+@pytest.fixture(scope="module")
+def store(module_new_store) -> ox.Store:
+    store = module_new_store()
     store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
     return store
 
 
 @pytest.fixture
+def sample_store(store) -> ox.Store:
+    """Serve the problems fixture wherever an app is made without a store of its own."""
+    return store
+
+
+@pytest.fixture(scope="module")
 def report(store) -> dict:
     return quality_report(store, cache=ResultCache())
 

@@ -82,8 +82,8 @@ LLAMA = f"{ID}model/llama-3"
 
 
 @pytest.fixture(scope="module")
-def store() -> ox.Store:
-    s = ox.Store()
+def store(module_new_store) -> ox.Store:
+    s = module_new_store()
     s.load(DATA.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}graph-a"))
     return s
 
@@ -234,8 +234,8 @@ id:source\\/z cito:cites id:source\\/a .
 )
 
 
-def test_the_citation_closure_follows_every_form_of_citation() -> None:
-    s = ox.Store()
+def test_the_citation_closure_follows_every_form_of_citation(new_store) -> None:
+    s = new_store()
     s.load(CITATIONS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}g"))
     graph = read_citations(s, [f"{ID}source/a"])
     a, b, c, d = (f"{ID}source/{x}" for x in "abcd")

@@ -44,8 +44,9 @@ OTHERS = ["/.well-known/void", "/downloads/scores.csv", "/downloads/openness-gra
 ALTERNATE = re.compile(r'<link rel="alternate" type="([^"]+)" href="([^"]+)">')
 
 
-def store_of(*files: Path) -> ox.Store:
-    store = ox.Store()
+def store_of(make, *files: Path) -> ox.Store:
+    """Return a store from the maker ``make`` holding the ontology and ``files``, derived."""
+    store = make()
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, *files]), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
     derive.derive(store)
@@ -60,8 +61,8 @@ def make_app(store: ox.Store):
 
 
 @pytest.fixture(scope="module")
-def app():
-    made = make_app(store_of(WORLD))
+def app(module_new_store):
+    made = make_app(store_of(module_new_store, WORLD))
     yield made
     made.extensions["openness"].close()
 
@@ -127,9 +128,9 @@ def test_the_other_documents_answer(app, url) -> None:
     answer.close()
 
 
-def test_the_pages_over_the_bundled_oti_report() -> None:
+def test_the_pages_over_the_bundled_oti_report(new_store) -> None:
     oti = paths.DATA_DIR / "oti-2024"
-    app = make_app(store_of(oti, paths.DATA_DIR / "citations"))
+    app = make_app(store_of(new_store, oti, paths.DATA_DIR / "citations"))
     client = app.test_client()
     try:
         models = client.get("/models.json").json["models"]

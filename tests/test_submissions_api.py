@@ -44,9 +44,9 @@ def dump(store: ox.Store) -> set[str]:
 
 
 @pytest.fixture
-def store() -> ox.Store:
-    """A memory store: the ontology, two real frameworks, two models and a tiny framework."""
-    s = ox.Store()
+def store(new_store) -> ox.Store:
+    """A store of each kind: the ontology, two real frameworks, two models, a tiny framework."""
+    s = new_store()
     files = [
         paths.ONTOLOGY_DIR / "openness.ttl",
         FRAMEWORKS / "osai-index.ttl",
@@ -414,7 +414,9 @@ def test_every_route_status_and_key_is_documented(client, store) -> None:
     assert not missing, f"JSON keys missing from docs/submissions.md: {missing}"
 
 
-def test_query_workers_see_an_accepted_submission(make_app, tmp_path) -> None:
+def test_query_workers_see_an_accepted_submission(make_app, tmp_path, store_kind) -> None:
+    if store_kind != "embedded":
+        pytest.skip("query worker processes read the embedded on-disk store only")
     location = tmp_path / "store"
     disk = ox.Store(str(location))
     todo, _ = loading.prepare(

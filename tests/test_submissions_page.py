@@ -43,9 +43,9 @@ def dump(store: ox.Store) -> set[str]:
 
 
 @pytest.fixture
-def store() -> ox.Store:
-    """A memory store with the ontology, a tiny framework and two models."""
-    s = ox.Store()
+def store(new_store) -> ox.Store:
+    """A store of each kind with the ontology, a tiny framework and two models."""
+    s = new_store()
     todo, _ = loading.prepare([paths.ONTOLOGY_DIR / "openness.ttl", WORLD], paths.ROOT, s)
     list(loading.write(s, todo, paths.ROOT))
     return s

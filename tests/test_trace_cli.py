@@ -13,20 +13,21 @@ from graph import loading, paths
 from graph.cli import main
 from graph.derive import SCORES_GRAPH
 from graph.namespaces import ID, OG
+from graph.store import is_external, open_store
 
 WORLD = Path(__file__).parent / "fixtures" / "trace" / "world.ttl"
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An on-disk store holding the ontology, the frameworks and the small test world."""
-    path = tmp_path_factory.mktemp("trace-store")
-    store = ox.Store(str(path))
+def store_dir(module_new_store_location) -> str:
+    """A store of each kind holding the ontology, the frameworks and the small test world."""
+    location = module_new_store_location()
+    store = open_store(location)
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR, WORLD]), paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
     store.flush()
-    del store  # releases the store's lock for the commands
-    return str(path)
+    del store  # releases an on-disk store's lock for the commands
+    return location
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -41,7 +42,7 @@ def test_derive_stores_scores_for_every_model(store_dir, capsys) -> None:
     assert out.startswith("derived 2 models")
     assert "alpha: oti-2024 tier-3, osaid-1.0 does-not-meet" in out
     assert "openwashing" in out.splitlines()[1]
-    store = ox.Store.read_only(store_dir)
+    store = open_store(store_dir) if is_external(store_dir) else ox.Store.read_only(store_dir)
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SCORES_GRAPH}> {{ ?s a ?t }} }}"
     assert int(next(iter(store.query(query)))["n"].value) > 0
     del store
