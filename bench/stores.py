@@ -47,27 +47,42 @@ def load_all(store) -> None:
     list(loading.write(store, todo, paths.ROOT))
 
 
-def measure(kind: str, store, runs: int, work: Path) -> dict[str, float]:
-    """Return {measure: seconds} for one store."""
+def measure(kind: str, store, runs: int, work: Path) -> dict[str, float | str]:
+    """Return {measure: seconds, or the error that stopped it} for one store."""
     from server import create_app
 
-    row: dict[str, float] = {}
-    row["load bundled files (force)"] = timed(lambda: load_all(store))
-    row["derive every model"] = timed(lambda: derive.derive(store))
-    row["derive again (nothing changes)"] = median(lambda: derive.derive(store), runs)
+    row: dict[str, float | str] = {}
+
+    def take(name: str, fn, repeat: int = 1) -> None:
+        try:
+            row[name] = median(fn, repeat)
+        except Exception as error:  # noqa: BLE001 - a failed measure is reported, not fatal
+            row[name] = f"failed: {str(error)[:120]}"
+        print(f"  {kind}: {name}: {row[name]}", file=sys.stderr)
+
+    take("load bundled files (force)", lambda: load_all(store))
+    take("derive every model", lambda: derive.derive(store))
+    take("derive again (nothing changes)", lambda: derive.derive(store), runs)
     for path in QUERIES:
         text = path.read_text()
-        row[f"query {path.stem}"] = median(
+        take(
+            f"query {path.stem}",
             lambda text=text: list(
                 store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
             ),
             runs,
         )
-    row["trace llama"] = median(lambda: evidence.trace(store, "llama"), runs)
+    take("trace llama", lambda: evidence.trace(store, "llama"), runs)
     client = create_app({"STORE": store, "TESTING": True}).test_client()
-    row["model page /id/model/llama"] = median(lambda: client.get("/id/model/llama"), runs)
-    row["models list /models"] = median(lambda: client.get("/models"), runs)
-    row["dump every graph (.nq.gz)"] = timed(lambda: transfer.dump(store, work / f"{kind}.nq.gz"))
+
+    def page(url: str) -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+
+    take("model page /id/model/llama", lambda: page("/id/model/llama"), runs)
+    take("models list /models", lambda: page("/models"), runs)
+    take("dump every graph (.nq.gz)", lambda: transfer.dump(store, work / f"{kind}.nq.gz"))
     row["triples"] = float(len(store))
     return row
 
@@ -100,14 +115,17 @@ def main() -> int:
                 if server is not None:
                     server.stop()
     kinds = list(results)
-    names = list(next(iter(results.values())))
+    names = list(dict.fromkeys(n for row in results.values() for n in row))
     print("| measure | " + " | ".join(kinds) + " |")
     print("|---|" + "---:|" * len(kinds))
     for name in names:
         cells = []
         for kind in kinds:
-            value = results[kind][name]
-            cells.append(f"{int(value):,}" if name == "triples" else f"{value * 1000:,.0f} ms")
+            value = results[kind].get(name, "-")
+            if isinstance(value, str):
+                cells.append(value)
+            else:
+                cells.append(f"{int(value):,}" if name == "triples" else f"{value * 1000:,.0f} ms")
         print(f"| {name} | " + " | ".join(cells) + " |")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
