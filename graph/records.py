@@ -261,6 +261,10 @@ def read_evidence(store: ox.Store, models: Iterable[str] | None = None) -> Evide
         if not isinstance(row["claim"], ox.NamedNode):
             continue
         entry = claims.setdefault(row["claim"].value, _claim_entry(row))
+        # A correction adds og:DeprecatedRank beside the claim's first rank, in its own
+        # graph: rows come with either, in an order each store chooses, and the deprecation wins.
+        if _text(row, "rank") and as_rank(_text(row, "rank")) == DEPRECATED:
+            entry["rank"] = DEPRECATED
         if "agent" in row:
             entry["agents"].add(row["agent"].value)
         source = _text(row, "source")
