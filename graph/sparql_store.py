@@ -108,6 +108,8 @@ class SparqlStore:
         # and refuses one past 10,000 lines of it, which 2,000 triples can reach.
         self.chunk_triples = 500
         self.post_triples_per_request = 50_000
+        self._own_dataset = settings.server_dataset
+        self._default_used = False
         self._graphs: tuple[float, list[str]] | None = None
         self._lock = threading.Lock()
         passwords = request.HTTPPasswordMgrWithDefaultRealm()
@@ -122,6 +124,14 @@ class SparqlStore:
         return f"<SparqlStore {self.settings.label}>"
 
     # -- the protocol --------------------------------------------------------------------
+
+    @property
+    def takes_using_parameters(self) -> bool:
+        """Tell whether an update's dataset must go as protocol parameters, not USING.
+
+        Oxigraph run with --union-default-graph refuses USING and WITH in an update's text.
+        """
+        return self._own_dataset
 
     def _send(
         self,
@@ -220,10 +230,25 @@ class SparqlStore:
         params: list[tuple[str, str]] = []
         tokens = tokenize(query)
         names_dataset = any(is_keyword(t, "FROM") for t in tokens)
+        if names_dataset and self._own_dataset and default_graph is None and named_graphs is None:
+            # Oxigraph's --union-default-graph overrides FROM in the text, but not the
+            # protocol's parameters, which mean the same: send them instead.
+            clauses = _dataset_clauses(tokens, prefixes)
+            if clauses is not None:
+                default_graph, named_graphs = clauses
         form = next(
             (t.text.upper() for t in tokens if t.kind == "name" and t.text.upper() in _FORMS), ""
         )
-        if default_graph is not None:
+        targets, open_graph = _graph_targets(tokens, prefixes)
+        if (
+            self._own_dataset
+            and use_default_graph_as_union
+            and default_graph is None
+            and named_graphs is None
+            and not self._default_graph_used()
+        ):
+            pass  # the server's default dataset is the application's union: name nothing
+        elif default_graph is not None:
             graphs = (
                 [default_graph] if not isinstance(default_graph, list | tuple) else default_graph
             )
@@ -234,13 +259,13 @@ class SparqlStore:
             params.append(("default-graph-uri", DEFAULT))
         if named_graphs is not None:
             params += [("named-graph-uri", _iri(g)) for g in named_graphs]
-        elif not names_dataset:
-            listed = self._dataset_graphs()
+        elif params and not names_dataset:
             # Virtuoso answers a GRAPH <g> pattern whose g is not in the request's named
             # graphs with one empty solution (ASK true, COUNT 1): name every graph the text
-            # names, which adds nothing where it has no triples.
-            named = _graphs_named(tokens, prefixes)
-            extra = sorted(g for g in named - set(listed) if not self._excluded(g))
+            # names, which adds nothing where it has no triples. When every GRAPH names
+            # its IRI, those are all the query can reach: a short list is much faster.
+            listed = self._dataset_graphs() if open_graph else []
+            extra = sorted(g for g in targets - set(listed) if not self._excluded(g))
             params += [("named-graph-uri", g) for g in [*listed, *extra]]
         accept = ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
         try:
@@ -272,7 +297,14 @@ class SparqlStore:
                     "reach it from an IRI in one query"
                 )
         pattern = " ".join(str(t) if t is not None else f"?{k}" for k, t in terms.items())
-        if graph_name is None:
+        if self._own_dataset:
+            # The default graph's triples are kept in DEFAULT, a named graph like the others.
+            if graph_name is None:
+                where = f"GRAPH ?g {{ {pattern} }}"
+            else:
+                where = f"GRAPH <{_iri(graph_name)}> {{ {pattern} }}"
+            params = []
+        elif graph_name is None:
             where, params = f"{{ GRAPH ?g {{ {pattern} }} }} UNION {{ {pattern} }}", None
         elif isinstance(graph_name, ox.DefaultGraph):
             where, params = pattern, [("default-graph-uri", DEFAULT)]
@@ -281,7 +313,7 @@ class SparqlStore:
             if self._excluded(name):
                 return iter(())
             where, params = f"GRAPH <{name}> {{ {pattern} }}", [("named-graph-uri", name)]
-        if params is None:
+        if params is None and not self._own_dataset:
             params = [("default-graph-uri", DEFAULT)]
             params += [("named-graph-uri", g) for g in self._dataset_graphs()]
         rows = self._parsed(f"SELECT * WHERE {{ {where} }}", params)
@@ -297,7 +329,7 @@ class SparqlStore:
                     terms["s"] or row["s"],
                     terms["p"] or row["p"],
                     terms["o"] or row["o"],
-                    fixed or row["g"] or ox.DefaultGraph(),
+                    fixed or _graph_of(row["g"]),
                 )
                 for row in rows
             ]
@@ -307,6 +339,9 @@ class SparqlStore:
         return self.quads_for_pattern(None, None, None)
 
     def __len__(self) -> int:
+        if self._own_dataset:
+            rows = list(self._parsed("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", []))
+            return int(rows[0]["n"].value) if rows else 0
         params = [("default-graph-uri", DEFAULT)]
         params += [("named-graph-uri", g) for g in self._dataset_graphs(fresh=True)]
         query = "SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
@@ -339,16 +374,23 @@ class SparqlStore:
             cached = self._graphs
         if cached is not None and not fresh and time.monotonic() - cached[0] < self.cache_seconds:
             return cached[1]
-        rows = self._parsed(LIST_GRAPHS, [])
+        rows = list(self._parsed(LIST_GRAPHS, []))
         graphs = sorted(
             r["g"].value
             for r in rows
             if isinstance(r["g"], ox.NamedNode) and not self._excluded(r["g"].value)
         )
         listed = graphs or [EMPTY]
+        used = any(r["g"] == ox.NamedNode(DEFAULT) for r in rows)
         with self._lock:
             self._graphs = (time.monotonic(), listed)
+            self._default_used = used
         return listed
+
+    def _default_graph_used(self) -> bool:
+        """Tell whether the default graph (kept in DEFAULT) holds triples, as last listed."""
+        self._dataset_graphs()
+        return self._default_used
 
     def forget_graphs(self) -> None:
         """Drop the cached graph list: the next query lists the graphs again."""
@@ -364,13 +406,24 @@ class SparqlStore:
         base_iri: str | None = None,
         prefixes: dict[str, str] | None = None,
         timeout: float | None = None,
+        using: Iterable[str] = (),
+        using_named: Iterable[str] = (),
     ) -> None:
-        """Run a SPARQL update as one request (the server applies all of it or none)."""
+        """Run a SPARQL update as one request (the server applies all of it or none).
+
+        ``using`` and ``using_named`` go as the protocol's ``using-graph-uri`` and
+        ``using-named-graph-uri`` parameters.
+        """
         text = _prologue(update, base_iri, prefixes)
+        dataset = [("using-graph-uri", g) for g in using]
+        dataset += [("using-named-graph-uri", g) for g in using_named]
+        url = self.settings.update_url
+        if dataset:
+            url += ("&" if "?" in url else "?") + urlencode(dataset)
         try:
             self._send(
                 "POST",
-                self.settings.update_url,
+                url,
                 text.encode("utf-8"),
                 "application/sparql-update",
                 "*/*",
@@ -474,6 +527,13 @@ class SparqlStore:
         one. ``then`` runs as a further operation afterwards (not atomic with the rest).
         If anything fails, the staging graph is dropped and nothing else has changed.
         """
+        if self._own_dataset:
+            lines = [f"{t} ." for t in triples]
+            operations = [f"DROP SILENT GRAPH <{graph}>"]
+            if lines:
+                operations.append(insert(f"GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n}"))
+            self._write_once(operations, records, forget, then)
+            return
         staging = _staging_name()
         with self._dropping_on_failure([staging]):
             self.post_triples(staging, (f"{t} ." for t in triples))
@@ -496,6 +556,17 @@ class SparqlStore:
         operation swaps all of them in, with ``records`` and ``forget`` as in
         :meth:`replace_graph`.
         """
+        if self._own_dataset:
+            operations = []
+            for graph, (subjects, inserts) in edits.items():
+                for start in range(0, len(subjects), self.chunk_triples):
+                    operations.append(
+                        _clear_subjects(graph, subjects[start : start + self.chunk_triples])
+                    )
+                if inserts:
+                    operations.append(insert(f"GRAPH <{graph}> {{\n" + "\n".join(inserts) + "\n}"))
+            self._write_once(operations, records, forget)
+            return
         staging = {graph: _staging_name() for graph in edits}
         with self._dropping_on_failure(list(staging.values())):
             self.update(
@@ -504,15 +575,29 @@ class SparqlStore:
             for graph, (subjects, inserts) in edits.items():
                 target = staging[graph]
                 for start in range(0, len(subjects), self.chunk_triples):
-                    values = " ".join(
-                        f"<{iri}>" for iri in subjects[start : start + self.chunk_triples]
-                    )
                     self.update(
-                        f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ "
-                        f"GRAPH <{target}> {{ VALUES ?s {{ {values} }} ?s ?p ?o }} }}"
+                        _clear_subjects(target, subjects[start : start + self.chunk_triples])
                     )
                 self.post_triples(target, inserts)
             self.update(_swap(staging, records, forget))
+
+    def _write_once(
+        self, operations: list[str], records: str, forget: tuple[str, ...], then: str = ""
+    ) -> None:
+        """Send ``operations``, the ``forget`` deletions and the ``records`` as ONE request.
+
+        Used when the server's dataset is the application's, where a staging graph would
+        be seen by readers; the server applies one request atomically instead.
+        """
+        for pair in forget:
+            graph, subject = pair.split(" ", 1)
+            operations.append(f"DELETE WHERE {{ GRAPH {graph} {{ {subject} ?p ?o }} }}")
+        if records.strip():
+            operations.append(f"INSERT DATA {{ {records} }}")
+        if then.strip():
+            operations.append(then)
+        if operations:
+            self.update(" ;\n".join(operations))
 
     @contextmanager
     def _dropping_on_failure(self, graphs: list[str]) -> Iterator[None]:
@@ -548,6 +633,15 @@ class SparqlStore:
         """Do nothing: the server manages its own storage."""
 
 
+def _clear_subjects(graph: str, subjects: list[str]) -> str:
+    """Return one operation removing the triples of ``subjects`` from ``graph``."""
+    values = " ".join(f"<{iri}>" for iri in subjects)
+    return (
+        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ "
+        f"GRAPH <{graph}> {{ VALUES ?s {{ {values} }} ?s ?p ?o }} }}"
+    )
+
+
 def _swap(staged: dict[str, str], records: str, forget: tuple[str, ...]) -> str:
     """Return one DELETE/INSERT operation putting each staging graph in place of its graph.
 
@@ -575,6 +669,13 @@ def _swap(staged: dict[str, str], records: str, forget: tuple[str, ...]) -> str:
     )
 
 
+def _graph_of(name: ox.NamedNode | None) -> ox.NamedNode | ox.DefaultGraph:
+    """Return the graph a result row names, DEFAULT standing for the default graph."""
+    if name is None or name.value == DEFAULT:
+        return ox.DefaultGraph()
+    return name
+
+
 def _staging_name() -> str:
     """Return a new staging graph IRI; its time stamp lets a later run find it stale."""
     return f"{STAGING}{int(time.time())}-{uuid.uuid4().hex}"
@@ -593,17 +694,39 @@ def _quad_text(quads: Iterable[ox.Quad]) -> str:
     return "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(t) + "\n}" for g, t in by_graph.items())
 
 
-def _graphs_named(tokens: list, prefixes: dict[str, str] | None) -> set[str]:
-    """Return the IRIs that follow a GRAPH keyword in a query's tokens."""
+def _dataset_clauses(
+    tokens: list, prefixes: dict[str, str] | None
+) -> tuple[list[str], list[str]] | None:
+    """Return the IRIs of a query's FROM and FROM NAMED clauses (None: one is unresolved)."""
     _, declared = prologue(tokens)
     known = {**(prefixes or {}), **declared}
-    found = set()
-    for i, token in enumerate(tokens[:-1]):
+    default, named = [], []
+    for i, token in enumerate(tokens):
+        if not is_keyword(token, "FROM"):
+            continue
+        is_named = i + 1 < len(tokens) and is_keyword(tokens[i + 1], "NAMED")
+        at = i + 2 if is_named else i + 1
+        iri = _resolve(tokens[at] if at < len(tokens) else None, known)
+        if iri is None:
+            return None
+        (named if is_named else default).append(iri)
+    return default, named
+
+
+def _graph_targets(tokens: list, prefixes: dict[str, str] | None) -> tuple[set[str], bool]:
+    """Return the IRIs that follow a GRAPH keyword in a query's tokens, and whether a
+    GRAPH is followed by anything else (a variable, a relative IRI)."""
+    _, declared = prologue(tokens)
+    known = {**(prefixes or {}), **declared}
+    found, open_graph = set(), False
+    for i, token in enumerate(tokens):
         if is_keyword(token, "GRAPH"):
-            iri = _resolve(tokens[i + 1], known)
+            iri = _resolve(tokens[i + 1] if i + 1 < len(tokens) else None, known)
             if iri:
                 found.add(iri)
-    return found
+            else:
+                open_graph = True
+    return found, open_graph
 
 
 def _iri(graph) -> str:

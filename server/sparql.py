@@ -191,16 +191,21 @@ def _update(text: str, params: MultiDict) -> Response:
             title="LOAD not allowed",
         )
     check_service(text)
+    using = _graph_iris(params, "using-graph-uri")
+    using_named = _graph_iris(params, "using-named-graph-uri")
     try:
-        text = add_using(
-            text,
-            _graph_iris(params, "using-graph-uri"),
-            _graph_iris(params, "using-named-graph-uri"),
-        )
+        with_using = add_using(text, using, using_named)
     except ValueError as error:
         raise Problem(400, str(error)) from None
+
+    def write(store) -> None:
+        if getattr(store, "takes_using_parameters", False):
+            store.update(text, prefixes=PREFIXES, using=using, using_named=using_named)
+        else:
+            store.update(with_using, prefixes=PREFIXES)
+
     try:
-        ctx.write(lambda store: store.update(text, prefixes=PREFIXES))
+        ctx.write(write)
     except SyntaxError as error:
         raise Problem(
             400, f"The update does not parse: {error}", title="Update syntax error"

@@ -143,7 +143,7 @@ def start_oxigraph(directory: Path) -> RunningServer:
     log = (directory / "oxigraph.log").open("wb")
     process = subprocess.Popen(
         [str(_oxigraph_binary()), "serve", "--location", str(directory / "data"),
-         "--bind", f"127.0.0.1:{port}"],
+         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -155,7 +155,9 @@ def start_oxigraph(directory: Path) -> RunningServer:
         gsp_url=f"{base}/store",
         user=None,
         password=None,
-        store_url=store_url(port, "/query", "/update", "/store"),
+        # Its default graph is the union of its graphs, all the application's: the
+        # store names no dataset in its requests (dataset=server), as a user would set it.
+        store_url=store_url(port, "/query", "/update", "/store", server_dataset=True),
         exclude=(),
         directory=directory,
         _process=process,
@@ -224,11 +226,13 @@ def start_virtuoso(directory: Path) -> RunningServer:
 def store_url(
     port: int, query: str, update: str, gsp: str, *,
     user: str | None = None, password: str | None = None, exclude: tuple[str, ...] = (),
+    server_dataset: bool = False,
 ) -> str:
     """Return the application's ``sparql+http://`` store URL for endpoints on 127.0.0.1:``port``."""
     credentials = f"{quote(user, safe='')}:{quote(password or '', safe='')}@" if user else ""
     url = f"sparql+http://{credentials}127.0.0.1:{port}{query}?update={update}&gsp={gsp}"
-    return url + "".join(f"&exclude={quote(prefix, safe='')}" for prefix in exclude)
+    url += "".join(f"&exclude={quote(prefix, safe='')}" for prefix in exclude)
+    return url + ("&dataset=server" if server_dataset else "")
 
 
 def _virtuoso_setup(password: str, exclude: tuple[str, ...]) -> str:

@@ -62,6 +62,26 @@ def test_a_bad_setting_says_what_is_wrong(setting: str, names: str) -> None:
     assert names in str(caught.value)
 
 
+def test_the_server_dataset_is_chosen_by_a_setting() -> None:
+    assert parse_store_url("sparql+http://h/q?dataset=server").server_dataset
+    assert not parse_store_url("sparql+http://h/q?dataset=listed").server_dataset
+    assert not parse_store_url("sparql+http://h/q").server_dataset
+
+
+@pytest.mark.parametrize(
+    "setting, names",
+    [
+        ("sparql+http://h/q?dataset=union", "dataset=union is not known"),
+        ("sparql+http://h/q?dataset=server&exclude=urn:x:", "cannot go together"),
+        ("sparql+http://h/q?dataset=server&dataset=listed", "dataset= once"),
+    ],
+)
+def test_a_bad_dataset_setting_says_what_to_do(setting: str, names: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_store_url(setting)
+    assert names in str(caught.value)
+
+
 def test_the_password_comes_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv(PASSWORD_VAR, "from-env")
     assert parse_store_url("sparql+http://ann@h/q").password == "from-env"
@@ -131,10 +151,19 @@ def test_the_default_graph_is_its_own_and_not_a_named_graph(new_store) -> None:
     assert not store.contains_named_graph(ox.NamedNode(DEFAULT))
 
 
-def server(store) -> SparqlStore:
+def server(store, dataset: str = "as set") -> SparqlStore:
+    """Return ``store`` as a server store; "listed" makes it name its dataset in requests."""
     if not isinstance(store, SparqlStore):
         pytest.skip("staging and exclusion are the external store's own mechanisms")
+    if dataset == "listed":
+        return SparqlStore(replace(store.settings, server_dataset=False))
     return store
+
+
+# Writes on a server whose dataset is the application's go as one request; on others,
+# through staging graphs. The oxigraph server in the tests is set up for the first; both
+# ways are run on it.
+DATASETS = pytest.mark.parametrize("dataset", ["as set", "listed"])
 
 
 def all_graphs(store: SparqlStore) -> set[str]:
@@ -146,8 +175,9 @@ def many(tag: str, count: int) -> list[ox.Triple]:
     return [ox.Triple(iri(f"{tag}{i}"), iri("n"), ox.Literal(i)) for i in range(count)]
 
 
-def test_replace_graph_is_seen_whole_and_leaves_no_staging_graph(new_store) -> None:
-    store = server(new_store())
+@DATASETS
+def test_replace_graph_is_seen_whole_and_leaves_no_staging_graph(new_store, dataset: str) -> None:
+    store = server(new_store(), dataset)
     store.post_triples_per_request = 500  # several requests, so a half state could show
     store.replace_graph(EX + "big", many("old", 3000))
     seen: set[int] = set()
@@ -182,8 +212,9 @@ def open_store_like(store: SparqlStore) -> SparqlStore:
     return SparqlStore(store.settings)
 
 
-def test_a_failed_replace_leaves_the_graph_and_no_staging(new_store) -> None:
-    store = server(new_store())
+@DATASETS
+def test_a_failed_replace_leaves_the_graph_and_no_staging(new_store, dataset: str) -> None:
+    store = server(new_store(), dataset)
     store.replace_graph(EX + "kept", many("k", 10))
     with pytest.raises(SyntaxError):
         store.replace_graph(EX + "kept", many("x", 10), then="INSERT DATA { not sparql")
@@ -191,8 +222,9 @@ def test_a_failed_replace_leaves_the_graph_and_no_staging(new_store) -> None:
     assert not any(g.startswith(STAGING) for g in all_graphs(store))
 
 
-def test_edit_graphs_rewrites_subjects_in_one_step(new_store) -> None:
-    store = server(new_store())
+@DATASETS
+def test_edit_graphs_rewrites_subjects_in_one_step(new_store, dataset: str) -> None:
+    store = server(new_store(), dataset)
     store.chunk_triples = 100
     store.replace_graph(EX + "e1", many("s", 300))
     store.replace_graph(EX + "e2", many("t", 5))
@@ -212,7 +244,9 @@ def test_excluded_graphs_are_invisible(new_store) -> None:
     store = server(new_store())
     fill(store)
     store.update(f"INSERT DATA {{ GRAPH <{EX}system/x> {{ <{EX}z> <{EX}p> 9 }} }}")
-    hiding = SparqlStore(replace(store.settings, exclude=(*store.settings.exclude, EX + "system/")))
+    hidden = (*store.settings.exclude, EX + "system/")
+    # Excluding graphs is for servers whose dataset is listed, not the application's alone.
+    hiding = SparqlStore(replace(store.settings, exclude=hidden, server_dataset=False))
     assert EX + "system/x" not in {g.value for g in hiding.named_graphs()}
     assert not hiding.contains_named_graph(iri("system/x"))
     assert list(hiding.quads_for_pattern(None, None, None, iri("system/x"))) == []

@@ -109,7 +109,7 @@ def test_using_graph_uri_sets_the_update_dataset(writable):
         content_type="application/sparql-update",
         headers=bearer(TOKEN),
     )
-    assert response.status_code == 204
+    assert response.status_code == 204, response.get_data(as_text=True)
     # The claims graph holds no og:Model, so nothing is copied.
     assert ask(writable, "ASK { GRAPH <urn:g:copy> { ?m ?p ?o } }") is False
     response = writable.post(
