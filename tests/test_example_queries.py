@@ -1,5 +1,8 @@
 """The ten competency questions, run as their shipped example queries over the bundled data.
 
+They run on every store kind; where Virtuoso 7.2 answers differently from the standard
+(docs/scaling.md lists its departures), the test says so and is expected to fail there.
+
 Each test runs one ``graph/queries/NN-*.rq`` file as it ships (its own PREFIX lines, the
 default graph as the union of all graphs) over the bundled ontology and data with derived
 assessments and scores, and checks its rows against facts read another way: straight from
@@ -40,9 +43,10 @@ Row = dict[str, str | None]
 
 
 @pytest.fixture(scope="module")
-def store() -> ox.Store:
-    """Return the bundled ontology and data, with derived assessments and scores, in memory."""
-    s = ox.Store()
+def store(module_new_store) -> ox.Store:
+    """Return the bundled ontology and data, with derived assessments and scores, in a
+    store of each kind."""
+    s = module_new_store()
     todo, _ = loading.prepare(loading.rdf_files(paths.bundled_paths()), paths.ROOT, s)
     list(loading.write(s, todo, paths.ROOT))
     derive.derive(s)
@@ -217,18 +221,40 @@ def test_the_ten_questions_ship_with_titles_and_descriptions() -> None:
         assert "PREFIX og:" in query.text, "each file runs anywhere, without predefined prefixes"
 
 
-@pytest.mark.parametrize("name", sorted(QUESTIONS))
-def test_each_question_answers_without_a_runaway_plan(store: ox.Store, name: str) -> None:
-    # About a second at most on the bundled data; a bad join order takes minutes.
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.differs_on(
+                "virtuoso",
+                reason="Virtuoso 7 cannot compile BIND(EXISTS {...} || NOT EXISTS {...} AS ?x) (error SQ074)",
+            ),
+        )
+        if name.startswith(("04-", "05-"))
+        else name
+        for name in sorted(QUESTIONS)
+    ],
+)
+def test_each_question_answers_without_a_runaway_plan(
+    store: ox.Store, name: str, store_kind: str
+) -> None:
+    # About a second at most on the bundled data; a bad join order takes minutes. The
+    # bound guards the plans of the engine we ship; a server's are its own.
     start = time.perf_counter()
     found = run(store, name)
     assert found
-    assert time.perf_counter() - start < 10
+    if store_kind == "embedded":
+        assert time.perf_counter() - start < 10
 
 
 # ---------------------------------------------------------------- Q1
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 answers with fewer rows than the embedded store and the oxigraph server (e.g. no row for ltx-2.3-22b-distilled's datasheet claim)",
+)
 def test_q1_models_with_open_weights_and_no_training_data_disclosed(
     store: ox.Store, facts: Facts
 ) -> None:
@@ -294,6 +320,10 @@ def check_score_walk(facts: Facts, found: list[Row], model: str, framework: str)
     return score
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 walks a different set of assessment, claim and source rows for Llama's score",
+)
 def test_q2_walks_llamas_spectrum_score_back_to_quoted_passages_and_citations(
     store: ox.Store, facts: Facts
 ) -> None:
@@ -332,6 +362,10 @@ def test_q2_explains_an_index_score_point_by_point(store: ox.Store, facts: Facts
 # ---------------------------------------------------------------- Q3
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 leaves the query's boolean columns unbound where the other stores give true or false",
+)
 def test_q3_pairs_of_claims_that_disagree(store: ox.Store, facts: Facts) -> None:
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for claim in facts.claims:
@@ -363,6 +397,10 @@ def test_q3_pairs_of_claims_that_disagree(store: ox.Store, facts: Facts) -> None
 # ---------------------------------------------------------------- Q4
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7 cannot compile BIND(EXISTS {...} || NOT EXISTS {...} AS ?x) (error SQ074)",
+)
 def test_q4_single_source_and_self_reported_claims(store: ox.Store, facts: Facts) -> None:
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for claim in facts.claims:
@@ -407,6 +445,10 @@ def test_q4_single_source_and_self_reported_claims(store: ox.Store, facts: Facts
 # ---------------------------------------------------------------- Q5
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7 cannot compile BIND(EXISTS {...} || NOT EXISTS {...} AS ?x) (error SQ074)",
+)
 def test_q5_called_open_source_but_short_of_osaid_or_mof_class_i(
     store: ox.Store, facts: Facts
 ) -> None:
@@ -475,6 +517,9 @@ def check_as_of(store: ox.Store, facts: Facts, found: list[Row], model: str, on:
         assert row["levelNow"] == facts.one(now[(model, row["criterion"])], str(OG.level))
 
 
+@pytest.mark.differs_on(
+    "virtuoso", reason="Virtuoso 7.2 leaves the levels of the as-of assessments unbound"
+)
 def test_q6_a_models_claims_as_of_a_date_and_what_changed_since(
     store: ox.Store, facts: Facts
 ) -> None:
@@ -488,6 +533,9 @@ def test_q6_a_models_claims_as_of_a_date_and_what_changed_since(
     assert {"counted", "stated later"} <= statuses, "the default date splits the model's claims"
 
 
+@pytest.mark.differs_on(
+    "virtuoso", reason="Virtuoso 7.2 leaves the levels of the as-of assessments unbound"
+)
 def test_q6_edited_to_another_date(store: ox.Store, facts: Facts) -> None:
     model = f"{ID}model/llama-3-70b-instruct"
     stated = sorted(
@@ -507,6 +555,10 @@ def test_q6_edited_to_another_date(store: ox.Store, facts: Facts) -> None:
 # ---------------------------------------------------------------- Q7
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 gives the report itself as the way a claim reaches a cited work, which the query's FILTER inside OPTIONAL excludes on the other stores",
+)
 def test_q7_what_the_report_cites_for_an_argument_and_who_else_relies_on_it(
     store: ox.Store, facts: Facts
 ) -> None:
@@ -555,6 +607,10 @@ def test_q7_what_the_report_cites_for_an_argument_and_who_else_relies_on_it(
 # ---------------------------------------------------------------- Q8
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 misses pairs of assessments on mapped criteria that the other stores find",
+)
 def test_q8_frameworks_judging_a_model_differently_on_mapped_criteria(
     store: ox.Store, facts: Facts
 ) -> None:
