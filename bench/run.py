@@ -15,13 +15,14 @@ measures taken in the same run on the same data:
   ``bulk_load`` into a staging graph followed by ``MOVE`` to the target graph
   (the MOVE timed alone), the design the streamed path was measured against;
 - the example queries (``graph/queries/*.rq``) and one model's claims, through
-  our HTTP endpoint (``graph.serve`` in a subprocess, default settings) and
+  our HTTP endpoint (``graph.serve`` in a subprocess, its query timeout set to
+  ``--query-limit``, other settings the defaults) and
   through the ``oxigraph`` server from PyPI, against the same queries on
   pyoxigraph in-process; the three run side by side, run after run, over the
   same data (the oxigraph server and the in-process reads open a checkpoint of
-  the store read-only). Queries slower than ``--query-limit`` seconds
-  in-process, or named by ``--skip-queries``, are left out (the endpoint would
-  stop them at its timeout);
+  the store read-only). Queries slower than ``--query-limit`` seconds, or named
+  by ``--skip-queries``, are left out: each is tried through our endpoint first,
+  which stops it at the limit, so one runaway query cannot stall the run;
 - the trace of one model (``graph.evidence.trace``);
 - the scoring of every model (``graph.derive.compute``) against one aggregate,
   the index mean per model, in rdflib's in-memory SPARQL engine;
@@ -156,9 +157,12 @@ def peak_rss(pid: int) -> int:
     return total * 1024 + sum(peak_rss(int(child)) for child in children.split())
 
 
-def ours(store_dir: Path, port: int) -> list[str]:
+def ours(store_dir: Path, port: int, query_timeout: float | None = None) -> list[str]:
     """Return the command that serves ``store_dir`` with graph.serve on ``port``."""
-    code = f"from graph.serve import serve; serve({str(store_dir)!r}, port={port})"
+    code = (
+        f"from graph.serve import serve; "
+        f"serve({str(store_dir)!r}, port={port}, query_timeout={query_timeout!r})"
+    )
     return [sys.executable, "-c", code]
 
 
@@ -350,13 +354,23 @@ def measure_queries(
     """Time each example query in-process and through each server, run by run side by side.
 
     Taking the runs of one query together keeps each ratio fair while other work on the
-    machine comes and goes. Queries slower than ``limit`` seconds in-process are left out.
+    machine comes and goes. Queries slower than ``limit`` seconds are left out: each is
+    tried first through our endpoint, whose query timeout is ``limit`` and stops it there
+    (an in-process query cannot be stopped), then once in-process.
     """
     r["queries_skipped"] = {}
     times: dict[str, dict[str, list[float]]] = {}
     texts = {**queries, "one model": ONE_MODEL % 0}
     for name, q in texts.items():
-        seconds = timed(lambda q=q: run_in_process(local, q))  # also warms up
+        try:
+            seconds = timed(lambda q=q: http_query(urls["ours"], q))
+        except urllib.error.HTTPError as failure:
+            if failure.code != 503:
+                raise
+            r["queries_skipped"][name] = None  # stopped at the limit
+            continue
+        if seconds <= limit:
+            seconds = timed(lambda q=q: run_in_process(local, q))  # also warms up
         if seconds > limit:
             r["queries_skipped"][name] = seconds
             continue
@@ -368,11 +382,11 @@ def measure_queries(
             for key, url in urls.items():
                 times[name][key].append(timed(lambda q=q, url=url: http_query(url, q)))
     measured = {
-        key: {n: statistics.median(t[key]) for n, t in times.items()} for key in times["one model"]
+        key: {n: statistics.median(t[key]) for n, t in times.items()} for key in ("local", *urls)
     }
     for key, label in (("local", "local"), ("ours", "http"), ("oxigraph", "oxigraph")):
         found = measured.get(key)
-        r[f"one_model_{label}"] = found.pop("one model") if found else None
+        r[f"one_model_{label}"] = found.pop("one model", None) if found is not None else None
         r[f"queries_{label}"] = found
     r["rows"] = {name: run_in_process(local, texts[name]) for name in r["queries_local"]}
 
@@ -404,7 +418,7 @@ def measure_ingest(store_dir: Path, models: int, size: int, seed: int, runs: int
 
 def measure_size(size: int, args, work: Path) -> dict:
     """Run every measure at one size; return the figures."""
-    r: dict = {"size": size}
+    r: dict = {"size": size, "query_limit": args.query_limit}
     runs = args.runs
     models = models_for(size, args.seed)
     lines = generate(models, args.seed)
@@ -446,7 +460,7 @@ def measure_size(size: int, args, work: Path) -> dict:
     with contextlib.ExitStack() as stack:
         port = free_port()
         base, _ready, ours_pid = stack.enter_context(
-            server(ours(store_dir, port), "/healthz", port)
+            server(ours(store_dir, port, args.query_limit), "/healthz", port)
         )
         urls = {"ours": base + "/sparql"}
         pids = {"ours": ours_pid}
@@ -558,7 +572,11 @@ def report(results: list[dict], runs: int, seconds: float) -> str:
         row(
             f"query `{name}` in-process (left out of HTTP above the limit)",
             lambda r, n=name: (
-                ms(r["queries_skipped"][n]) if n in r.get("queries_skipped", {}) else "-"
+                "-"
+                if n not in r.get("queries_skipped", {})
+                else f"> {r['query_limit']:g} s (stopped)"
+                if r["queries_skipped"][n] is None
+                else ms(r["queries_skipped"][n])
             ),
         )
     row(

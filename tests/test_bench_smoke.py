@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
+import run as bench  # noqa: E402
 
 OG = Namespace("https://w3id.org/openness/ns#")
 CITO = "http://purl.org/spar/cito/"
@@ -111,3 +112,24 @@ def test_smoke_benchmark_runs_end_to_end(tmp_path):
     assert all(load["triples_per_s"] > 0 and load["rss"] > 0 for load in loads)
     assert result["load_update"]["path"] == "one update"
     assert "| server cold start" in done.stdout
+
+
+def test_a_query_past_the_limit_is_stopped_and_left_out(tmp_path):
+    data = tmp_path / "data.nt"
+    data.write_text("\n".join(generate.generate(4, seed=1)) + "\n")
+    store_dir = tmp_path / "store"
+    store = bench.build_store(store_dir, data)
+    del store  # our server opens the store itself
+    local = bench.ox.Store()
+    local.load(path=str(data), format=bench.ox.RdfFormat.N_TRIPLES)
+    # Every triple with every triple with every triple: far past the limit anywhere.
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    quick = "ASK { ?s ?p ?o }"
+    port = bench.free_port()
+    figures: dict = {}
+    with bench.server(bench.ours(store_dir, port, 0.5), "/healthz", port) as (base, _, _):
+        urls = {"ours": base + "/sparql"}
+        bench.measure_queries(local, urls, {"runaway": runaway, "quick": quick}, 1, 0.5, figures)
+    assert figures["queries_skipped"] == {"runaway": None}
+    assert set(figures["queries_http"]) == {"quick"} and figures["queries_http"]["quick"] > 0
+    assert figures["one_model_http"] > 0
