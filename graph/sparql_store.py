@@ -15,11 +15,9 @@ every write made through this object; graphs another client makes appear within 
 
 from __future__ import annotations
 
-import re
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from urllib import error, request
@@ -28,71 +26,44 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from graph.insert_text import insert
-from graph.namespaces import graph_iri
-from graph.query_lexer import _resolve, is_keyword, prologue, tokenize
+from graph.query_lexer import is_keyword, tokenize
+from graph.sparql_answers import (
+    ACCEPT_RESULTS,
+    ACCEPT_TRIPLES,
+    error_detail,
+    explain_syntax,
+    parse_answer,
+)
+from graph.sparql_text import (
+    DEFAULT,
+    EMPTY,
+    STAGING,
+    clear_subjects,
+    dataset_clauses,
+    graph_targets,
+    insert_data,
+    quad_text,
+    staging_name,
+    swap_operation,
+    with_prologue,
+)
+from graph.store_errors import StoreError, StoreTimeout, StoreUnavailable
 from graph.store_url import ServerSettings
 
-STAGING = graph_iri("staging/")
-# The default graph lives in this named graph: servers differ on what their own default
-# graph is (Virtuoso's is the union of everything), so the dataset sent with each request
-# names it explicitly.
-DEFAULT = graph_iri("default")
-# Used when the dataset has no graph at all: naming a graph that does not exist keeps the
-# server from falling back to its own default dataset (Virtuoso's is every graph it has).
-EMPTY = graph_iri("none")
+__all__ = [
+    "DEFAULT",
+    "LIST_GRAPHS",
+    "STAGING",
+    "SparqlStore",
+    "StoreError",
+    "StoreTimeout",
+    "StoreUnavailable",
+    "insert_data",
+]
 
-_RESULTS = {
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-_GRAPHS = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
-# One media type per query form: Virtuoso answers 406 to a list mixing results and RDF types.
-ACCEPT_RESULTS = "application/sparql-results+xml"
-ACCEPT_TRIPLES = "application/n-triples"
 # GROUP BY, not DISTINCT: Virtuoso answers this in 20 ms and the DISTINCT form in 12 s.
 LIST_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
-_BNODE_ID = re.compile(rb"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-# A literal's text in XML results, with any whitespace at its ends.
-_LITERAL_TEXT = re.compile(rb"(<literal[^>]*>)(\s*)([^<]*?)(\s*)</literal>")
-_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
-
-
-class StoreError(RuntimeError):
-    """The store could not be opened or used (e.g. a server refused or garbled a request)."""
-
-
-class StoreUnavailable(StoreError):
-    """The external server could not be reached, or went away during a request."""
-
-
-class StoreTimeout(StoreUnavailable):
-    """The external server did not answer within the timeout."""
-
-
-class RemoteTriples:
-    """The triples of a CONSTRUCT or DESCRIBE answer, like pyoxigraph's ``QueryTriples``."""
-
-    def __init__(self, triples: list[ox.Triple]):
-        self._triples = triples
-
-    def __iter__(self) -> Iterator[ox.Triple]:
-        return iter(self._triples)
-
-    def __len__(self) -> int:
-        return len(self._triples)
-
-    def serialize(self, output=None, format=ox.RdfFormat.N_TRIPLES, *, prefixes=None):
-        """Write the triples in an RDF format, to ``output`` or as returned bytes."""
-        return ox.serialize(self._triples, output, format=format, prefixes=prefixes)
 
 
 class SparqlStore:
@@ -162,7 +133,7 @@ class SparqlStore:
                         raise TimeoutError
                 return media, b"".join(parts)
         except error.HTTPError as failure:
-            detail = _detail(failure)
+            detail = error_detail(failure)
             if failure.code == 400:
                 raise SyntaxError(f"the SPARQL server refused the {what}: {detail}") from None
             if failure.code in (401, 403):
@@ -226,20 +197,20 @@ class SparqlStore:
         timeout: float | None = None,
     ):
         """Run a SPARQL query; return QuerySolutions, QueryBoolean or RemoteTriples."""
-        text = _prologue(query, base_iri, prefixes)
+        text = with_prologue(query, base_iri, prefixes)
         params: list[tuple[str, str]] = []
         tokens = tokenize(query)
         names_dataset = any(is_keyword(t, "FROM") for t in tokens)
         if names_dataset and self._own_dataset and default_graph is None and named_graphs is None:
             # Oxigraph's --union-default-graph overrides FROM in the text, but not the
             # protocol's parameters, which mean the same: send them instead.
-            clauses = _dataset_clauses(tokens, prefixes)
+            clauses = dataset_clauses(tokens, prefixes)
             if clauses is not None:
                 default_graph, named_graphs = clauses
         form = next(
             (t.text.upper() for t in tokens if t.kind == "name" and t.text.upper() in _FORMS), ""
         )
-        targets, open_graph = _graph_targets(tokens, prefixes)
+        targets, open_graph = graph_targets(tokens, prefixes)
         if (
             self._own_dataset
             and use_default_graph_as_union
@@ -271,9 +242,9 @@ class SparqlStore:
         try:
             media, body = self._query_raw(text, params, timeout, accept)
         except SyntaxError:
-            _explain(lambda: ox.Store().query(query, base_iri=base_iri, prefixes=prefixes))
+            explain_syntax(lambda: ox.Store().query(query, base_iri=base_iri, prefixes=prefixes))
             raise
-        return _parse_answer(media, body, self.settings.query_url)
+        return parse_answer(media, body, self.settings.query_url)
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         """Yield the named graphs of the application's dataset."""
@@ -358,7 +329,7 @@ class SparqlStore:
 
     def _parsed(self, text: str, params: list[tuple[str, str]]):
         media, body = self._query_raw(text, params, None)
-        return _parse_answer(media, body, self.settings.query_url)
+        return parse_answer(media, body, self.settings.query_url)
 
     def _excluded(self, iri: str) -> bool:
         """Tell whether a graph is outside the named graphs of the application's dataset."""
@@ -414,7 +385,7 @@ class SparqlStore:
         ``using`` and ``using_named`` go as the protocol's ``using-graph-uri`` and
         ``using-named-graph-uri`` parameters.
         """
-        text = _prologue(update, base_iri, prefixes)
+        text = with_prologue(update, base_iri, prefixes)
         dataset = [("using-graph-uri", g) for g in using]
         dataset += [("using-named-graph-uri", g) for g in using_named]
         url = self.settings.update_url
@@ -433,7 +404,9 @@ class SparqlStore:
         except SyntaxError:
             # Small updates only: parsing a bulk write again here would cost its memory twice.
             if len(update) < 1_000_000:
-                _explain(lambda: ox.Store().update(update, base_iri=base_iri, prefixes=prefixes))
+                explain_syntax(
+                    lambda: ox.Store().update(update, base_iri=base_iri, prefixes=prefixes)
+                )
             raise
         finally:
             self.forget_graphs()
@@ -448,7 +421,7 @@ class SparqlStore:
 
     def remove(self, quad: ox.Quad) -> None:
         """Remove one quad."""
-        self.update(f"DELETE DATA {{ {_quad_text([quad])} }}")
+        self.update(f"DELETE DATA {{ {quad_text([quad])} }}")
 
     def add_graph(self, graph) -> None:
         """Create a named graph (a no-op on servers that keep no empty graphs)."""
@@ -534,10 +507,10 @@ class SparqlStore:
                 operations.append(insert(f"GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n}"))
             self._write_once(operations, records, forget, then)
             return
-        staging = _staging_name()
+        staging = staging_name()
         with self._dropping_on_failure([staging]):
             self.post_triples(staging, (f"{t} ." for t in triples))
-            swap = _swap({graph: staging}, records, forget)
+            swap = swap_operation({graph: staging}, records, forget)
             self.update(f"{swap} ;\n{then}" if then.strip() else swap)
 
     def edit_graphs(
@@ -561,13 +534,13 @@ class SparqlStore:
             for graph, (subjects, inserts) in edits.items():
                 for start in range(0, len(subjects), self.chunk_triples):
                     operations.append(
-                        _clear_subjects(graph, subjects[start : start + self.chunk_triples])
+                        clear_subjects(graph, subjects[start : start + self.chunk_triples])
                     )
                 if inserts:
                     operations.append(insert(f"GRAPH <{graph}> {{\n" + "\n".join(inserts) + "\n}"))
             self._write_once(operations, records, forget)
             return
-        staging = {graph: _staging_name() for graph in edits}
+        staging = {graph: staging_name() for graph in edits}
         with self._dropping_on_failure(list(staging.values())):
             self.update(
                 " ;\n".join(f"COPY SILENT GRAPH <{g}> TO GRAPH <{s}>" for g, s in staging.items())
@@ -576,10 +549,10 @@ class SparqlStore:
                 target = staging[graph]
                 for start in range(0, len(subjects), self.chunk_triples):
                     self.update(
-                        _clear_subjects(target, subjects[start : start + self.chunk_triples])
+                        clear_subjects(target, subjects[start : start + self.chunk_triples])
                     )
                 self.post_triples(target, inserts)
-            self.update(_swap(staging, records, forget))
+            self.update(swap_operation(staging, records, forget))
 
     def _write_once(
         self, operations: list[str], records: str, forget: tuple[str, ...], then: str = ""
@@ -633,42 +606,6 @@ class SparqlStore:
         """Do nothing: the server manages its own storage."""
 
 
-def _clear_subjects(graph: str, subjects: list[str]) -> str:
-    """Return one operation removing the triples of ``subjects`` from ``graph``."""
-    values = " ".join(f"<{iri}>" for iri in subjects)
-    return (
-        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ "
-        f"GRAPH <{graph}> {{ VALUES ?s {{ {values} }} ?s ?p ?o }} }}"
-    )
-
-
-def _swap(staged: dict[str, str], records: str, forget: tuple[str, ...]) -> str:
-    """Return one DELETE/INSERT operation putting each staging graph in place of its graph.
-
-    ``staged`` maps graphs to their staging graphs; ``records`` are constant blocks to
-    insert, ``forget`` ``"<graph> <subject>"`` pairs whose statements go. The staging
-    graphs are dropped by a second operation, which may fail harmlessly.
-    """
-    gone, put, where = [], [], []
-    for i, (graph, staging) in enumerate(staged.items()):
-        gone.append(f"GRAPH <{graph}> {{ ?s{i} ?p{i} ?o{i} }}")
-        where.append(f"{{ GRAPH <{graph}> {{ ?s{i} ?p{i} ?o{i} }} }}")
-        put.append(f"GRAPH <{graph}> {{ ?ns{i} ?np{i} ?no{i} }}")
-        where.append(f"{{ GRAPH <{staging}> {{ ?ns{i} ?np{i} ?no{i} }} }}")
-    for i, pair in enumerate(forget):
-        graph, subject = pair.split(" ", 1)
-        gone.append(f"GRAPH {graph} {{ {subject} ?fp{i} ?fo{i} }}")
-        where.append(f"{{ GRAPH {graph} {{ {subject} ?fp{i} ?fo{i} }} }}")
-    # One empty solution, so the records go in even when nothing else matches.
-    where.append("{ }")
-    drops = " ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staged.values())
-    return (
-        f"DELETE {{ {' '.join(gone)} }}\n"
-        f"INSERT {{ {' '.join(put)}\n{records} }}\n"
-        f"WHERE {{ {' UNION '.join(where)} }} ;\n{drops}"
-    )
-
-
 def _graph_of(name: ox.NamedNode | None) -> ox.NamedNode | ox.DefaultGraph:
     """Return the graph a result row names, DEFAULT standing for the default graph."""
     if name is None or name.value == DEFAULT:
@@ -676,136 +613,7 @@ def _graph_of(name: ox.NamedNode | None) -> ox.NamedNode | ox.DefaultGraph:
     return name
 
 
-def _staging_name() -> str:
-    """Return a new staging graph IRI; its time stamp lets a later run find it stale."""
-    return f"{STAGING}{int(time.time())}-{uuid.uuid4().hex}"
-
-
-def insert_data(quads: Iterable[ox.Quad]) -> str:
-    """Return one insert of ``quads`` grouped by graph (the default graph's into DEFAULT)."""
-    return insert(_quad_text(quads))
-
-
-def _quad_text(quads: Iterable[ox.Quad]) -> str:
-    by_graph: dict[str, list[str]] = {}
-    for quad in quads:
-        graph = DEFAULT if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-        by_graph.setdefault(graph, []).append(f"{quad.triple} .")
-    return "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(t) + "\n}" for g, t in by_graph.items())
-
-
-def _dataset_clauses(
-    tokens: list, prefixes: dict[str, str] | None
-) -> tuple[list[str], list[str]] | None:
-    """Return the IRIs of a query's FROM and FROM NAMED clauses (None: one is unresolved)."""
-    _, declared = prologue(tokens)
-    known = {**(prefixes or {}), **declared}
-    default, named = [], []
-    for i, token in enumerate(tokens):
-        if not is_keyword(token, "FROM"):
-            continue
-        is_named = i + 1 < len(tokens) and is_keyword(tokens[i + 1], "NAMED")
-        at = i + 2 if is_named else i + 1
-        iri = _resolve(tokens[at] if at < len(tokens) else None, known)
-        if iri is None:
-            return None
-        (named if is_named else default).append(iri)
-    return default, named
-
-
-def _graph_targets(tokens: list, prefixes: dict[str, str] | None) -> tuple[set[str], bool]:
-    """Return the IRIs that follow a GRAPH keyword in a query's tokens, and whether a
-    GRAPH is followed by anything else (a variable, a relative IRI)."""
-    _, declared = prologue(tokens)
-    known = {**(prefixes or {}), **declared}
-    found, open_graph = set(), False
-    for i, token in enumerate(tokens):
-        if is_keyword(token, "GRAPH"):
-            iri = _resolve(tokens[i + 1] if i + 1 < len(tokens) else None, known)
-            if iri:
-                found.add(iri)
-            else:
-                open_graph = True
-    return found, open_graph
-
-
 def _iri(graph) -> str:
     if isinstance(graph, ox.DefaultGraph):
         return DEFAULT
     return graph.value if isinstance(graph, ox.NamedNode) else str(graph)
-
-
-def _prologue(text: str, base_iri: str | None, prefixes: dict[str, str] | None) -> str:
-    """Prepend BASE and the PREFIX declarations ``text`` does not make itself."""
-    head = f"BASE <{base_iri}>\n" if base_iri else ""
-    if prefixes:
-        declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(text)}
-        head += "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items() if p not in declared)
-    return head + text
-
-
-def _parse_answer(media: str, body: bytes, url: str):
-    """Parse a query answer by its media type into pyoxigraph's result types."""
-    if media in _RESULTS:
-        if media == "application/sparql-results+xml" and b"<bnode>" in body:
-            body = _BNODE.sub(_bnode_label, body)
-        if media == "application/sparql-results+xml":
-            # pyoxigraph's XML parser trims the text of a literal; Virtuoso writes spaces at
-            # its ends as they are, Oxigraph as character references, which are kept.
-            body = _LITERAL_TEXT.sub(_keep_whitespace, body)
-        try:
-            return ox.parse_query_results(body, _RESULTS[media])
-        except SyntaxError as failure:
-            raise StoreError(
-                f"the SPARQL server at {url} sent unreadable {media}: {failure}"
-            ) from None
-    if media in _GRAPHS:
-        try:
-            return RemoteTriples(list(ox.parse(body, _GRAPHS[media])))
-        except SyntaxError as failure:
-            raise StoreError(
-                f"the SPARQL server at {url} sent unreadable {media}: {failure}"
-            ) from None
-    raise StoreError(
-        f"the SPARQL server at {url} answered in {media}, which is not a SPARQL format"
-    )
-
-
-def _explain(parse) -> None:
-    """Raise the local parser's SyntaxError, if it finds one, for a text the server refused.
-
-    Its message gives the position in the text as the caller wrote it, before the
-    prologue was prepended; when the text parses here, the server's own message stands.
-    """
-    try:
-        parse()
-    except SyntaxError as local:
-        raise SyntaxError(str(local)) from None
-    except Exception:  # noqa: BLE001 - any other local failure leaves the server's message
-        return
-
-
-def _keep_whitespace(match: re.Match) -> bytes:
-    """Write the whitespace at the ends of a literal's text as character references."""
-    start, lead, text, trail = match.groups()
-    if not lead and not trail:
-        return match.group(0)
-    refs = b"".join(b"&#%d;" % c for c in lead), b"".join(b"&#%d;" % c for c in trail)
-    return start + refs[0] + text + refs[1] + b"</literal>"
-
-
-def _bnode_label(match: re.Match) -> bytes:
-    """Turn a server's blank-node id that is no RDF label (``nodeID://b1``) into one."""
-    label = match.group(1)
-    if _BNODE_ID.fullmatch(label):
-        return match.group(0)
-    return b"<bnode>x" + label.hex().encode() + b"</bnode>"
-
-
-def _detail(failure: error.HTTPError) -> str:
-    try:
-        text = failure.read().decode("utf-8", "replace").strip()
-    except OSError:
-        text = ""
-    text = re.sub(r"\s+", " ", text)
-    return text[:500] or failure.reason
