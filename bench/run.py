@@ -702,7 +702,7 @@ def main(argv: list[str] | None = None) -> int:
         "--query-limit",
         type=float,
         default=20.0,
-        help="leave out example queries slower than this in-process (seconds)",
+        help="leave out example queries slower than this (seconds); our endpoint stops them there",
     )
     parser.add_argument(
         "--skip-queries", nargs="*", default=[], help="example queries (file stems) not to run"
