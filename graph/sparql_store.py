@@ -80,7 +80,7 @@ class SparqlStore:
         self.chunk_triples = 500
         self.post_triples_per_request = 50_000
         self._own_dataset = settings.server_dataset
-        self._default_used = False
+        self._default_used: tuple[float, bool] | None = None
         self._graphs: tuple[float, list[str]] | None = None
         self._lock = threading.Lock()
         passwords = request.HTTPPasswordMgrWithDefaultRealm()
@@ -345,28 +345,35 @@ class SparqlStore:
             cached = self._graphs
         if cached is not None and not fresh and time.monotonic() - cached[0] < self.cache_seconds:
             return cached[1]
-        rows = list(self._parsed(LIST_GRAPHS, []))
+        rows = self._parsed(LIST_GRAPHS, [])
         graphs = sorted(
             r["g"].value
             for r in rows
             if isinstance(r["g"], ox.NamedNode) and not self._excluded(r["g"].value)
         )
         listed = graphs or [EMPTY]
-        used = any(r["g"] == ox.NamedNode(DEFAULT) for r in rows)
         with self._lock:
             self._graphs = (time.monotonic(), listed)
-            self._default_used = used
         return listed
 
     def _default_graph_used(self) -> bool:
-        """Tell whether the default graph (kept in DEFAULT) holds triples, as last listed."""
-        self._dataset_graphs()
-        return self._default_used
+        """Tell whether the default graph (kept in DEFAULT) holds triples; cached like the
+        graph list, but one lookup rather than a scan of every graph."""
+        with self._lock:
+            cached = self._default_used
+        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
+            return cached[1]
+        ask = f"ASK WHERE {{ GRAPH <{DEFAULT}> {{ ?s ?p ?o }} }}"
+        used = bool(self._parsed(ask, [("named-graph-uri", DEFAULT)]))
+        with self._lock:
+            self._default_used = (time.monotonic(), used)
+        return used
 
     def forget_graphs(self) -> None:
         """Drop the cached graph list: the next query lists the graphs again."""
         with self._lock:
             self._graphs = None
+            self._default_used = None
 
     # -- writes --------------------------------------------------------------------------
 
