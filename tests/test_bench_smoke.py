@@ -133,3 +133,31 @@ def test_a_query_past_the_limit_is_stopped_and_left_out(tmp_path):
     assert figures["queries_skipped"] == {"runaway": None}
     assert set(figures["queries_http"]) == {"quick"} and figures["queries_http"]["quick"] > 0
     assert figures["one_model_http"] > 0
+
+
+def test_a_query_stopped_in_a_later_run_is_left_out(tmp_path, monkeypatch):
+    data = tmp_path / "data.nt"
+    data.write_text("\n".join(generate.generate(4, seed=1)) + "\n")
+    store = bench.build_store(tmp_path / "store", data)
+    del store
+    local = bench.ox.Store()
+    local.load(path=str(data), format=bench.ox.RdfFormat.N_TRIPLES)
+    port = bench.free_port()
+    real_query = bench.http_query
+    seen: dict[str, int] = {}
+
+    def stopped_on_the_third_call(url: str, query: str) -> bytes:
+        # A query near the limit: quick enough in the probe, stopped by the server later.
+        seen[query] = seen.get(query, 0) + 1
+        if query.startswith("ASK") and seen[query] == 3:
+            raise bench.urllib.error.HTTPError(url, 503, "timed out", {}, None)
+        return real_query(url, query)
+
+    monkeypatch.setattr(bench, "http_query", stopped_on_the_third_call)
+    figures: dict = {}
+    queries = {"near the limit": "ASK { ?s ?p ?o }", "quick": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"}
+    with bench.server(bench.ours(tmp_path / "store", port, 5), "/healthz", port) as (base, _, _):
+        bench.measure_queries(local, {"ours": base + "/sparql"}, queries, 2, 5, figures)
+    assert figures["queries_skipped"] == {"near the limit": None}
+    assert set(figures["queries_http"]) == set(figures["queries_local"]) == {"quick"}
+    assert set(figures["rows"]) == {"quick"}
