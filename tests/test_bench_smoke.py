@@ -155,7 +155,10 @@ def test_a_query_stopped_in_a_later_run_is_left_out(tmp_path, monkeypatch):
 
     monkeypatch.setattr(bench, "http_query", stopped_on_the_third_call)
     figures: dict = {}
-    queries = {"near the limit": "ASK { ?s ?p ?o }", "quick": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"}
+    queries = {
+        "near the limit": "ASK { ?s ?p ?o }",
+        "quick": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1",
+    }
     with bench.server(bench.ours(tmp_path / "store", port, 5), "/healthz", port) as (base, _, _):
         bench.measure_queries(local, {"ours": base + "/sparql"}, queries, 2, 5, figures)
     assert figures["queries_skipped"] == {"near the limit": None}
