@@ -375,10 +375,10 @@ def measure_queries(
         if seconds > limit:
             r["queries_skipped"][name] = seconds
             continue
-        for url in urls.values():
-            http_query(url, q)
         times[name] = {key: [] for key in ("local", *urls)}
         try:
+            for url in urls.values():  # warm-up
+                http_query(url, q)
             for _ in range(runs):
                 times[name]["local"].append(timed(lambda q=q: run_in_process(local, q)))
                 for key, url in urls.items():
