@@ -95,7 +95,8 @@ def generate_prov(name: str) -> URIRef:
 @pytest.mark.parametrize("skipped", [[], ["update", "move"]], ids=["every load", "skip-loads"])
 def test_smoke_benchmark_runs_end_to_end(tmp_path, skipped):
     figures = tmp_path / "figures.json"
-    options = ["--skip-loads", *skipped] if skipped else []
+    # The skip-loads run also leaves out the scoring on rdflib, the other run does it.
+    options = ["--skip-loads", *skipped, "--rdflib-scoring-max", "0"] if skipped else []
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--json", str(figures)]
         + options,
@@ -124,8 +125,15 @@ def test_smoke_benchmark_runs_end_to_end(tmp_path, skipped):
             "one-update path (below the threshold): triples/s, peak RSS | not measured |"
             in done.stdout
         )
+        assert result["compute_rdflib"] is None and "same_scores" not in result
+        assert (
+            "| the same scoring on rdflib's engine (one run) | not measured (above" in done.stdout
+        )
     else:
         assert result["load_update"]["path"] == "one update"
+        assert result["same_scores"] is True and result["compute_rdflib"] > 0
+        assert "same derivations; copying" in done.stdout
+    assert result["compute_reading"] > 0
     assert "| server cold start" in done.stdout
 
 
