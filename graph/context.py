@@ -28,12 +28,14 @@ def context_for(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
     """Return the context triples (types, allowed levels, schemes) of ``iris`` from the store."""
     context = rdflib.Graph()
     iris = sorted(iris)
-    props = " ".join(f"<{p}>" for p in CONTEXT_PROPERTIES)
+    props = ", ".join(f"<{p}>" for p in CONTEXT_PROPERTIES)
     for start in range(0, len(iris), BATCH):
         values = " ".join(f"<{i}>" for i in iris[start : start + BATCH])
+        # One VALUES and a FILTER: Oxigraph joins a second VALUES block (the properties) by
+        # scanning every quad, 5.5 s at a million triples instead of 10 ms.
         query = (
             "CONSTRUCT { ?s ?p ?o } WHERE { "
-            f"VALUES ?s {{ {values} }} VALUES ?p {{ {props} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            f"VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER (?p IN ({props})) }}"
         )
         construct(store, query, into=context)
     return context
