@@ -595,9 +595,16 @@ def derive(
     )
 
 
-def derive_after_load(store: ox.Store, changed_graph_iris: Iterable[str]) -> list[str]:
-    """Recompute the models a load touched; return their IRIs."""
-    affected = affected_models(store, changed_graph_iris)
+def derive_after_load(
+    store: ox.Store, changed_graph_iris: Iterable[str], added_only: bool = False
+) -> list[str]:
+    """Recompute the models a load touched; return their IRIs.
+
+    ``added_only`` says the change only added triples (an ingested batch in a graph of its
+    own), which cannot leave a model's assessments resting on claims that are gone, so the
+    check for such models, a walk over every derived link, is left out.
+    """
+    affected = affected_models(store, changed_graph_iris, stale=not added_only)
     if affected:
         derive(store, affected)
     return affected

@@ -289,5 +289,5 @@ def ingest(
     if recompute:
         from graph.derive import derive_after_load
 
-        outcome.recomputed = list(derive_after_load(store, [graph]))
+        outcome.recomputed = list(derive_after_load(store, [graph], added_only=True))
     return outcome

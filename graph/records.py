@@ -432,7 +432,7 @@ def read_labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- what a change touches
 
 
-def affected_models(store: ox.Store, changed: Iterable[str]) -> list[str]:
+def affected_models(store: ox.Store, changed: Iterable[str], stale: bool = True) -> list[str]:
     """Return the models whose derived data a change may alter, sorted.
 
     ``changed`` holds named-graph IRIs or node IRIs (a model, claim or source).
@@ -440,10 +440,11 @@ def affected_models(store: ox.Store, changed: Iterable[str]) -> list[str]:
     is described in a changed graph or named directly; when a changed graph
     defines frameworks, criteria or mappings (or is an ontology graph), every
     model is. Models whose stored assessments rest on claims that are gone or
-    no longer about them, or that no longer exist, are affected too.
+    no longer about them, or that no longer exist, are affected too, unless ``stale`` is
+    false (a change that only adds triples cannot make them).
     """
     iris = sorted(set(changed) - set(DERIVED_GRAPHS))
-    found: set[str] = set(_stale_models(store))
+    found: set[str] = set(_stale_models(store)) if stale else set()
     if not iris:
         return sorted(found)
     if any(i.startswith(ONTOLOGY_GRAPHS) for i in iris) or _defines_frameworks(store, iris):

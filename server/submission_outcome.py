@@ -42,7 +42,8 @@ def touched_models(store: ox.Store, batch: rdflib.Graph) -> list[str] | None:
     matches = any((None, p, None) in batch for p in (SKOS.closeMatch, SKOS.exactMatch))
     if types & {OG.Criterion, OG.Framework, OG.Grade} or matches:
         return None  # a framework changed: every model's scores may move
-    return affected_models(store, {str(n) for n in batch.all_nodes() if isinstance(n, URIRef)})
+    nodes = {str(n) for n in batch.all_nodes() if isinstance(n, URIRef)}
+    return affected_models(store, nodes, stale=False)  # a batch only adds triples
 
 
 def stored_scores(store: ox.Store, models: Iterable[str] | None) -> dict[str, dict[str, dict]]:

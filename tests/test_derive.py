@@ -339,6 +339,18 @@ def test_affected_models_follow_claims_sources_models_and_frameworks(new_store) 
     assert derive.affected_models(store, [graph_iri("test/nothing-here")]) == []
 
 
+def test_models_left_on_claims_gone_are_found_unless_the_change_only_added(new_store) -> None:
+    store = world(new_store)
+    derive.derive(store)
+    gone = f"GRAPH ?g {{ ?claim a <{OG.Claim}> ; <{OG.aboutModel}> <{BETA}> }}"
+    store.update(f"DELETE {{ {gone} }} WHERE {{ {gone} }}")  # the claims, not the assessments
+    assert derive.affected_models(store, []) == [BETA]
+    assert derive.affected_models(store, [], stale=False) == []
+    added = put(store, "publisher", "source:news-d dcterms:publisher org:alpha-lab .")
+    assert derive.affected_models(store, [added]) == [ALPHA, BETA]
+    assert derive.affected_models(store, [added], stale=False) == [ALPHA]
+
+
 def test_a_change_to_a_source_publisher_makes_the_claims_self_reported(new_store) -> None:
     store = world(new_store)
     derive.derive(store)
