@@ -1,7 +1,7 @@
 """The store's read interface over rdflib's in-memory SPARQL engine.
 
 The benchmark runs the project's own scoring (``graph.derive.compute``) on this store and on
-Oxigraph, so the two engines answer the same queries over the same quads and the scores
+Oxigraph, so the two engines answer the same queries over the same claims and the scores
 they lead to can be compared, not only their times.
 """
 
