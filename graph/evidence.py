@@ -25,6 +25,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from graph import flags as fl
+from graph.citations import CitationGraph, CitedSource, read_citations
 from graph.derive import (
     RULES,
     RULES_BY_IRI,
@@ -37,12 +38,9 @@ from graph.derive import (
 )
 from graph.namespaces import CITO, ID, OA, OG, PREFIXES, SCHEMA
 from graph.records import (
-    CitationGraph,
-    CitedSource,
     ClaimRecord,
     Evidence,
     ModelRecord,
-    read_citations,
     read_evidence,
     read_labels,
     read_matches,

@@ -1,9 +1,9 @@
 """Read plain records from the store: models, claims with their sources and quotes, mappings.
 
-Also the citation graph behind some sources, labels, and the models a change
-touches. Everything here is a read with SPARQL over the union of the store's
-graphs; the records are dataclasses that ``graph.scoring``, ``graph.derive``
-and ``graph.evidence`` work on without touching RDF.
+Also labels, and the models a change touches. Everything here is a read with
+SPARQL over the union of the store's graphs; the records are dataclasses that
+``graph.scoring``, ``graph.derive`` and ``graph.evidence`` work on without
+touching RDF. The citation graph behind sources is read by ``graph.citations``.
 
 Queries shipped as ``graph/queries/*.rq`` run as they are over every model;
 a line holding the comment ``#: restrict ?var`` marks where ``restrict`` puts
@@ -502,92 +502,3 @@ def _stale_models(store: ox.Store) -> list[str]:
     }}"""
     # Some servers (Virtuoso) answer a UNION of two empty branches with one empty row.
     return [r["model"].value for r in select(store, query) if "model" in r]
-
-
-# ---------------------------------------------------------------- the citation graph
-
-
-@dataclass
-class CitedSource:
-    """A source reached by the trace, with what it cites."""
-
-    iri: str
-    title: str | None = None
-    url: str | None = None
-    issued: ox.Literal | None = None
-    kinds: set[str] = field(default_factory=set)
-    publishers: dict[str, str | None] = field(default_factory=dict)  # IRI -> label
-
-
-@dataclass
-class Citation:
-    """One citing -> cited link, merged over its direct properties and cito:Citation nodes."""
-
-    citing: str
-    cited: str
-    properties: set[str] = field(default_factory=set)
-    notes: set[int] = field(default_factory=set)
-    passages: set[str] = field(default_factory=set)
-    texts: set[str] = field(default_factory=set)
-    nodes: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
-    # cito:Citation IRI -> (note number, characterisation)
-
-
-@dataclass
-class CitationGraph:
-    """The sources reachable from some starting sources, and the citations between them."""
-
-    sources: dict[str, CitedSource] = field(default_factory=dict)
-    citations: dict[tuple[str, str], Citation] = field(default_factory=dict)
-
-    def cited_by(self, iri: str) -> list[Citation]:
-        """Return the citations ``iri`` makes, ordered by the cited source."""
-        return sorted(
-            (c for (a, _), c in self.citations.items() if a == iri), key=lambda c: c.cited
-        )
-
-
-def read_citations(store: ox.Store, starts: Iterable[str]) -> CitationGraph:
-    """Read the citation graph reachable from ``starts`` in one query."""
-    starts = sorted(set(starts))
-    graph = CitationGraph()
-    if not starts:
-        return graph
-    for row in select(store, restrict(load_query("citation-closure"), "start", starts)):
-        node = row["node"]
-        if not isinstance(node, ox.NamedNode):
-            continue
-        kind = row["row"].value
-        if kind == "source":
-            s = graph.sources.setdefault(node.value, CitedSource(node.value))
-            s.title = s.title or _value(row, "title")
-            s.url = s.url or _value(row, "url")
-            s.issued = s.issued or row.get("issued")
-            if "type" in row:
-                s.kinds.add(row["type"].value)
-            if isinstance(row.get("publisher"), ox.NamedNode):
-                s.publishers[row["publisher"].value] = _value(row, "publisherLabel")
-            continue
-        cited = row.get("cited")
-        if not isinstance(cited, ox.NamedNode):
-            continue
-        link = graph.citations.setdefault(
-            (node.value, cited.value), Citation(node.value, cited.value)
-        )
-        if "property" in row:
-            link.properties.add(row["property"].value)
-        if "note" in row:
-            link.notes.add(int(row["note"].value))
-        if "passage" in row:
-            link.passages.add(row["passage"].value)
-        if "citationText" in row:
-            link.texts.add(row["citationText"].value)
-        if isinstance(row.get("citation"), ox.NamedNode):
-            note = int(row["note"].value) if "note" in row else None
-            link.nodes[row["citation"].value] = (note, _value(row, "property"))
-    return graph
-
-
-def _value(row: Mapping[str, object], name: str) -> str | None:
-    term = row.get(name)
-    return None if term is None else term.value  # type: ignore[attr-defined]

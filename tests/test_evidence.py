@@ -12,9 +12,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF, XSD
 
 from graph import derive, loading, paths
+from graph.citations import Citation, CitationGraph
 from graph.evidence import UnknownFramework, resolve_framework, trace, walk
 from graph.namespaces import CITO, DQV, ID, OG
-from graph.records import Citation, CitationGraph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORLD = FIXTURES / "trace" / "world.ttl"

@@ -7,6 +7,7 @@ import datetime as dt
 import pyoxigraph as ox
 import pytest
 
+from graph.citations import read_citations
 from graph.namespaces import ID, OG
 from graph.records import (
     ClaimRecord,
@@ -15,7 +16,6 @@ from graph.records import (
     claims_as_of,
     is_primary,
     load_query,
-    read_citations,
     read_evidence,
     read_labels,
     read_matches,
