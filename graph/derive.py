@@ -467,7 +467,7 @@ def compute(
     store: ox.Store, models: Iterable[str] | None = None, as_of: dt.date | str | None = None
 ) -> dict[str, ModelDerivation]:
     """Read the claims of ``models`` (all when None) and derive them, writing nothing."""
-    evidence, matches = read_evidence(store, models), read_matches(store)
+    evidence, matches = read_evidence(store, models, quotes=False), read_matches(store)
     by_model: dict[str, list[ClaimRecord]] = {}
     for claim in evidence.claims:
         by_model.setdefault(claim.model, []).append(claim)

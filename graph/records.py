@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.namespaces import ID, OG, PROV, RDFS, SKOS, graph_iri, slugify
+from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
 from graph.paths import QUERIES_DIR
 from graph.scoring import Claim
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
@@ -251,88 +251,202 @@ def resolve_model(store: ox.Store, name: str) -> ModelRecord:
 # ---------------------------------------------------------------- claims and sources
 
 
-def read_evidence(store: ox.Store, models: Iterable[str] | None = None) -> Evidence:
-    """Return the models, their claims with sources and quotes, and those sources (two queries)."""
+# A claim's, a source's and a quote's properties come one per row (``?node ?p ?o``,
+# ``?p`` among these), not as one row of OPTIONALs per claim: Oxigraph answers the
+# first with one index scan per node, the second with a lookup per OPTIONAL and a
+# row for every combination of a claim's sources, agents and quotes.
+CLAIM_PROPERTIES = {
+    str(OG.aboutModel): "model",
+    str(OG.criterion): "criterion",
+    str(OG.level): "level",
+    str(OG.rank): "rank",
+    str(OG.statedOn): "stated_on",
+    str(OG.deprecatedOn): "deprecated_on",
+    str(OG.deprecationReason): "reason",
+    str(PROV.wasAttributedTo): "agents",
+    str(PROV.wasDerivedFrom): "sources",
+}
+SOURCE_PROPERTIES = {
+    str(DCTERMS.title): "title",
+    str(SCHEMA.url): "url",
+    str(DCTERMS.issued): "issued",
+    str(DCTERMS.publisher): "publishers",
+    str(DCTERMS.type): "kinds",
+}
+SELECTOR_PROPERTIES = {str(OA.exact): "exact", str(OA.prefix): "prefix", str(OA.suffix): "suffix"}
+
+
+def _one_of(properties: Iterable[str]) -> str:
+    return f"FILTER (?p IN ({', '.join(f'<{p}>' for p in properties)}))"
+
+
+def _claims_about(models: Sequence[str] | None) -> str:
+    """Return the pattern binding ?claim to the claims about ``models`` (every claim when None)."""
+    if models is None:
+        return f"?claim a <{OG.Claim}> ."
+    # The claims first, in a subquery: with VALUES beside ``?claim ?p ?o`` Virtuoso can
+    # start from the property rows and run past its time limit (60 s on 95,000 triples).
+    return f"""{{ SELECT DISTINCT ?claim WHERE {{
+    {values_block("model", models)} ?claim <{OG.aboutModel}> ?model . ?claim a <{OG.Claim}> .
+  }} }}"""
+
+
+def claims_query(models: Sequence[str] | None) -> str:
+    """Return the query for the claims about ``models``: one row per claim and property."""
+    return f"""SELECT ?claim ?p ?o WHERE {{
+  {_claims_about(models)}
+  ?claim ?p ?o . {_one_of(CLAIM_PROPERTIES)}
+}}"""
+
+
+def sources_query(sources: Sequence[str] | None) -> str:
+    """Return the query for some sources (those of every claim when None), a row per property."""
+    if sources is None:
+        about = f"""{{ SELECT DISTINCT ?source WHERE {{
+    ?claim a <{OG.Claim}> ; <{PROV.wasDerivedFrom}> ?source .
+  }} }}"""
+    else:
+        about = values_block("source", sources)
+    return f"""SELECT ?source ?p ?o WHERE {{
+  {about}
+  ?source ?p ?o . {_one_of(SOURCE_PROPERTIES)}
+}}"""
+
+
+def quotes_query(models: Sequence[str] | None) -> str:
+    """Return the query for the passages those claims quote: one row per selector and property."""
+    return f"""SELECT ?claim ?source ?selector ?p ?o WHERE {{
+  {_claims_about(models)}
+  ?claim <{OG.quote}> ?quote .
+  ?quote <{OA.hasSource}> ?source ; <{OA.hasSelector}> ?selector .
+  ?selector ?p ?o . {_one_of(SELECTOR_PROPERTIES)}
+}}"""
+
+
+def read_evidence(
+    store: ox.Store, models: Iterable[str] | None = None, quotes: bool = True
+) -> Evidence:
+    """Return the models, their claims with sources and quotes, and those sources.
+
+    ``models`` narrows the read to some models; ``quotes=False`` leaves the
+    quoted passages out (scoring does not use them).
+    """
     wanted = None if models is None else sorted(set(models))
     model_records = read_models(store, wanted)
-    claims: dict[str, dict] = {}
-    sources: dict[str, dict] = {}
-    for row in select(store, restrict(load_query("claim-evidence"), "model", wanted)):
-        if not isinstance(row["claim"], ox.NamedNode):
-            continue
-        entry = claims.setdefault(row["claim"].value, _claim_entry(row))
-        # A correction adds og:DeprecatedRank beside the claim's first rank, in its own
-        # graph: rows come with either, in an order each store chooses, and the deprecation wins.
-        if _text(row, "rank") and as_rank(_text(row, "rank")) == DEPRECATED:
-            entry["rank"] = DEPRECATED
-        if "agent" in row:
-            entry["agents"].add(row["agent"].value)
-        source = _text(row, "source")
-        if source is None:
-            continue
-        entry["sources"].add(source)
-        if "exact" in row:
-            entry["quotes"].add(
-                Quote(source, row["exact"].value, _text(row, "prefix"), _text(row, "suffix"))
-            )
-        about = sources.setdefault(source, {"publishers": set(), "kinds": set()})
-        for key in ("title", "url", "issued"):
-            if about.get(key) is None and key in row:
-                about[key] = row[key].value
-        if "publisher" in row:
-            about["publishers"].add(row["publisher"].value)
-        if "type" in row:
-            about["kinds"].add(row["type"].value)
-    records = tuple(
-        ClaimRecord(
-            iri=iri,
-            model=e["model"],
-            criterion=e["criterion"],
-            level=e["level"],
-            rank=e["rank"],
-            stated_on=e["stated_on"],
-            deprecated_on=e["deprecated_on"],
-            deprecation_reason=e["reason"],
-            sources=tuple(sorted(e["sources"])),
-            attributed_to=tuple(sorted(e["agents"])),
-            quotes=tuple(sorted(e["quotes"], key=lambda q: (q.source, q.exact))),
-        )
-        for iri, e in sorted(claims.items())
-    )
+    claims = _read_claims(store, wanted)
+    linked = {s for c in claims.values() for s in c["sources"]}
+    sources = _read_sources(store, None if wanted is None else sorted(linked), linked)
+    if quotes:
+        _read_quotes(store, wanted, claims)
+    records = tuple(_claim_record(iri, e) for iri, e in sorted(claims.items()))
     for record in records:  # a model only claims name still gets a record
         if record.model not in model_records:
             model_records[record.model] = ModelRecord(
                 record.model, record.model, model_slug(record.model)
             )
-    source_records = {
-        iri: SourceRecord(
-            iri,
-            a.get("title"),
-            a.get("url"),
-            a.get("issued"),
-            tuple(sorted(a["publishers"])),
-            tuple(sorted(a["kinds"])),
+    return Evidence(dict(sorted(model_records.items())), records, sources)
+
+
+def _properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[str, dict]:
+    """Gather the rows of a ``SELECT ?node ?p ?o`` into node IRI -> property name -> values."""
+    found: dict[str, dict[str, set]] = {}
+    # Rows read by position, not as dicts: at a million triples this read is 500,000 rows.
+    for node, p, o in store.query(query, use_default_graph_as_union=True):
+        if not isinstance(node, ox.NamedNode):
+            continue
+        entry = found.get(node.value)
+        if entry is None:
+            entry = found[node.value] = {name: set() for name in names.values()}
+        entry[names[p.value]].add(o)
+    return found
+
+
+def _read_claims(store: ox.Store, wanted: Sequence[str] | None) -> dict[str, dict]:
+    claims = {}
+    for iri, entry in _properties(store, claims_query(wanted), CLAIM_PROPERTIES).items():
+        models = {m.value for m in entry["model"] if isinstance(m, ox.NamedNode)}
+        if wanted is not None:
+            models &= set(wanted)
+        if not models or not entry["criterion"] or not entry["level"]:
+            continue  # not a claim the shapes accept; nothing to score
+        entry["model"] = models
+        entry["sources"] = {s.value for s in entry["sources"] if isinstance(s, ox.NamedNode)}
+        entry["quotes"] = set()
+        claims[iri] = entry
+    return claims
+
+
+# Sources named in one query; a source IRI is about 60 characters.
+SOURCES_PER_QUERY = 2_000
+
+
+def _read_sources(
+    store: ox.Store, wanted: Sequence[str] | None, linked: set[str]
+) -> dict[str, SourceRecord]:
+    """Return a record of each linked source, reading ``wanted`` (every claim's when None)."""
+    if wanted is None:
+        found = _properties(store, sources_query(None), SOURCE_PROPERTIES)
+    else:
+        found = {}
+        for start in range(0, len(wanted), SOURCES_PER_QUERY):
+            chunk = wanted[start : start + SOURCES_PER_QUERY]
+            found |= _properties(store, sources_query(chunk), SOURCE_PROPERTIES)
+    records = {}
+    for iri in sorted(linked):
+        about = found.get(iri, {})
+
+        def first(name: str, about=about) -> str | None:
+            return min((t.value for t in about.get(name, ())), default=None)
+
+        def every(name: str, about=about) -> tuple[str, ...]:
+            return tuple(sorted({t.value for t in about.get(name, ())}))
+
+        records[iri] = SourceRecord(
+            iri, first("title"), first("url"), first("issued"), every("publishers"), every("kinds")
         )
-        for iri, a in sorted(sources.items())
-    }
-    return Evidence(dict(sorted(model_records.items())), records, source_records)
+    return records
 
 
-def _claim_entry(row: Mapping[str, object]) -> dict:
-    rank = _text(row, "rank")
-    return {
-        "model": _text(row, "model"),
-        "criterion": _text(row, "criterion"),
-        "level": as_level(_text(row, "level") or ""),
-        # A claim with no rank is an ordinary statement.
-        "rank": as_rank(rank) if rank else NORMAL,
-        "stated_on": _text(row, "statedOn"),
-        "deprecated_on": _date(_text(row, "deprecatedOn")),
-        "reason": _text(row, "deprecationReason"),
-        "agents": set(),
-        "sources": set(),
-        "quotes": set(),
-    }
+def _read_quotes(store: ox.Store, wanted: Sequence[str] | None, claims: dict[str, dict]) -> None:
+    selectors: dict[tuple[str, str, object], dict[str, set[str]]] = {}
+    for row in select(store, quotes_query(wanted)):
+        claim, source = row["claim"].value, row["source"].value
+        if claim not in claims or source not in claims[claim]["sources"]:
+            continue  # a quote counts only from a source the claim derives from
+        parts = selectors.setdefault((claim, source, row["selector"]), {})
+        parts.setdefault(SELECTOR_PROPERTIES[row["p"].value], set()).add(row["o"].value)
+    for (claim, source, _), parts in selectors.items():
+        for exact in parts.get("exact", ()):
+            for prefix in parts.get("prefix") or (None,):
+                for suffix in parts.get("suffix") or (None,):
+                    claims[claim]["quotes"].add(Quote(source, exact, prefix, suffix))
+
+
+def _claim_record(iri: str, e: Mapping[str, set]) -> ClaimRecord:
+    def first(name: str) -> str | None:
+        return min((t.value for t in e[name]), default=None)
+
+    ranks = {as_rank(t.value) for t in e["rank"]}
+    # A correction adds og:DeprecatedRank beside the claim's first rank, in its own
+    # graph: the deprecation wins. A claim with no rank is an ordinary statement.
+    rank = DEPRECATED if DEPRECATED in ranks else min(ranks, default=NORMAL)
+    return ClaimRecord(
+        iri=iri,
+        model=min(e["model"]),
+        criterion=first("criterion"),
+        level=as_level(first("level") or ""),
+        rank=rank,
+        stated_on=first("stated_on"),
+        deprecated_on=_date(first("deprecated_on")),
+        deprecation_reason=first("reason"),
+        sources=tuple(sorted(e["sources"])),
+        attributed_to=tuple(sorted({t.value for t in e["agents"]})),
+        quotes=tuple(sorted(e["quotes"], key=_quote_order)),
+    )
+
+
+def _quote_order(q: Quote) -> tuple[str, str, str, str]:
+    return (q.source, q.exact, q.prefix or "", q.suffix or "")
 
 
 def is_primary(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
 
+from graph import records
 from graph.citations import read_citations
 from graph.namespaces import ID, OG
 from graph.records import (
@@ -141,6 +143,93 @@ def test_a_claim_without_rank_is_normal(store) -> None:
     assert ghost.rank == "normal"
 
 
+EDGES = (
+    PREFIXES
+    + """
+id:claim\\/two-quotes a og:Claim ;
+    og:aboutModel id:model\\/a ;
+    og:criterion id:criterion\\/x ; og:level og:open ; og:rank og:NormalRank ;
+    prov:wasAttributedTo id:organization\\/p , id:organization\\/q ;
+    prov:wasDerivedFrom id:source\\/s1 , id:source\\/s2 ;
+    og:quote [ oa:hasSource id:source\\/s1 ;
+        oa:hasSelector [ oa:prefix "a " ; oa:exact "first" ; oa:suffix " z" ] ,
+                       [ oa:exact "second" ] ] ,
+      [ oa:hasSource id:source\\/elsewhere ; oa:hasSelector [ oa:exact "not its source" ] ] .
+id:source\\/s1 dcterms:title "S1" ; dcterms:publisher id:organization\\/p , id:organization\\/q .
+
+# Read for model b only, a claim about two models is about b.
+id:claim\\/both a og:Claim ; og:aboutModel id:model\\/a , id:model\\/b ;
+    og:criterion id:criterion\\/x ; og:level og:closed .
+
+# Not a claim the shapes accept: no level.
+id:claim\\/no-level a og:Claim ; og:aboutModel id:model\\/a ; og:criterion id:criterion\\/x .
+"""
+)
+CORRECTION = (
+    PREFIXES
+    + "id:claim\\/two-quotes og:rank og:DeprecatedRank ; "
+    + 'og:deprecatedOn "2025-01-02"^^xsd:date .'
+)
+
+
+@pytest.fixture(scope="module")
+def edges(module_new_store) -> ox.Store:
+    s = module_new_store()
+    s.load(EDGES.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}graph-e"))
+    s.load(CORRECTION.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}graph-f"))
+    return s
+
+
+def test_quotes_come_only_from_the_claims_own_sources(edges) -> None:
+    claims = {c.iri: c for c in read_evidence(edges, [f"{ID}model/a"]).claims}
+    assert set(claims) == {f"{ID}claim/two-quotes", f"{ID}claim/both"}
+    two = claims[f"{ID}claim/two-quotes"]
+    assert [(q.source, q.prefix, q.exact, q.suffix) for q in two.quotes] == [
+        (f"{ID}source/s1", "a ", "first", " z"),
+        (f"{ID}source/s1", None, "second", None),
+    ]
+    assert two.attributed_to == (f"{ID}organization/p", f"{ID}organization/q")
+    assert two.sources == (f"{ID}source/s1", f"{ID}source/s2")
+
+
+def test_a_correction_in_another_graph_deprecates_the_claim(edges) -> None:
+    (two,) = [c for c in read_evidence(edges, [f"{ID}model/a"]).claims if "two" in c.iri]
+    assert (two.rank, two.deprecated_on) == ("deprecated", dt.date(2025, 1, 2))
+
+
+def test_every_source_linked_gets_a_record_described_or_not(edges) -> None:
+    sources = read_evidence(edges, [f"{ID}model/a"]).sources
+    assert set(sources) == {f"{ID}source/s1", f"{ID}source/s2"}
+    assert sources[f"{ID}source/s1"].title == "S1"
+    assert sources[f"{ID}source/s1"].publishers == (
+        f"{ID}organization/p",
+        f"{ID}organization/q",
+    )
+    assert sources[f"{ID}source/s2"].title is None
+
+
+def test_a_claim_read_for_one_of_its_models_is_about_that_model(edges) -> None:
+    (both,) = read_evidence(edges, [f"{ID}model/b"]).claims
+    assert (both.iri, both.model) == (f"{ID}claim/both", f"{ID}model/b")
+
+
+def test_reading_every_model_equals_reading_each(edges) -> None:
+    every = read_evidence(edges)
+    assert {c.iri: c.model for c in every.claims} == {
+        f"{ID}claim/two-quotes": f"{ID}model/a",
+        f"{ID}claim/both": f"{ID}model/a",
+    }
+    assert every.claims == read_evidence(edges, [f"{ID}model/a"]).claims
+
+
+def test_scoring_reads_leave_quotes_out_and_nothing_else(edges) -> None:
+    with_quotes = read_evidence(edges, [f"{ID}model/a"])
+    without = read_evidence(edges, [f"{ID}model/a"], quotes=False)
+    assert all(not c.quotes for c in without.claims)
+    assert [replace(c, quotes=()) for c in with_quotes.claims] == list(without.claims)
+    assert without.sources == with_quotes.sources
+
+
 def claim(rank: str, deprecated_on: dt.date | None, stated_on: str | None = "2024-01-01"):
     return ClaimRecord(
         iri=f"{ID}claim/x",
@@ -248,3 +337,10 @@ def test_the_citation_closure_follows_every_form_of_citation(new_store) -> None:
     assert graph.sources[a].title == "A"
     assert graph.sources[d].url == "https://example.org/d"
     assert f"{ID}source/z" not in graph.sources  # it cites a, but a does not lead to it
+
+
+def test_sources_read_a_few_at_a_time_are_the_same(store, monkeypatch) -> None:
+    at_once = read_evidence(store, [LLAMA]).sources
+    monkeypatch.setattr(records, "SOURCES_PER_QUERY", 1)
+    assert read_evidence(store, [LLAMA]).sources == at_once
+    assert set(at_once) == {f"{ID}source/card", f"{ID}source/report"}

@@ -8,8 +8,10 @@ from graph.records import ClaimRecord, Evidence, read_evidence, read_matches
 
 
 def evidence_records(snap: Snapshot) -> tuple[Evidence, dict[str, frozenset[str]]]:
-    """Return every model's claims with their sources (``graph.records.Evidence``), and the matches."""
-    return snap.get("_records", (), lambda: (read_evidence(snap.store), read_matches(snap.store)))
+    """Return every model's claims with their sources (no quotes), and the criterion matches."""
+    return snap.get(
+        "_records", (), lambda: (read_evidence(snap.store, quotes=False), read_matches(snap.store))
+    )
 
 
 def claims_by_model(snap: Snapshot) -> dict[str, list[ClaimRecord]]:
