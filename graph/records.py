@@ -563,22 +563,57 @@ def affected_models(store: ox.Store, changed: Iterable[str], stale: bool = True)
         return sorted(found)
     if any(i.startswith(ONTOLOGY_GRAPHS) for i in iris) or _defines_frameworks(store, iris):
         return sorted(found | set(read_models(store)))
+    nodes = _nodes_in(store, iris, NODES_BY_LOOKUP)
+    query = _models_by_lookup(nodes) if nodes is not None else _models_by_scan(iris)
+    found |= {
+        r["model"].value for r in select(store, query) if isinstance(r.get("model"), ox.NamedNode)
+    }
+    return sorted(found)
+
+
+# Up to this many changed nodes, the models are looked up node by node; above it, one
+# pass over every claim's sources is cheaper (at a million triples: 404 nodes 0.2 s
+# looked up, 1.5 s scanned; a whole dataset file holds a hundred thousand nodes).
+NODES_BY_LOOKUP = 5_000
+
+
+def _nodes_in(store: ox.Store, iris: Sequence[str], limit: int) -> list[str] | None:
+    """Return the IRIs named or described in the graphs named, or None if over ``limit``."""
+    query = f"""SELECT DISTINCT ?node WHERE {{
+      {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} FILTER (isIRI(?node))
+    }} LIMIT {limit + 1}"""
+    nodes = set(iris) | {r["node"].value for r in select(store, query) if "node" in r}
+    return sorted(nodes) if len(nodes) <= limit else None
+
+
+def _models_by_lookup(nodes: Sequence[str]) -> str:
+    # VALUES inside each branch: outside the UNION, Oxigraph evaluates each branch over
+    # the whole store before joining (minutes at a million triples).
+    nodes_block = values_block("node", nodes)
+    return f"""
+    SELECT DISTINCT ?model WHERE {{
+      {{ {nodes_block} ?node a <{OG.Model}> . BIND (?node AS ?model) }}
+      UNION {{ {nodes_block} ?node a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
+      UNION {{
+        {nodes_block} ?claim <{PROV.wasDerivedFrom}> ?node .
+        ?claim a <{OG.Claim}> ; <{OG.aboutModel}> ?model
+      }}
+    }}"""
+
+
+def _models_by_scan(iris: Sequence[str]) -> str:
     # The named IRIs are bound through BIND: Virtuoso empties a whole UNION one of whose
     # branches holds nothing but VALUES.
-    query = f"""
+    return f"""
     SELECT DISTINCT ?model WHERE {{
       {{ SELECT DISTINCT ?node WHERE {{
-          {{ {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} }}
+          {{ {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} FILTER (isIRI(?node)) }}
           UNION {{ {values_block("named", iris)} BIND (?named AS ?node) }}
       }} }}
       {{ ?node a <{OG.Model}> . BIND (?node AS ?model) }}
       UNION {{ ?node a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
       UNION {{ ?claim <{PROV.wasDerivedFrom}> ?node ; a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
     }}"""
-    found |= {
-        r["model"].value for r in select(store, query) if isinstance(r.get("model"), ox.NamedNode)
-    }
-    return sorted(found)
 
 
 def _defines_frameworks(store: ox.Store, graphs: Sequence[str]) -> bool:
