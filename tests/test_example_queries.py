@@ -43,10 +43,10 @@ Row = dict[str, str | None]
 
 
 @pytest.fixture(scope="module")
-def store(module_new_store) -> ox.Store:
+def store(module_fresh_store) -> ox.Store:
     """Return the bundled ontology and data, with derived assessments and scores, in a
-    store of each kind."""
-    s = module_new_store()
+    store of each kind (on a server that ran nothing before: the runaway-plan test times it)."""
+    s = module_fresh_store()
     todo, _ = loading.prepare(loading.rdf_files(paths.bundled_paths()), paths.ROOT, s)
     list(loading.write(s, todo, paths.ROOT))
     derive.derive(s)
