@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run spectrum test lint bench clean
+.PHONY: run spectrum test lint bench bench-reads clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ SIZE ?= 100000 1000000
 RUNS ?= 5
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes $(SIZE) --runs $(RUNS) --docs docs/benchmarks.md
+
+## bench-reads: time only the reads behind scoring, ingest and the trace at each SIZE; prints a table
+bench-reads: $(STAMP)
+	$(BIN)/python bench/reads.py --sizes $(SIZE) --runs $(RUNS)
 
 ## lint: ruff over the code
 lint: $(STAMP)

@@ -189,3 +189,22 @@ def test_a_query_stopped_in_a_later_run_is_left_out(tmp_path, monkeypatch, stopp
     assert figures["queries_skipped"] == {"near the limit": None}
     assert set(figures["queries_http"]) == set(figures["queries_local"]) == {"quick"}
     assert set(figures["rows"]) == {"quick"}
+
+
+def test_the_reads_benchmark_runs_at_two_small_sizes(tmp_path):
+    out = tmp_path / "reads.md"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "reads.py"), "--sizes", "2000", "4000"]
+        + ["--runs", "1", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    table = out.read_text()
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert len(rows) == 7  # the header and six measures
+    assert all(line.count("|") == 4 for line in rows)  # a label and two sizes
+    ingest = next(line for line in rows if "100-claim ingest" in line)
+    assert "(1.00x)" in ingest.split("|")[2]  # the first size is its own baseline
