@@ -193,10 +193,20 @@ ALL_MODELS_QUERY = f"""SELECT ?model ?name ?developer WHERE {{
   {{ SELECT DISTINCT ?model WHERE {{ {IS_MODEL} }} }}
   {ABOUT_MODEL}
 }}"""
-# Some models: checked one by one, which is fast only when ?model is bound from the start.
-SOME_MODELS_QUERY = f"""SELECT ?model ?name ?developer WHERE {{
-  #: restrict ?model
-  FILTER EXISTS {{ {IS_MODEL} }}
+
+
+def some_models_query(models: Sequence[str]) -> str:
+    """Return the query for some models: VALUES inside each branch, so that each is a lookup.
+
+    As ``FILTER EXISTS`` over the UNION, Oxigraph scanned every claim for each
+    model (100 models: 1.9 s at 5M triples, 0.11 s as lookups).
+    """
+    named = values_block("model", models)
+    return f"""SELECT ?model ?name ?developer WHERE {{
+  {{ SELECT DISTINCT ?model WHERE {{
+    {{ {named} ?model a <{OG.Model}> }}
+    UNION {{ {named} ?claim <{OG.aboutModel}> ?model . ?claim a <{OG.Claim}> }}
+  }} }}
   {ABOUT_MODEL}
 }}"""
 
@@ -206,7 +216,7 @@ def read_models(store: ox.Store, models: Iterable[str] | None = None) -> dict[st
     if models is None:
         query = ALL_MODELS_QUERY
     else:
-        query = restrict(SOME_MODELS_QUERY, "model", sorted(set(models)))
+        query = some_models_query(sorted(set(models)))
     found: dict[str, dict] = {}
     for row in select(store, query):
         if not isinstance(row.get("model"), ox.NamedNode):
