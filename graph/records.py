@@ -163,11 +163,6 @@ def select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Lite
     return rows
 
 
-def _text(row: Mapping[str, object], name: str) -> str | None:
-    term = row.get(name)
-    return None if term is None else term.value  # type: ignore[attr-defined]
-
-
 def _date(value: str | None) -> dt.date | None:
     return first_day(value) if value else None
 
@@ -345,7 +340,7 @@ def read_evidence(
     model_records = read_models(store, wanted)
     claims = _read_claims(store, wanted)
     linked = {s for c in claims.values() for s in c["sources"]}
-    sources = _read_sources(store, None if wanted is None else sorted(linked), linked)
+    sources = _read_sources(store, linked, every_claim=wanted is None)
     if quotes:
         _read_quotes(store, wanted, claims)
     records = tuple(_claim_record(iri, e) for iri, e in sorted(claims.items()))
@@ -373,10 +368,11 @@ def _properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[s
 
 def _read_claims(store: ox.Store, wanted: Sequence[str] | None) -> dict[str, dict]:
     claims = {}
+    narrowed = None if wanted is None else set(wanted)
     for iri, entry in _properties(store, claims_query(wanted), CLAIM_PROPERTIES).items():
         models = {m.value for m in entry["model"] if isinstance(m, ox.NamedNode)}
-        if wanted is not None:
-            models &= set(wanted)
+        if narrowed is not None:
+            models &= narrowed
         if not models or not entry["criterion"] or not entry["level"]:
             continue  # not a claim the shapes accept; nothing to score
         entry["model"] = models
@@ -390,31 +386,32 @@ def _read_claims(store: ox.Store, wanted: Sequence[str] | None) -> dict[str, dic
 SOURCES_PER_QUERY = 2_000
 
 
-def _read_sources(
-    store: ox.Store, wanted: Sequence[str] | None, linked: set[str]
-) -> dict[str, SourceRecord]:
-    """Return a record of each linked source, reading ``wanted`` (every claim's when None)."""
-    if wanted is None:
+def _read_sources(store: ox.Store, linked: set[str], every_claim: bool) -> dict[str, SourceRecord]:
+    """Return a record of each linked source: read as every claim's sources, or by name."""
+    if every_claim:
         found = _properties(store, sources_query(None), SOURCE_PROPERTIES)
     else:
-        found = {}
-        for start in range(0, len(wanted), SOURCES_PER_QUERY):
-            chunk = wanted[start : start + SOURCES_PER_QUERY]
+        named, found = sorted(linked), {}
+        for start in range(0, len(named), SOURCES_PER_QUERY):
+            chunk = named[start : start + SOURCES_PER_QUERY]
             found |= _properties(store, sources_query(chunk), SOURCE_PROPERTIES)
     records = {}
     for iri in sorted(linked):
         about = found.get(iri, {})
-
-        def first(name: str, about=about) -> str | None:
-            return min((t.value for t in about.get(name, ())), default=None)
-
-        def every(name: str, about=about) -> tuple[str, ...]:
-            return tuple(sorted({t.value for t in about.get(name, ())}))
-
         records[iri] = SourceRecord(
-            iri, first("title"), first("url"), first("issued"), every("publishers"), every("kinds")
+            iri,
+            _least(about.get("title", ())),
+            _least(about.get("url", ())),
+            _least(about.get("issued", ())),
+            tuple(sorted({t.value for t in about.get("publishers", ())})),
+            tuple(sorted({t.value for t in about.get("kinds", ())})),
         )
     return records
+
+
+def _least(terms: Iterable[ox.NamedNode | ox.Literal]) -> str | None:
+    """Return the smallest value among ``terms``: one choice, whatever order rows came in."""
+    return min((t.value for t in terms), default=None)
 
 
 def _read_quotes(store: ox.Store, wanted: Sequence[str] | None, claims: dict[str, dict]) -> None:
@@ -433,9 +430,6 @@ def _read_quotes(store: ox.Store, wanted: Sequence[str] | None, claims: dict[str
 
 
 def _claim_record(iri: str, e: Mapping[str, set]) -> ClaimRecord:
-    def first(name: str) -> str | None:
-        return min((t.value for t in e[name]), default=None)
-
     ranks = {as_rank(t.value) for t in e["rank"]}
     # A correction adds og:DeprecatedRank beside the claim's first rank, in its own
     # graph: the deprecation wins. A claim with no rank is an ordinary statement.
@@ -443,12 +437,12 @@ def _claim_record(iri: str, e: Mapping[str, set]) -> ClaimRecord:
     return ClaimRecord(
         iri=iri,
         model=min(e["model"]),
-        criterion=first("criterion"),
-        level=as_level(first("level") or ""),
+        criterion=_least(e["criterion"]),
+        level=as_level(_least(e["level"]) or ""),
         rank=rank,
-        stated_on=first("stated_on"),
-        deprecated_on=_date(first("deprecated_on")),
-        deprecation_reason=first("reason"),
+        stated_on=_least(e["stated_on"]),
+        deprecated_on=_date(_least(e["deprecated_on"])),
+        deprecation_reason=_least(e["reason"]),
         sources=tuple(sorted(e["sources"])),
         attributed_to=tuple(sorted({t.value for t in e["agents"]})),
         quotes=tuple(sorted(e["quotes"], key=_quote_order)),
