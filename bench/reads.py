@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import ID, generate, models_for, write  # noqa: E402
-from run import build_store, log, measure_ingest, median, versions  # noqa: E402
+from run import build_store, log, measure_ingest, median, ms, versions  # noqa: E402
 
 from graph import derive, records  # noqa: E402
 from graph.evidence import trace  # noqa: E402
@@ -81,11 +81,6 @@ def time_reads(store, models: int, runs: int) -> dict:
     return r
 
 
-def seconds(value: float) -> str:
-    """Format seconds: milliseconds below one second."""
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
-
-
 def report(results: list[dict], runs: int) -> str:
     """Return the figures as a Markdown table, one column per size."""
     first = results[0]
@@ -101,23 +96,23 @@ def report(results: list[dict], runs: int) -> str:
     row(
         "evidence read, every model: split / one row per claim, one run (÷ split)",
         lambda r: (
-            f"{seconds(r['evidence_all'])} / {seconds(r['one_row_all'])} "
+            f"{ms(r['evidence_all'])} / {ms(r['one_row_all'])} "
             f"({r['one_row_all'] / r['evidence_all']:.1f}x)"
         ),
     )
-    row("evidence read, every model, with quotes", lambda r: seconds(r["evidence_all_quotes"]))
+    row("evidence read, every model, with quotes", lambda r: ms(r["evidence_all_quotes"]))
     row(
         f"evidence read, {BATCH_MODELS} models: split / one row per claim (÷ split)",
         lambda r: (
-            f"{seconds(r['evidence_some'])} / {seconds(r['one_row_some'])} "
+            f"{ms(r['evidence_some'])} / {ms(r['one_row_some'])} "
             f"({r['one_row_some'] / r['evidence_some']:.1f}x)"
         ),
     )
-    row("scoring of every model (`derive.compute`)", lambda r: seconds(r["compute"]))
-    row("trace of one model", lambda r: seconds(r["trace"]))
+    row("scoring of every model (`derive.compute`)", lambda r: ms(r["compute"]))
+    row("trace of one model", lambda r: ms(r["trace"]))
     row(
         f"100-claim ingest (÷ at {first['generated']:,})",
-        lambda r: f"{seconds(r['ingest'])} ({r['ingest'] / first['ingest']:.2f}x)",
+        lambda r: f"{ms(r['ingest'])} ({r['ingest'] / first['ingest']:.2f}x)",
     )
     runs_text = f"Medians of {runs} runs." if runs > 1 else "One run."
     return runs_text + "\n\n" + "\n".join(rows)
