@@ -17,7 +17,15 @@ on-disk store, and each measure is the median of ``--runs`` runs:
 - the scoring of every model (``graph.derive.compute``);
 - the trace of one model (``graph.evidence.trace``);
 - ingest of a new 100-claim batch (``graph.ingest.ingest``), and its ratio to
-  the same at the first size of the run.
+  the same at the first size of the run; how many models such a batch is about
+  and how many sources those models' claims cite (what the ingest recomputes
+  and reads), and the ingest time per model;
+- the store's own cost per lookup: the statements of the same number of claims
+  (``LOOKUP_CLAIMS``, spread over the store), named by ``VALUES``, counted in the
+  engine and read row by row, at each size, so the growth that no query shape
+  can remove is measured beside the reads above;
+- all-model scoring on rdflib's in-memory engine (``bench/run.py``'s
+  measure, once, up to ``--rdflib-scoring-max`` triples) and its ratio.
 
 ``bench/run.py`` measures everything else (loads, queries, HTTP); this script
 exists so that these figures can be taken again at 5M triples in minutes.
@@ -35,12 +43,25 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import ID, generate, models_for, write  # noqa: E402
-from run import build_store, log, measure_ingest, median, ms, versions  # noqa: E402
+from run import (  # noqa: E402
+    RDFLIB_SCORING_MAX,
+    batch,
+    build_store,
+    log,
+    measure_ingest,
+    measure_scoring_on_rdflib,
+    median,
+    ms,
+    rdflib_scoring_cell,
+    versions,
+)
 
 from graph import derive, records  # noqa: E402
 from graph.evidence import trace  # noqa: E402
+from graph.namespaces import OG  # noqa: E402
 
 BATCH_MODELS = 100
+LOOKUP_CLAIMS = 2_000
 
 
 def every_row(store, query: str) -> int:
@@ -48,7 +69,7 @@ def every_row(store, query: str) -> int:
     return sum(1 for _ in store.query(query, use_default_graph_as_union=True))
 
 
-def measure(size: int, runs: int, seed: int, work: Path) -> dict:
+def measure(size: int, runs: int, seed: int, work: Path, rdflib_max: int) -> dict:
     """Build the store at one size and time each read; return the figures."""
     models = models_for(size, seed)
     data = work / "data.nt"
@@ -58,11 +79,46 @@ def measure(size: int, runs: int, seed: int, work: Path) -> dict:
     r: dict = {"size": size, "generated": len(lines), "models": models}
     del lines
     log(f"[{size}] generated {r['generated']} triples, {models} models")
-    r |= time_reads(build_store(work / "store", data), models, runs)
+    store = build_store(work / "store", data)
+    r |= time_reads(store, models, runs)
+    r |= time_lookups(store, runs)
+    r |= batch_reach(store, models, size, seed)
     log(f"[{size}] reads timed")
+    measure_scoring_on_rdflib(store, r, rdflib_max)
+    del store
     r["ingest"] = measure_ingest(work / "store", models, size, seed, runs)
     log(f"[{size}] ingest {r['ingest']:.2f} s")
     return r
+
+
+def time_lookups(store, runs: int) -> dict:
+    """Time the statements of LOOKUP_CLAIMS claims spread over the store: counted, then read."""
+    claims = sorted(
+        row[0].value
+        for row in store.query(
+            f"SELECT ?c WHERE {{ ?c a <{OG.Claim}> }}", use_default_graph_as_union=True
+        )
+    )
+    some = claims[:: max(1, len(claims) // LOOKUP_CLAIMS)][:LOOKUP_CLAIMS]
+    pattern = f"{records.values_block('claim', some)} ?claim ?p ?o"
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
+    rows = f"SELECT ?claim ?p ?o WHERE {{ {pattern} }}"
+    return {
+        "lookup_claims": len(some),
+        "lookup_statements": every_row(store, rows),
+        "lookup_count": median(lambda: every_row(store, count), runs),
+        "lookup_rows": median(lambda: every_row(store, rows), runs),
+    }
+
+
+def batch_reach(store, models: int, size: int, seed: int) -> dict:
+    """Count the models a 100-claim batch is about and the sources their claims cite."""
+    import rdflib
+
+    g = rdflib.Graph().parse(data=batch(models, 100, f"{size}-reach", seed), format="nt")
+    about = {str(m) for m in g.objects(None, OG.aboutModel)}
+    evidence = records.read_evidence(store, about, quotes=False)
+    return {"batch_models": len(about), "batch_sources": len(evidence.sources)}
 
 
 def time_reads(store, models: int, runs: int) -> dict:
@@ -114,6 +170,31 @@ def report(results: list[dict], runs: int) -> str:
         f"100-claim ingest (÷ at {first['generated']:,})",
         lambda r: f"{ms(r['ingest'])} ({r['ingest'] / first['ingest']:.2f}x)",
     )
+    row(
+        "a 100-claim batch: models it is about; sources their claims cite",
+        lambda r: f"{r['batch_models']:,}; {r['batch_sources']:,}",
+    )
+    row(
+        "100-claim ingest per model it is about (÷ at the first size)",
+        lambda r: (
+            f"{ms(r['ingest'] / r['batch_models'])} "
+            f"({r['ingest'] / r['batch_models'] / (first['ingest'] / first['batch_models']):.2f}x)"
+        ),
+    )
+    row(
+        f"the store's lookups: statements of up to {LOOKUP_CLAIMS:,} claims by `VALUES`, "
+        "counted / read (÷ at the first size)",
+        lambda r: (
+            f"{r['lookup_claims']:,} claims, {r['lookup_statements']:,} statements: "
+            f"{ms(r['lookup_count'])} ({r['lookup_count'] / first['lookup_count']:.2f}x) / "
+            f"{ms(r['lookup_rows'])} ({r['lookup_rows'] / first['lookup_rows']:.2f}x)"
+        ),
+    )
+    row("the same scoring on rdflib's engine (one run)", rdflib_scoring_cell)
+    row(
+        "rdflib ÷ Oxigraph, all-model scoring",
+        lambda r: f"{r['compute_rdflib'] / r['compute']:.1f}x" if r.get("compute_rdflib") else "-",
+    )
     runs_text = f"Medians of {runs} runs." if runs > 1 else "One run."
     return runs_text + "\n\n" + "\n".join(rows)
 
@@ -125,11 +206,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", help="also write the report (Markdown) to this file")
+    parser.add_argument(
+        "--rdflib-scoring-max",
+        type=int,
+        default=RDFLIB_SCORING_MAX,
+        help="largest size (triples asked for) at which to time the scoring on rdflib's engine",
+    )
     args = parser.parse_args(argv)
     results = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="openness-reads-") as work:
-            results.append(measure(size, args.runs, args.seed, Path(work)))
+            results.append(measure(size, args.runs, args.seed, Path(work), args.rdflib_scoring_max))
     text = versions() + "\n\n" + report(results, args.runs)
     print(text)
     if args.out:

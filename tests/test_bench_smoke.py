@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import deque
@@ -204,7 +205,13 @@ def test_the_reads_benchmark_runs_at_two_small_sizes(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     table = out.read_text()
     rows = [line for line in table.splitlines() if line.startswith("| ")]
-    assert len(rows) == 7  # the header and six measures
+    assert len(rows) == 12  # the header and eleven measures
     assert all(line.count("|") == 4 for line in rows)  # a label and two sizes
     ingest = next(line for line in rows if "100-claim ingest" in line)
     assert "(1.00x)" in ingest.split("|")[2]  # the first size is its own baseline
+    rdflib_row = next(line for line in rows if "on rdflib's engine" in line)
+    assert rdflib_row.count("same derivations") == 2
+    lookups = next(line for line in rows if "the store's lookups" in line)
+    for cell in lookups.split("|")[2:4]:
+        claims, statements = re.match(r" ([\d,]+) claims, ([\d,]+) statements", cell).groups()
+        assert 0 < int(claims.replace(",", "")) < int(statements.replace(",", ""))
