@@ -304,16 +304,10 @@ def claims_query(models: Sequence[str] | None) -> str:
 }}"""
 
 
-def sources_query(sources: Sequence[str] | None) -> str:
-    """Return the query for some sources (those of every claim when None), a row per property."""
-    if sources is None:
-        about = f"""{{ SELECT DISTINCT ?source WHERE {{
-    ?claim a <{OG.Claim}> ; <{PROV.wasDerivedFrom}> ?source .
-  }} }}"""
-    else:
-        about = values_block("source", sources)
+def sources_query(sources: Sequence[str]) -> str:
+    """Return the query for the named sources: one row per source and property."""
     return f"""SELECT ?source ?p ?o WHERE {{
-  {about}
+  {values_block("source", sources)}
   ?source ?p ?o . {_one_of(SOURCE_PROPERTIES)}
 }}"""
 
@@ -340,7 +334,7 @@ def read_evidence(
     model_records = read_models(store, wanted)
     claims = _read_claims(store, wanted)
     linked = {s for c in claims.values() for s in c["sources"]}
-    sources = _read_sources(store, linked, every_claim=wanted is None)
+    sources = _read_sources(store, linked)
     if quotes:
         _read_quotes(store, wanted, claims)
     records = tuple(_claim_record(iri, e) for iri, e in sorted(claims.items()))
@@ -382,19 +376,19 @@ def _read_claims(store: ox.Store, wanted: Sequence[str] | None) -> dict[str, dic
     return claims
 
 
-# Sources named in one query; a source IRI is about 60 characters.
+# Sources named in one query; a source IRI is about 60 characters. The sources are
+# named even when every claim is read: as a subquery over every claim's sources the
+# read took twice as long on Oxigraph (11.7 s against 5.2 s for 47,347 sources at 5M
+# triples), and rdflib's engine joined that subquery with every triple in the store.
 SOURCES_PER_QUERY = 2_000
 
 
-def _read_sources(store: ox.Store, linked: set[str], every_claim: bool) -> dict[str, SourceRecord]:
-    """Return a record of each linked source: read as every claim's sources, or by name."""
-    if every_claim:
-        found = _properties(store, sources_query(None), SOURCE_PROPERTIES)
-    else:
-        named, found = sorted(linked), {}
-        for start in range(0, len(named), SOURCES_PER_QUERY):
-            chunk = named[start : start + SOURCES_PER_QUERY]
-            found |= _properties(store, sources_query(chunk), SOURCE_PROPERTIES)
+def _read_sources(store: ox.Store, linked: set[str]) -> dict[str, SourceRecord]:
+    """Return a record of each linked source, read by name in chunks."""
+    named, found = sorted(linked), {}
+    for start in range(0, len(named), SOURCES_PER_QUERY):
+        chunk = named[start : start + SOURCES_PER_QUERY]
+        found |= _properties(store, sources_query(chunk), SOURCE_PROPERTIES)
     records = {}
     for iri in sorted(linked):
         about = found.get(iri, {})
