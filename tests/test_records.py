@@ -8,7 +8,7 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
-from graph import records
+from graph import citations, records
 from graph.citations import read_citations
 from graph.namespaces import ID, OG
 from graph.records import (
@@ -337,6 +337,22 @@ def test_the_citation_closure_follows_every_form_of_citation(new_store) -> None:
     assert graph.sources[a].title == "A"
     assert graph.sources[d].url == "https://example.org/d"
     assert f"{ID}source/z" not in graph.sources  # it cites a, but a does not lead to it
+
+
+def test_citations_read_a_few_nodes_at_a_time_are_the_same(new_store, monkeypatch) -> None:
+    s = new_store()
+    s.load(CITATIONS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}g"))
+    # A second address and publisher label: the smallest is taken, whatever the row order.
+    s.update(
+        f"INSERT DATA {{ GRAPH <{ID}g> {{ <{ID}source/d> <https://schema.org/url> "
+        f"<http://example.org/d> }} }}"
+    )
+    at_once = read_citations(s, [f"{ID}source/a"])
+    monkeypatch.setattr(citations, "NODES_PER_QUERY", 1)
+    one_by_one = read_citations(s, [f"{ID}source/a"])
+    assert one_by_one == at_once
+    assert at_once.sources[f"{ID}source/d"].url == "http://example.org/d"
+    assert len(at_once.sources) == 4 and len(at_once.citations) == 4
 
 
 def test_sources_read_a_few_at_a_time_are_the_same(store, monkeypatch) -> None:

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from graph import flags as fl
+from graph.citations import CITO_PROPERTIES
 from graph.derive import ASSESSMENTS_GRAPH, SCORES_GRAPH
-from graph.namespaces import CITO, DCTERMS, ID, OG, RDF, RDFS, SKOS
+from graph.namespaces import DCTERMS, ID, OG, RDF, RDFS, SKOS
 from graph.records import select
 from graph.scoring.levels import RANK_IRIS
 
@@ -29,20 +30,6 @@ __all__ = [
     "term_value",
 ]
 
-# cito:cites and its sub-properties: the direct citation links a page follows.
-CITO_PROPERTIES = tuple(
-    str(CITO[name])
-    for name in (
-        "cites agreesWith citesAsAuthority citesAsDataSource citesAsEvidence "
-        "citesAsMetadataDocument citesAsPotentialSolution citesAsRecommendedReading "
-        "citesAsRelated citesAsSourceDocument citesForInformation compiles confirms "
-        "containsAssertionFrom corrects credits critiques derides describes disagreesWith "
-        "discusses disputes documents extends includesExcerptFrom includesQuotationFrom "
-        "linksTo obtainsBackgroundFrom obtainsSupportFrom parodies plagiarizes qualifies "
-        "refutes repliesTo retracts reviews ridicules speculatesOn supports updates "
-        "usesConclusionsFrom usesDataFrom usesMethodIn"
-    ).split()
-)
 CITO_VALUES = " ".join(f"<{p}>" for p in CITO_PROPERTIES)
 
 
