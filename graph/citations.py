@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.namespaces import CITO, DCTERMS, OA, OG, RDFS, SCHEMA
-from graph.records import select, values_block
+from graph.records import chunks, least, select, values_block
 
 # cito:cites and its sub-properties: the direct citation links.
 CITO_PROPERTIES = tuple(
@@ -96,7 +96,7 @@ def read_citations(store: ox.Store, starts: Iterable[str]) -> CitationGraph:
     nodes = reached(store, sorted(set(starts)))
     for iri in nodes:
         graph.sources[iri] = CitedSource(iri)
-    for chunk in _chunks(nodes):
+    for chunk in chunks(nodes, NODES_PER_QUERY):
         _describe(store, chunk, graph.sources)
         _link(store, chunk, graph.citations)
     return graph
@@ -105,7 +105,7 @@ def read_citations(store: ox.Store, starts: Iterable[str]) -> CitationGraph:
 def reached(store: ox.Store, starts: Sequence[str]) -> list[str]:
     """Return the sources ``starts`` reach through citations, themselves included."""
     found: set[str] = set()
-    for chunk in _chunks(starts):
+    for chunk in chunks(starts, NODES_PER_QUERY):
         # The start in a subquery of its own: Virtuoso starts no path from a VALUES
         # block in the same group.
         query = f"""SELECT DISTINCT ?node WHERE {{
@@ -133,8 +133,8 @@ def _describe(store: ox.Store, nodes: Sequence[str], sources: dict[str, CitedSou
     for iri, values in about.items():
         source = sources[iri]
         # One value where the data gives several: the smallest, whatever the row order.
-        source.title = min((t.value for t in values.get("title", ())), default=None)
-        source.url = min((t.value for t in values.get("url", ())), default=None)
+        source.title = least(values.get("title", ()))
+        source.url = least(values.get("url", ()))
         source.issued = min(values.get("issued", ()), key=lambda t: t.value, default=None)
         source.kinds = {t.value for t in values.get("type", ())}
         source.publishers = {
@@ -145,7 +145,7 @@ def _describe(store: ox.Store, nodes: Sequence[str], sources: dict[str, CitedSou
 def _labels(store: ox.Store, iris: Sequence[str]) -> dict[str, str]:
     """Return the smallest ``rdfs:label`` of each of ``iris`` that has one."""
     labels: dict[str, str] = {}
-    for chunk in _chunks(iris):
+    for chunk in chunks(iris, NODES_PER_QUERY):
         named = values_block("node", chunk)
         query = f"SELECT ?node ?label WHERE {{ {named} ?node <{RDFS.label}> ?label }}"
         for row in select(store, query):
@@ -207,11 +207,6 @@ def _link(
     for row in select(store, passages):
         if (found := link(row)) is not None:
             found.passages.add(row["passage"].value)
-
-
-def _chunks(iris: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(iris), NODES_PER_QUERY):
-        yield iris[start : start + NODES_PER_QUERY]
 
 
 def _named(row: dict, name: str) -> bool:

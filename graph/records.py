@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -138,6 +138,12 @@ def load_query(name: str) -> str:
 def values_block(var: str, iris: Iterable[str]) -> str:
     """Return ``VALUES ?var { <iri> ... }``."""
     return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+
+
+def chunks(iris: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    """Yield ``iris`` in slices of at most ``size``: the IRIs one query names."""
+    for start in range(0, len(iris), size):
+        yield iris[start : start + size]
 
 
 def restrict(query: str, var: str, iris: Iterable[str] | None) -> str:
@@ -385,25 +391,24 @@ SOURCES_PER_QUERY = 2_000
 
 def _read_sources(store: ox.Store, linked: set[str]) -> dict[str, SourceRecord]:
     """Return a record of each linked source, read by name in chunks."""
-    named, found = sorted(linked), {}
-    for start in range(0, len(named), SOURCES_PER_QUERY):
-        chunk = named[start : start + SOURCES_PER_QUERY]
+    found: dict[str, dict] = {}
+    for chunk in chunks(sorted(linked), SOURCES_PER_QUERY):
         found |= _properties(store, sources_query(chunk), SOURCE_PROPERTIES)
     records = {}
     for iri in sorted(linked):
         about = found.get(iri, {})
         records[iri] = SourceRecord(
             iri,
-            _least(about.get("title", ())),
-            _least(about.get("url", ())),
-            _least(about.get("issued", ())),
+            least(about.get("title", ())),
+            least(about.get("url", ())),
+            least(about.get("issued", ())),
             tuple(sorted({t.value for t in about.get("publishers", ())})),
             tuple(sorted({t.value for t in about.get("kinds", ())})),
         )
     return records
 
 
-def _least(terms: Iterable[ox.NamedNode | ox.Literal]) -> str | None:
+def least(terms: Iterable[ox.NamedNode | ox.Literal]) -> str | None:
     """Return the smallest value among ``terms``: one choice, whatever order rows came in."""
     return min((t.value for t in terms), default=None)
 
@@ -431,12 +436,12 @@ def _claim_record(iri: str, e: Mapping[str, set]) -> ClaimRecord:
     return ClaimRecord(
         iri=iri,
         model=min(e["model"]),
-        criterion=_least(e["criterion"]),
-        level=as_level(_least(e["level"]) or ""),
+        criterion=least(e["criterion"]),
+        level=as_level(least(e["level"]) or ""),
         rank=rank,
-        stated_on=_least(e["stated_on"]),
-        deprecated_on=_date(_least(e["deprecated_on"])),
-        deprecation_reason=_least(e["reason"]),
+        stated_on=least(e["stated_on"]),
+        deprecated_on=_date(least(e["deprecated_on"])),
+        deprecation_reason=least(e["reason"]),
         sources=tuple(sorted(e["sources"])),
         attributed_to=tuple(sorted({t.value for t in e["agents"]})),
         quotes=tuple(sorted(e["quotes"], key=_quote_order)),
