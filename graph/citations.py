@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.namespaces import CITO, DCTERMS, OA, OG, RDFS, SCHEMA
-from graph.records import chunks, least, select, values_block
+from graph.records import chunks, least, one_of, select, values_block
 
 # cito:cites and its sub-properties: the direct citation links.
 CITO_PROPERTIES = tuple(
@@ -121,7 +121,7 @@ def _describe(store: ox.Store, nodes: Sequence[str], sources: dict[str, CitedSou
     about: dict[str, dict[str, list]] = {}
     query = f"""SELECT ?node ?p ?o WHERE {{
   {values_block("node", nodes)}
-  ?node ?p ?o . FILTER (?p IN ({", ".join(f"<{p}>" for p in SOURCE_PROPERTIES)}))
+  ?node ?p ?o . {one_of(SOURCE_PROPERTIES)}
 }}"""
     for row in select(store, query):
         name = SOURCE_PROPERTIES[row["p"].value]
@@ -168,7 +168,7 @@ def _link(
 
     direct = f"""SELECT ?node ?property ?cited WHERE {{
   {named} ?node ?property ?cited .
-  FILTER (?property IN ({", ".join(f"<{p}>" for p in CITO_PROPERTIES)}))
+  {one_of(CITO_PROPERTIES, "property")}
 }}"""
     for row in select(store, direct):
         if (found := link(row)) is not None:

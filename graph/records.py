@@ -287,8 +287,9 @@ SOURCE_PROPERTIES = {
 SELECTOR_PROPERTIES = {str(OA.exact): "exact", str(OA.prefix): "prefix", str(OA.suffix): "suffix"}
 
 
-def _one_of(properties: Iterable[str]) -> str:
-    return f"FILTER (?p IN ({', '.join(f'<{p}>' for p in properties)}))"
+def one_of(properties: Iterable[str], var: str = "p") -> str:
+    """Return ``FILTER (?var IN (<p1>, ...))``: the properties a ``?node ?p ?o`` read keeps."""
+    return f"FILTER (?{var} IN ({', '.join(f'<{p}>' for p in properties)}))"
 
 
 def _claims_about(models: Sequence[str] | None) -> str:
@@ -306,7 +307,7 @@ def claims_query(models: Sequence[str] | None) -> str:
     """Return the query for the claims about ``models``: one row per claim and property."""
     return f"""SELECT ?claim ?p ?o WHERE {{
   {_claims_about(models)}
-  ?claim ?p ?o . {_one_of(CLAIM_PROPERTIES)}
+  ?claim ?p ?o . {one_of(CLAIM_PROPERTIES)}
 }}"""
 
 
@@ -314,7 +315,7 @@ def sources_query(sources: Sequence[str]) -> str:
     """Return the query for the named sources: one row per source and property."""
     return f"""SELECT ?source ?p ?o WHERE {{
   {values_block("source", sources)}
-  ?source ?p ?o . {_one_of(SOURCE_PROPERTIES)}
+  ?source ?p ?o . {one_of(SOURCE_PROPERTIES)}
 }}"""
 
 
@@ -324,7 +325,7 @@ def quotes_query(models: Sequence[str] | None) -> str:
   {_claims_about(models)}
   ?claim <{OG.quote}> ?quote .
   ?quote <{OA.hasSource}> ?source ; <{OA.hasSelector}> ?selector .
-  ?selector ?p ?o . {_one_of(SELECTOR_PROPERTIES)}
+  ?selector ?p ?o . {one_of(SELECTOR_PROPERTIES)}
 }}"""
 
 
