@@ -14,6 +14,7 @@ import pytest
 
 from graph import derive, loading, paths
 from server import create_app
+from server.pages.common import LINK_LIMIT, link_header
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -179,3 +180,120 @@ def test_pages_fit_a_phone(pages) -> None:
     css = (paths.ROOT / "server" / "static" / "pages.css").read_text()
     assert "@media (max-width:" in css
     assert "font-family" not in css or "system-ui" in css
+
+
+# Values no slug or parameter can hold: control characters, brackets, quotes, a lone
+# surrogate (percent-encoded UTF-8), and values long enough to hit any length limit.
+HOSTILE_VALUES = {
+    "nul": "%00",
+    "unit separator": "%1F",
+    "delete": "%7F",
+    "open bracket": "%5B",
+    "close bracket": "%5D",
+    "less than": "%3C",
+    "quote": "%22",
+    "brace": "%7B",
+    "backslash": "%5C",
+    "lone surrogate": "%ED%A0%80",
+    "long": "a" * 20_000,
+    "long hostile": "%5B" * 3_000,
+}
+# A harmless value for each route argument that is not the one under attack.
+ROUTE_DEFAULTS = {
+    "kind": "model",
+    "rest": "evil",
+    "model": "evil",
+    "framework": "oti-2024",
+    "ext": "json",
+    "name": "scores.csv",
+    "key": "0" * 32,
+    "suffix": "json",
+}
+# The query parameters each route reads, besides format= (tried on every route).
+ROUTE_PARAMETERS = {
+    "/compare": ("model",),
+    "/models": ("q", "sort", "page", "per_page", "developer", "licence"),
+    "/graph/citations/<path:rest>": ("radius",),
+    "/api/analytics": ("limit",),
+    "/api/analytics/<name>": ("limit", "by"),
+    "/rdf-graph-store": ("graph",),
+    "/sparql": ("default-graph-uri",),
+}
+
+
+def route_url(rule: str, values: dict[str, str]) -> str:
+    """Return ``rule`` (a Werkzeug rule string) with its arguments replaced by ``values``."""
+    for name, value in values.items():
+        rule = re.sub(rf"<(?:[a-z]+:)?{name}>", value, rule)
+    return rule
+
+
+def hostile_urls(app) -> list[str]:
+    """Return a URL for every GET route, argument and parameter, each with one hostile value."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        defaults = {n: ROUTE_DEFAULTS[n] for n in rule.arguments}
+        plain = route_url(rule.rule, defaults)
+        for value in HOSTILE_VALUES.values():
+            for target in rule.arguments:
+                urls.append(route_url(rule.rule, {**defaults, target: value}))
+            for parameter in ("format", *ROUTE_PARAMETERS.get(rule.rule, ())):
+                urls.append(f"{plain}?{parameter}={value}")
+            if rule.rule == "/compare":
+                urls.append(f"/compare?model=evil&model={value}")
+    return urls
+
+
+def test_hostile_slugs_and_parameters_answer_4xx_in_the_error_shape(client) -> None:
+    client.application.testing = False  # let the error handler answer a failure
+    failures = []
+    for url in hostile_urls(client.application):
+        response = client.get(url)
+        if response.status_code >= 500:
+            failures.append((response.status_code, url[:120]))
+        elif response.status_code >= 400:
+            assert response.mimetype == "application/json", url[:120]
+            assert set(response.json["error"]) == {"status", "title", "detail"}, url[:120]
+        response.close()
+    assert not failures
+
+
+@pytest.mark.parametrize("name", ["nul", "open bracket", "close bracket", "lone surrogate"])
+def test_a_slug_that_cannot_name_a_thing_is_not_found(client, name) -> None:
+    value = HOSTILE_VALUES[name]
+    for url in (
+        f"/id/model/{value}",
+        f"/id/source/{value}.json",
+        f"/graph/evidence/{value}/oti-2024",
+        f"/graph/citations/{value}",
+        f"/compare?model={value}&model=evil",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json["error"]["status"] == 404
+
+
+def test_the_link_header_stays_small_behind_a_long_url(client) -> None:
+    long = "x" * 35_000
+    response = client.get(f"/models?q={long}&junk={long}")
+    assert response.status_code == 200
+    assert len(response.headers.get("Link", "")) <= LINK_LIMIT
+    # The twins named in the page carry the arguments the page reads, never the others.
+    assert "junk" not in response.text
+
+
+def test_the_link_header_names_each_twin_once_with_the_arguments_it_needs(client) -> None:
+    response = client.get("/models?developer=evil-corp&junk=1&junk=2")
+    links = re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"])
+    assert sorted(t for _, t in links) == ["application/json", "application/ld+json", "text/turtle"]
+    for url, _ in links:
+        assert "developer=evil-corp" in url and "junk" not in url
+
+
+def test_link_header_leaves_out_the_twins_that_do_not_fit() -> None:
+    alternates = [{"url": "/a" * n, "type": "text/x"} for n in (10, 5_000, 20)]
+    header = link_header(alternates, limit=200)
+    assert header.count("rel=") == 2 and len(header) <= 200
+    assert link_header(alternates[1:2], limit=200) == ""

@@ -4,7 +4,8 @@ A page answers in HTML, JSON and the RDF formats (Turtle, JSON-LD, N-Triples,
 RDF/XML), chosen by a URL suffix (``.json``, ``.ttl`` ...), a ``format=``
 parameter or the Accept header, in that order. Every answer carries a
 ``Link: <...>; rel="alternate"`` header naming its JSON, Turtle and JSON-LD
-twins, and HTML pages link them in the page too.
+twins (those that fit in :data:`LINK_LIMIT`), and HTML pages link them in the
+page too.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ EXTENSION = {
 BY_EXTENSION = {EXTENSION[f.key]: f for f in (*PAGE_FORMATS, SVG, GRAPHML)}
 ONTOLOGY = BASE + "ns"
 PATH_SAFE = "/-._~!$&'()*+,;=:@"
+# The largest Link header a page sends (bytes); see link_header.
+LINK_LIMIT = 4096
 
 
 def split_suffix(rest: str, offered: Sequence[Format] = PAGE_FORMATS) -> tuple[str, str | None]:
@@ -74,9 +77,14 @@ def choose(
     return fmt
 
 
-def query_args(drop: Iterable[str] = ("format",)) -> dict[str, list[str]]:
-    """Return the request's query arguments as lists, without ``drop``."""
-    return {k: request.args.getlist(k) for k in request.args if k not in set(drop)}
+def query_args(keep: Iterable[str]) -> dict[str, list[str]]:
+    """Return those of the request's query arguments a view reads (``keep``), as lists.
+
+    Arguments the view ignores are not carried into the URLs it builds (twins, next
+    page, facet toggles), so junk in a request cannot grow every link on the page.
+    """
+    wanted = set(keep)
+    return {k: request.args.getlist(k) for k in request.args if k in wanted}
 
 
 def respond(
@@ -103,17 +111,33 @@ def respond(
     ]
     g.pages_alternates = alternates
     g.pages_extra = dict(extra or {})
-    link = ", ".join(
-        f'<{a["url"]}>; rel="alternate"; type="{a["type"]}"'
-        for a in alternates
-        if a["type"] in {t.media_type for t in TWINS}
-    )
-    all_headers = {"Link": link, **(headers or {})}
+    link = link_header(a for a in alternates if a["type"] in {t.media_type for t in TWINS})
+    all_headers = {"Link": link, **(headers or {})} if link else dict(headers or {})
     if fmt in RDF_FORMATS:
         if rdf is None:
             raise Problem(406, "This page has no RDF rendering.")
         return negotiated(rdf_bytes(rdf(), fmt), fmt, status=status, headers=all_headers)
     return render(data, template, fmt, status=status, headers=all_headers)
+
+
+def link_header(alternates: Iterable[Mapping[str, str]], limit: int = LINK_LIMIT) -> str:
+    """Return the ``Link`` header naming ``alternates``, leaving out those past ``limit`` bytes.
+
+    Each twin repeats the page's query arguments; behind a long URL they would make a
+    header larger than proxies accept (their buffer for all response headers is often
+    4 or 8 KB), so twins that do not fit are named only in the page itself. Empty when
+    none fits.
+    """
+    parts: list[str] = []
+    size = 0
+    for a in alternates:
+        part = f'<{a["url"]}>; rel="alternate"; type="{a["type"]}"'
+        added = len(part.encode("utf-8")) + (2 if parts else 0)
+        if size + added > limit:
+            continue
+        parts.append(part)
+        size += added
+    return ", ".join(parts)
 
 
 def store() -> ox.Store:
@@ -161,13 +185,29 @@ def href(iri: str | None) -> str | None:
     return None  # javascript:, data:, urn: ... are never made into links
 
 
+def usable_iri(iri: str) -> bool:
+    """Tell whether ``iri`` can name a thing: an http(s) IRI the store and SPARQL accept.
+
+    Every slug and parameter that becomes an IRI goes through here, so that control
+    characters, brackets, quotes and lone surrogates answer 4xx instead of failing in
+    the query built from them.
+    """
+    if not IRI_LIKE.fullmatch(iri):
+        return False
+    try:
+        ox.NamedNode(iri)
+    except (ValueError, UnicodeError):  # Oxigraph's IRI rules are stricter than IRI_LIKE
+        return False
+    return True
+
+
 def iri_from_path(kind: str, slug: str) -> str:
     """Return the IRI ``id:<kind>/<slug>`` named by a URL path; 404 when it cannot be one.
 
     The check keeps out every character that could end an IRI inside a SPARQL query.
     """
     iri = f"{ID}{kind}/{slug}"
-    if not re.fullmatch(r"[a-z]+", kind) or not IRI_LIKE.fullmatch(iri):
+    if not re.fullmatch(r"[a-z]+", kind) or not usable_iri(iri):
         raise Problem(404, f"No such thing: /id/{kind}/{slug}.", title="Not found")
     return iri
 
@@ -175,7 +215,7 @@ def iri_from_path(kind: str, slug: str) -> str:
 def find_model(name: str) -> ModelRecord:
     """Return the model named by a slug or an IRI; 404 when the store has no such model."""
     iri = name if name.startswith(("http://", "https://")) else f"{ID}model/{name}"
-    if not IRI_LIKE.fullmatch(iri):
+    if not usable_iri(iri):
         raise Problem(404, f"No model called {name!r}.", title="Not found")
     found = read_models(store(), [iri])
     if iri not in found:

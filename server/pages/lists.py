@@ -32,6 +32,8 @@ from server.pages.common import (
 
 bp = Blueprint("pages_lists", __name__)
 MAX_COMPARED = 8
+# The arguments of /models besides its facets (see ModelFilter.from_args).
+MODEL_ARGS = ("q", "sort", "page", "per_page")
 
 
 def _url(endpoint: str, ext: str | None, args: dict[str, list[str]]) -> str:
@@ -51,7 +53,7 @@ def models(ext: str | None):
     entries = cached("model_entries", lambda: model_entries(st))
     selection = ModelFilter.from_args(request.args.getlist, request.args.get)
     result = apply(entries, selection)
-    args = query_args(("format",))
+    args = query_args((*FACETS, *MODEL_ARGS))
     here = None if ext in (None, "html") else ext
 
     def with_args(**changes) -> str:
@@ -114,7 +116,7 @@ def compare_view(ext: str | None):
             for e in cached("model_entries", lambda: model_entries(st))
         ]
     )
-    args = query_args(("format",))
+    args = query_args(("model",))
     return respond(
         data,
         "pages/compare.html",
