@@ -26,7 +26,7 @@ def serve(
     """
     import waitress
 
-    from server import create_app
+    from server import create_app, waitress_errors
 
     config = {key.upper(): value for key, value in settings.items() if value is not None}
     if store_location is not None:
@@ -40,16 +40,20 @@ def serve(
         start = getattr(ctx.runner, "start", None)
         if start is not None:
             start()
-        log.info("serving on http://%s:%s/sparql", host, port)
-        waitress.serve(
+        server = waitress.create_server(
             app,
             host=host,
             port=port,
             threads=app.config["SERVER_THREADS"],
-            max_request_body_size=app.config["MAX_BODY"],
+            # Waitress refuses a body of exactly its limit; the application accepts MAX_BODY.
+            max_request_body_size=app.config["MAX_BODY"] + 1,
             ident="openness-graph",
             # TRUST_PROXY is applied by the application (ProxyFix); waitress leaves it alone.
             clear_untrusted_proxy_headers=False,
         )
+        waitress_errors.install(server)
+        logging.basicConfig()  # as waitress.serve does, so its warnings are seen
+        log.info("serving on http://%s:%s/sparql", host, port)
+        server.run()
     finally:
         ctx.close()
