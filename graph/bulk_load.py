@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph import staleness
 from graph.namespaces import OG, graph_iri
 
 # Files at least this big take the streamed path; the bundled data files are smaller.
@@ -89,11 +90,19 @@ def catalogue_quads(graph: str, digest: str, origin: str) -> list[ox.Quad]:
         ox.Quad(g, ox.NamedNode(OG.contentHash), ox.Literal(digest), catalog),
         ox.Quad(g, ox.NamedNode(OG.loadedFrom), ox.Literal(origin), catalog),
         ox.Quad(g, MODIFIED, ox.Literal(now, datatype=DATE_TIME), catalog),
+        *staleness.mark_quads([graph]),
     ]
 
 
 def write_file(store: ox.Store, quads: StreamedQuads, digest: str, origin: str) -> None:
-    """Replace the graph of ``quads`` with them and record it, in two transactions."""
+    """Replace the graph of ``quads`` with them and record it, in two transactions.
+
+    Both mark the derived data stale after the graph (graph.staleness): after the first
+    alone, the models the old content described are recomputed by the next derive.
+    """
     g = f"<{quads.graph}>"
-    store.update(f"DROP SILENT GRAPH {g} ;\nDELETE WHERE {{ GRAPH <{CATALOG}> {{ {g} ?p ?o }} }}")
+    store.update(
+        f"DROP SILENT GRAPH {g} ;\nDELETE WHERE {{ GRAPH <{CATALOG}> {{ {g} ?p ?o }} }} ;\n"
+        + staleness.mark_update([quads.graph])
+    )
     store.extend(chain(quads, catalogue_quads(quads.graph, digest, origin)))

@@ -4,7 +4,10 @@
 out (assessments per criterion, one score per framework, flags). ``derive``
 reads the claims, runs it and writes the result; ``affected_models`` and
 ``derive_after_load`` recompute only the models a change touches. The rules
-are written down in docs/scoring.md.
+are written down in docs/scoring.md. A write marks what it may make stale
+(``graph.staleness``) and the derive that follows removes the marks with the
+data it writes, so a derive a crash prevented runs at the next one
+(``derive_marked``).
 
 Derived data lives in two named graphs, ``graph/derived/assessments`` and
 ``graph/derived/scores``. Recomputing some models rewrites exactly those of
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph import flags as fl
+from graph import staleness
 from graph.namespaces import DCTERMS, DQV, ID, OG, PROV, RDF, slugify
 from graph.records import (
     ASSESSMENTS_GRAPH,
@@ -561,12 +565,26 @@ def node_edits(old: Nodes, new: Nodes) -> tuple[Edits, int]:
 
 
 def derive(
-    store: ox.Store, models: Iterable[str] | None = None, *, when: str | None = None
+    store: ox.Store,
+    models: Iterable[str] | None = None,
+    *,
+    when: str | None = None,
+    answers: Iterable[str] | None = None,
 ) -> DeriveReport:
-    """Recompute and store the assessments and scores of ``models`` (every model when None)."""
+    """Recompute and store the assessments and scores of ``models`` (every model when None).
+
+    ``answers`` names the staleness marks (``graph.staleness``) this derive answers; they
+    are removed in the transaction that writes the derived data. Deriving every model
+    answers every mark.
+    """
     start = time.perf_counter()
     wanted = None if models is None else sorted(set(models))
+    if answers is None:
+        answers = staleness.marks(store) if wanted is None else ()
+    done = staleness.clear_update(answers)
     if wanted == []:
+        if done:
+            store.update(done)
         return DeriveReport((), 0, 0, 0, 0.0, {})
     derivations = compute(store, wanted)
     old = stored_nodes(store, wanted)
@@ -581,10 +599,15 @@ def derive(
                     for g, (gone, added) in edits.items()
                 }
             )
+        if done:
+            # Only after the swap: a crash between the two leaves the marks, and deriving
+            # again writes nothing new.
+            store.update(done)
     else:
         update, changed = replace_update(old, new)
-        if update:
-            store.update(update)
+        ops = [op for op in (update, done) if op]
+        if ops:
+            store.update(" ;\n".join(ops))
     return DeriveReport(
         models=tuple(wanted if wanted is not None else derivations),
         assessments=sum(len(d.stored_assessments) for d in derivations.values()),
@@ -598,13 +621,25 @@ def derive(
 def derive_after_load(
     store: ox.Store, changed_graph_iris: Iterable[str], added_only: bool = False
 ) -> list[str]:
-    """Recompute the models a load touched; return their IRIs.
+    """Recompute the models a load touched, and those the store's marks name; return them.
 
     ``added_only`` says the change only added triples (an ingested batch in a graph of its
     own), which cannot leave a model's assessments resting on claims that are gone, so the
-    check for such models, a walk over every derived link, is left out.
+    check for such models, a walk over every derived link, is left out unless marks left
+    by some other write are pending. The marks are removed with the derived data.
     """
-    affected = affected_models(store, changed_graph_iris, stale=not added_only)
-    if affected:
-        derive(store, affected)
+    changed = set(changed_graph_iris)
+    marked = staleness.marks(store)
+    if staleness.EVERY_MODEL in marked:
+        return list(derive(store, None, answers=marked).models)
+    others = bool(marked - changed)
+    affected = affected_models(store, changed | marked, stale=others or not added_only)
+    derive(store, affected, answers=marked)
     return affected
+
+
+def derive_marked(store: ox.Store) -> list[str] | None:
+    """Recompute what the store's staleness marks name; None when there are none."""
+    if not staleness.marks(store):
+        return None
+    return derive_after_load(store, ())

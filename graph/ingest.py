@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
+from graph import staleness
 from graph.context import construct, context_for, referenced_iris
 from graph.insert_text import insert
 from graph.loading import CATALOG
@@ -242,6 +243,8 @@ def records_block(graph: str, provenance: str, digest: str, origin: str, when: d
         f"<{graph}> <{OG.contentHash}> {ox.Literal(digest)} ; <{OG.loadedFrom}> {ox.Literal(origin)} ; "
         f'<{DCTERMS.modified}> "{stamp}"^^<{XSD.dateTime}> .'
     )
+    # The batch's models are marked stale with the write, until its derive clears the mark.
+    catalog += "\n" + staleness.mark_lines([graph])
     return f"GRAPH <{PROVENANCE_GRAPH}> {{\n{provenance}\n}}\nGRAPH <{CATALOG}> {{ {catalog} }}"
 
 

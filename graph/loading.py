@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import bulk_load
+from graph import bulk_load, staleness
 from graph.insert_text import insert
 from graph.namespaces import GRAPH, OG, graph_iri
 from graph.sparql_store import SparqlStore
@@ -114,19 +114,41 @@ def parse_file(path: Path, data: bytes | None = None, graph: str | None = None) 
 
 
 def stored_hashes(store: ox.Store) -> dict[str, str]:
-    """Return {graph IRI: content hash} from the catalogue."""
-    query = f"SELECT ?g ?h WHERE {{ GRAPH <{CATALOG}> {{ ?g <{OG.contentHash}> ?h }} }}"
+    """Return {graph IRI: content hash} from the catalogue, for the graphs that still exist.
+
+    A graph dropped or emptied since it was loaded (by a raw update) holds nothing of its
+    file any more: it is left out, so the next load writes the file again.
+    """
+    query = f"""SELECT ?g ?h WHERE {{
+      GRAPH <{CATALOG}> {{ ?g <{OG.contentHash}> ?h }}
+      FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }}
+    }}"""
     return {row["g"].value: row["h"].value for row in store.query(query)}
 
 
 def catalogue_entry(graph: str, digest: str, origin: str) -> str:
-    """Return the catalogue triples recording that ``graph`` holds ``origin`` at ``digest``."""
+    """Return the catalogue triples recording that ``graph`` holds ``origin`` at ``digest``.
+
+    They mark the derived data stale after ``graph`` (graph.staleness) in the same
+    transaction, until the derive that follows the load removes the mark.
+    """
     now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return (
         f"<{graph}> <{OG.contentHash}> {ox.Literal(digest)} ; "
         f"<{OG.loadedFrom}> {ox.Literal(origin)} ; <http://purl.org/dc/terms/modified> "
-        f'"{now}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .'
+        f'"{now}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n' + staleness.mark_lines([graph])
     )
+
+
+def forget_update(graphs: Iterable[str]) -> str | None:
+    """Return the SPARQL Update removing the catalogue entries of ``graphs`` (None if none).
+
+    For writes that change a graph behind the loader's back (the Graph Store): without
+    its entry, the next load writes a bundled file's graph again, and a submission's
+    batch sent again is written again.
+    """
+    ops = [f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{g}> ?p ?o }} }}" for g in sorted(set(graphs))]
+    return " ;\n".join(ops) or None
 
 
 def replace_graph_update(graph: str, quads: Iterable[ox.Quad], digest: str, origin: str) -> str:

@@ -40,6 +40,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cors.init_app(app)
     app.extensions[EXTENSION] = ServerContext(app.config)
+    from server import derived
+
+    derived.init_app(app)
 
     from server import graph_store, health, query_page, sparql
 

@@ -58,6 +58,8 @@ class ServerContext:
         self.tokens = write_tokens(settings)
         self.write_lock = threading.Lock()
         self.data_version = 0
+        # A write failed part way: its derive may not have run (see server.derived).
+        self.derived_stale = False
         self._cache: dict[str, tuple[int, Any]] = {}
 
     @property
@@ -75,6 +77,9 @@ class ServerContext:
         with self.write_lock:
             try:
                 return action(self.store)
+            except BaseException:
+                self.derived_stale = True
+                raise
             finally:
                 self.data_version += 1
                 self.runner.data_changed()

@@ -18,6 +18,7 @@ from graph.query_formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
 from graph.sparql_store import DEFAULT, SparqlStore
 from server.context import context
 from server.cors import mark_write, read_endpoint
+from server.derived import admin_write
 from server.errors import Problem
 from server.negotiation import negotiate
 from server.rendering import dump_bytes, negotiated
@@ -42,6 +43,11 @@ def _target() -> Target:
         return ox.NamedNode(iri)
     except ValueError:
         raise Problem(400, f"graph {iri!r} is not an absolute IRI.") from None
+
+
+def changed_graphs(target: Target) -> list[str] | None:
+    """Return the graphs a write to ``target`` changes; None (every model) for the default."""
+    return [target.value] if isinstance(target, ox.NamedNode) else None
 
 
 @bp.route("/rdf-graph-store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
@@ -82,12 +88,11 @@ def _delete(target: Target) -> Response:
         raise Problem(400, "Name the graph to delete: ?graph=<iri> or ?default.")
     if isinstance(target, ox.NamedNode) and not ctx.store.contains_named_graph(target):
         raise Problem(404, f"There is no graph <{target.value}> in the store.")
-    ctx.write(lambda store: store.remove_graph(target))
+    admin_write(lambda store: store.remove_graph(target), changed_graphs(target))
     return Response(status=204)
 
 
 def _write(target: Target, *, replace: bool) -> Response:
-    ctx = context()
     if target is None and replace:
         raise Problem(400, "PUT needs a graph: ?graph=<iri> or ?default.")
     created_iri = None
@@ -123,9 +128,7 @@ def _write(target: Target, *, replace: bool) -> Response:
             else:
                 # An external store keeps the default graph in a named graph of its own.
                 graph = f"<{DEFAULT if isinstance(target, ox.DefaultGraph) else target.value}>"
-                operation = (
-                    f"DROP SILENT GRAPH {graph} ; {insert(f'GRAPH {graph} {{ {body} }}')}"
-                )
+                operation = f"DROP SILENT GRAPH {graph} ; {insert(f'GRAPH {graph} {{ {body} }}')}"
             store.update(operation)
             if isinstance(target, ox.NamedNode):
                 store.add_graph(target)
@@ -135,7 +138,7 @@ def _write(target: Target, *, replace: bool) -> Response:
                 store.add_graph(target)
         return existed
 
-    existed = ctx.write(apply)
+    existed = admin_write(apply, changed_graphs(target))
     if created_iri is not None:
         location = public_url("graph_store.graph_store", graph=created_iri)
         return Response(status=201, headers={"Location": location})

@@ -19,6 +19,7 @@ from graph.query_runner import (
 from server import service_description
 from server.context import context
 from server.cors import mark_write, read_endpoint
+from server.derived import admin_write
 from server.errors import Problem
 from server.negotiation import negotiate
 from server.rendering import negotiated
@@ -205,7 +206,7 @@ def _update(text: str, params: MultiDict) -> Response:
             store.update(with_using, prefixes=PREFIXES)
 
     try:
-        ctx.write(write)
+        admin_write(write, None)
     except SyntaxError as error:
         raise Problem(
             400, f"The update does not parse: {error}", title="Update syntax error"
