@@ -232,13 +232,18 @@ def write(store: ox.Store, prepared: Iterable[PreparedFile], root: Path) -> Iter
 
 
 def drop_graphs(store: ox.Store, graphs: Iterable[str]) -> None:
-    """Remove named graphs and their catalogue entries in one transaction."""
+    """Remove named graphs and their catalogue entries in one transaction.
+
+    The same transaction marks the derived data stale after them (graph.staleness): the
+    next derive recomputes the models they described.
+    """
+    graphs = list(graphs)
     ops = [
         f"DROP SILENT GRAPH <{g}> ; DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{g}> ?p ?o }} }}"
         for g in graphs
     ]
     if ops:
-        store.update(" ;\n".join(ops))
+        store.update(" ;\n".join([*ops, staleness.mark_update(graphs)]))
 
 
 def is_project_graph(iri: str) -> bool:

@@ -39,9 +39,18 @@ def admin_write(action: Callable[[ox.Store], T], graphs: Sequence[str] | None) -
             touched = None
         else:
             touched = [*graphs, *affected_models(store, graphs, stale=False)]
+        pending = staleness.marks(store)
         forget = loading.forget_update(graphs or ())
         store.update(" ;\n".join(op for op in (staleness.mark_update(touched), forget) if op))
-        result = action(store)
+        try:
+            result = action(store)
+        except SyntaxError:
+            # Refused before anything was written: take back the marks this write added.
+            added = ({staleness.EVERY_MODEL} if touched is None else set(touched)) - pending
+            undo = staleness.clear_update(added)
+            if undo:
+                store.update(undo)
+            raise
         derive_after_load(store, graphs or ())
         return result
 

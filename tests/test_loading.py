@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import loading
+from graph import loading, staleness
 from graph.namespaces import graph_iri
 
 GOOD = """@prefix ex: <http://example.org/> .
@@ -100,6 +100,38 @@ def test_catalogue_records_hash_and_origin(tmp_path: Path, store: ox.Store) -> N
     f.write_text(GOOD)
     load(store, tmp_path, f)
     assert loading.stored_hashes(store) == {graph_iri("a.ttl"): loading.content_hash(GOOD.encode())}
+
+
+def test_a_catalogued_graph_that_was_dropped_is_loaded_again(tmp_path: Path, store) -> None:
+    f = tmp_path / "a.ttl"
+    f.write_text(GOOD)
+    load(store, tmp_path, f)
+    assert load(store, tmp_path, f)[0] == []  # unchanged
+    store.update(f"DROP GRAPH <{graph_iri('a.ttl')}>")  # behind the loader's back
+    assert loading.stored_hashes(store) == {}
+    written, _ = load(store, tmp_path, f)
+    assert [item.graph for item in written] == [graph_iri("a.ttl")]
+    assert store.contains_named_graph(ox.NamedNode(graph_iri("a.ttl")))
+
+
+def test_a_forgotten_catalogue_entry_makes_the_next_load_write_the_file(tmp_path, store) -> None:
+    f = tmp_path / "a.ttl"
+    f.write_text(GOOD)
+    load(store, tmp_path, f)
+    store.update(loading.forget_update([graph_iri("a.ttl")]))
+    assert [item.graph for item in load(store, tmp_path, f)[0]] == [graph_iri("a.ttl")]
+    assert loading.forget_update([]) is None
+
+
+def test_writing_and_dropping_graphs_mark_the_derived_data_stale(tmp_path, store) -> None:
+    f = tmp_path / "a.ttl"
+    f.write_text(GOOD)
+    load(store, tmp_path, f)
+    assert staleness.marks(store) == {graph_iri("a.ttl")}  # until the derive that follows
+    store.update(staleness.clear_update([graph_iri("a.ttl")]))
+    loading.drop_graphs(store, [graph_iri("a.ttl")])
+    assert staleness.marks(store) == {graph_iri("a.ttl")}
+    assert loading.stored_hashes(store) == {}
 
 
 def test_directories_expand_to_rdf_files_only(tmp_path: Path) -> None:

@@ -224,6 +224,15 @@ def test_a_raw_update_of_a_claim_level_changes_the_score_the_next_query_sees(loc
     stop(app)
 
 
+def test_an_update_that_does_not_parse_leaves_no_mark(location) -> None:
+    app = start(location)
+    client = app.test_client()
+    answer = client.post("/update", data={"update": "DELETE WHERE {"}, headers=ADMIN)
+    assert answer.status_code == 400
+    assert staleness.marks(app.extensions["openness"].store) == set()
+    stop(app)
+
+
 def test_a_graph_store_delete_recomputes_the_models_it_described(location) -> None:
     app = start(location)
     client = app.test_client()
