@@ -15,8 +15,8 @@ each such subject is recorded as curated (``og:curated`` on the submission recor
 everyone: the submission record is written by the server, never by the batch; a new
 subject must be typed, a contributor's as a claim, source, citation, model, model family,
 organisation or person; ``og:deprecatedBy`` is the sender; and the batch contains a
-claim or a source, or deprecates a claim (a curator's may instead bring new frameworks or
-only curate).
+claim or a source, deprecates a claim, or adds to the sender's own nodes (a curator's may
+instead bring new frameworks or only curate).
 """
 
 from __future__ import annotations
@@ -172,10 +172,11 @@ def judge(store: ox.Store, batch: rdflib.Graph, who: str, role: str) -> Verdict:
             said = sorted({p for p in batch.predicates(node)} - DEPRECATION_PREDICATES) or [None]
             refuse(node, said[0], None, OTHERS_NODE, "others-node")
 
-    introduced = {s for s in subjects if s not in stored or s in verdict.own}
-    makes = any(types.get(s, set()) & {OG.Claim, OG.Source} for s in introduced) or deprecated
+    new = {s for s in subjects if s not in stored}
+    makes = any(types.get(s, set()) & {OG.Claim, OG.Source} for s in new)
+    makes = makes or bool(deprecated) or bool(verdict.own)
     if curator:
-        makes = makes or verdict.curated or any(types.get(s) for s in introduced)
+        makes = makes or bool(verdict.curated) or any(types.get(s) for s in new)
     if not makes and not verdict.problems:
         anchor = next(iter(sorted(subjects)), None)
         refuse(URIRef(anchor) if anchor else OG.Claim, None, None, NOTHING, "nothing")
@@ -209,6 +210,7 @@ OTHERS_NODE = (
     "another person's submission): a submission may not add to or change them. " + ALLOWED
 )
 NOTHING = (
-    "The batch states no claim or source and deprecates no claim: a submission adds a claim "
-    "or a source (with what they need), or deprecates a claim."
+    "The batch states no claim or source, deprecates no claim and adds to none of its "
+    "sender's own claims or sources: a submission adds a claim or a source (with what they "
+    "need), or deprecates a claim."
 )
