@@ -197,14 +197,19 @@ def claim_statements(store: ox.Store, claims: Iterable[str]) -> rdflib.Graph:
 
 def statements_about(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
     """Return everything the store says about ``iris``, with their blank nodes two levels deep."""
-    values = " ".join(f"<{c}>" for c in sorted(iris))
-    query = (
-        "CONSTRUCT { ?c ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE { "
-        f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?c ?p ?o "
-        "OPTIONAL { ?o ?p2 ?o2 FILTER isBlank(?o) "
-        "OPTIONAL { ?o2 ?p3 ?o3 FILTER isBlank(?o2) } } } }"
-    )
-    return construct(store, query)
+    graph = rdflib.Graph()
+    iris = sorted(iris)
+    # A few hundred IRIs a query: some servers cap the length of one query's text.
+    for start in range(0, len(iris), 500):
+        values = " ".join(f"<{c}>" for c in iris[start : start + 500])
+        query = (
+            "CONSTRUCT { ?c ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE { "
+            f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?c ?p ?o "
+            "OPTIONAL { ?o ?p2 ?o2 FILTER isBlank(?o) "
+            "OPTIONAL { ?o2 ?p3 ?o3 FILTER isBlank(?o2) } } } }"
+        )
+        construct(store, query, into=graph)
+    return graph
 
 
 def submission_exists(store: ox.Store, graph: str) -> bool:
