@@ -17,6 +17,7 @@ from graph.namespaces import OG
 # The properties of a referenced node that shapes look at.
 CONTEXT_PROPERTIES = (RDF.type, OG.allowedLevel, SKOS.inScheme, OG.levelOrder, OG.developer)
 BATCH = 500
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def referenced_iris(graph: rdflib.Graph) -> set[str]:
@@ -43,17 +44,33 @@ def context_for(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
 
 def construct(store: ox.Store, query: str, into: rdflib.Graph | None = None) -> rdflib.Graph:
     """Run a CONSTRUCT over the store and return its triples as an rdflib graph."""
+    return to_rdflib(store.query(query), into)
+
+
+def to_rdflib(
+    quads: Iterable[ox.Quad | ox.Triple], into: rdflib.Graph | None = None
+) -> rdflib.Graph:
+    """Copy pyoxigraph quads or triples into an rdflib graph (graph names dropped).
+
+    Term by term, never through rdflib's N-Triples parser, whose time grows with the
+    square of a literal's length (a 3 MB literal took minutes).
+    """
     graph = into if into is not None else rdflib.Graph()
-    data = store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data, format="nt")
+    for q in quads:
+        graph.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
     return graph
 
 
-def to_rdflib(quads: Iterable[ox.Quad], into: rdflib.Graph | None = None) -> rdflib.Graph:
-    """Copy pyoxigraph quads into an rdflib graph (graph names dropped)."""
-    graph = into if into is not None else rdflib.Graph()
-    text = "\n".join(f"{q.triple} ." for q in quads)
-    if text:
-        graph.parse(data=text, format="nt")
-    return graph
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """Return the rdflib term equal to a pyoxigraph one."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise ValueError(f"{term} is not a term rdflib holds (RDF-star is out)")

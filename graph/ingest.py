@@ -19,13 +19,15 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.compare import to_canonical_graph
 
 from graph import staleness
-from graph.context import construct, context_for, referenced_iris
+from graph.batch_limits import blank_depths
+from graph.context import construct, context_for, referenced_iris, to_rdflib
 from graph.insert_text import insert
 from graph.loading import CATALOG
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, XSD, graph_iri, mint, slugify
+from graph.rdf_input import UnsafeInput, check_input
+from graph.roles import CONTRIBUTOR
 from graph.validation import ValidationReport, validate
 
 SUBMISSION_GRAPH_PREFIX = graph_iri("submissions/")
@@ -38,6 +40,11 @@ FORMATS = {
     "text/plain": "nt",
 }
 SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
+OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "nt": ox.RdfFormat.N_TRIPLES,
+}
 # Batches larger than this go to an external server through a staging graph.
 STAGED_TRIPLES = 2000
 
@@ -66,72 +73,62 @@ class Outcome:
     claims: list[str] = field(default_factory=list)
     deprecated: list[str] = field(default_factory=list)
     recomputed: list[str] = field(default_factory=list)
+    curated: list[str] = field(default_factory=list)
 
 
 def parse_batch(data: bytes | str, fmt: str, origin: str = "request") -> rdflib.Graph:
-    """Parse a submitted batch in ``fmt`` (turtle, json-ld, nt); raise IngestError naming the place."""
-    graph = rdflib.Graph()
+    """Parse a submitted batch in ``fmt`` (turtle, json-ld, nt); raise IngestError naming the place.
+
+    Parsed with Oxigraph, which is linear in long literals (rdflib's N-Triples parser
+    is quadratic) and never fetches a remote JSON-LD context.
+    """
+    data = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        graph.parse(data=data, format=fmt)
-    except Exception as exc:  # rdflib raises many unrelated types for bad input
-        raise IngestError(f"{origin}: the {fmt} does not parse: {exc}") from None
-    if len(graph) == 0:
+        check_input(data, OX_FORMATS[fmt])
+        quads = list(ox.parse(data, OX_FORMATS[fmt], without_named_graphs=True))
+    except UnsafeInput as exc:
+        raise IngestError(f"{origin}: {exc}") from None
+    except SyntaxError as exc:
+        where = f" at line {exc.lineno}, column {exc.offset}" if exc.lineno else ""
+        raise IngestError(f"{origin}: the {fmt} does not parse{where}: {exc.msg}") from None
+    if not quads:
         raise IngestError(f"{origin}: the batch is empty; send at least one claim or source")
-    return graph
+    return to_rdflib(quads)
 
 
-def canonical_hash(graph: rdflib.Graph) -> str:
-    """Return ``sha256:<hex>`` of the graph's canonical N-Triples (blank nodes relabelled)."""
-    labels = tree_labels(graph)
-    if labels is None:
-        # Blank nodes shared or in cycles need full canonicalisation (costly, and rare).
-        canon = to_canonical_graph(graph)
-        lines = sorted(line for line in canon.serialize(format="nt").splitlines() if line.strip())
-    else:
-        lines = sorted(" ".join(labels.get(t) or t.n3() for t in triple) + " ." for triple in graph)
+def canonical_hash(graph: rdflib.Graph, depths: dict[rdflib.BNode, int] | None = None) -> str:
+    """Return ``sha256:<hex>`` of the graph's canonical N-Triples (blank nodes relabelled).
+
+    Raises BatchRefused when blank nodes do not form trees (see graph.batch_limits);
+    ``depths`` is their depth, when the caller has checked already.
+    """
+    labels = tree_labels(graph, depths)
+    lines = sorted(" ".join(labels.get(t) or t.n3() for t in triple) + " ." for triple in graph)
     return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def tree_labels(graph: rdflib.Graph) -> dict[rdflib.BNode, str] | None:
-    """Label each blank node by a hash of what it says, when every blank node forms a tree.
+def tree_labels(
+    graph: rdflib.Graph, depths: dict[rdflib.BNode, int] | None = None
+) -> dict[rdflib.BNode, str]:
+    """Label each blank node by a hash of what it says, its children's labels included.
 
-    Quotes and selectors are blank nodes each used once as an object: hashing
-    a node's own statements (with its children's labels) bottom-up names it by
-    content, as canonicalisation would, in linear time. Returns None when a
-    blank node is used twice as an object, never as an object, or in a cycle.
+    Quotes and selectors are blank nodes each used once as an object: hashing a
+    node's own statements bottom-up (deepest first) names it by content, as
+    canonicalisation would, in linear time. Other shapes are refused, not hashed:
+    rdflib's general canonicalisation is factorial in identical components.
     """
-    uses: dict[rdflib.BNode, int] = {}
-    blanks: set[rdflib.BNode] = set()
-    for s, _, o in graph:
+    depths = blank_depths(graph) if depths is None else depths
+    said: dict[rdflib.BNode, list[tuple[rdflib.term.Node, rdflib.term.Node]]] = {}
+    for s, p, o in graph:
         if isinstance(s, rdflib.BNode):
-            blanks.add(s)
-        if isinstance(o, rdflib.BNode):
-            blanks.add(o)
-            uses[o] = uses.get(o, 0) + 1
-    if any(uses.get(b, 0) != 1 for b in blanks):
-        return None
+            said.setdefault(s, []).append((p, o))
     labels: dict[rdflib.BNode, str] = {}
-    visiting: set[rdflib.BNode] = set()
-
-    def label(node: rdflib.BNode) -> str | None:
-        if node in labels:
-            return labels[node]
-        if node in visiting:
-            return None
-        visiting.add(node)
-        parts = []
-        for _, p, o in graph.triples((node, None, None)):
-            child = label(o) if isinstance(o, rdflib.BNode) else o.n3()
-            if child is None:
-                return None
-            parts.append(f"{p.n3()} {child}")
-        digest = hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:32]
-        labels[node] = f"_:t{digest}"
-        return labels[node]
-
-    for b in blanks:
-        if label(b) is None:
-            return None
+    for node in sorted(depths, key=depths.__getitem__, reverse=True):
+        parts = sorted(
+            f"{p.n3()} {labels[o] if isinstance(o, rdflib.BNode) else o.n3()}"
+            for p, o in said.get(node, ())
+        )
+        labels[node] = "_:t" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
     return labels
 
 
@@ -173,11 +170,18 @@ def deprecated_in(batch: rdflib.Graph) -> set[str]:
     }
 
 
-def check(store: ox.Store, batch: rdflib.Graph) -> ValidationReport:
-    """Validate ``batch`` with the context it references; never writes."""
+def check(store: ox.Store, batch: rdflib.Graph, described: Iterable[str] = ()) -> ValidationReport:
+    """Validate ``batch`` with the context it references; never writes.
+
+    ``described`` names stored nodes the batch adds statements to: they are judged
+    with what the store already says about them.
+    """
     # A batch that deprecates stored claims is judged with those claims' own statements.
     stored = existing_claims(store, deprecated_in(batch))
     extra = claim_statements(store, stored) if stored else rdflib.Graph()
+    others = sorted(set(described) - stored)
+    if others:
+        extra += statements_about(store, others)
     context = context_for(store, referenced_iris(batch) | referenced_iris(extra))
     return validate(batch, context + extra)
 
@@ -185,18 +189,27 @@ def check(store: ox.Store, batch: rdflib.Graph) -> ValidationReport:
 def claim_statements(store: ox.Store, claims: Iterable[str]) -> rdflib.Graph:
     """Return everything the store says about ``claims`` (for validating their deprecation)."""
     claims = sorted(claims)
-    values = " ".join(f"<{c}>" for c in claims)
-    # The claim's own statements and the blank nodes of its quotes (two levels deep).
-    query = (
-        "CONSTRUCT { ?c ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE { "
-        f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?c ?p ?o "
-        "OPTIONAL { ?o ?p2 ?o2 FILTER isBlank(?o) "
-        "OPTIONAL { ?o2 ?p3 ?o3 FILTER isBlank(?o2) } } } }"
-    )
-    graph = construct(store, query)
+    graph = statements_about(store, claims)
     # Rank and deprecation come from the batch; the stored rank would clash with it.
     for c in claims:
         graph.remove((rdflib.URIRef(c), OG.rank, None))
+    return graph
+
+
+def statements_about(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
+    """Return everything the store says about ``iris``, with their blank nodes two levels deep."""
+    graph = rdflib.Graph()
+    iris = sorted(iris)
+    # A few hundred IRIs a query: some servers cap the length of one query's text.
+    for start in range(0, len(iris), 500):
+        values = " ".join(f"<{c}>" for c in iris[start : start + 500])
+        query = (
+            "CONSTRUCT { ?c ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE { "
+            f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?c ?p ?o "
+            "OPTIONAL { ?o ?p2 ?o2 FILTER isBlank(?o) "
+            "OPTIONAL { ?o2 ?p3 ?o3 FILTER isBlank(?o2) } } } }"
+        )
+        construct(store, query, into=graph)
     return graph
 
 
@@ -206,9 +219,16 @@ def submission_exists(store: ox.Store, graph: str) -> bool:
 
 
 def provenance_triples(
-    submission: str, graph: str, digest: str, who: str, origin: str, when: datetime, triples: int
+    submission: str,
+    graph: str,
+    digest: str,
+    who: str,
+    origin: str,
+    when: datetime,
+    triples: int,
+    curated: Iterable[str] = (),
 ) -> str:
-    """Return N-Triples lines recording who submitted what, when and from where."""
+    """Return N-Triples lines recording who submitted what, when, from where, and what it curated."""
     s, g, agent = rdflib.URIRef(submission), rdflib.URIRef(graph), rdflib.URIRef(agent_iri(who))
     stamp = rdflib.Literal(when.replace(microsecond=0), datatype=XSD.dateTime)
     prov = rdflib.Graph()
@@ -223,6 +243,8 @@ def provenance_triples(
     prov.add((s, PROV.generated, g))
     prov.add((g, PROV.wasGeneratedBy, s))
     prov.add((g, DCTERMS.extent, rdflib.Literal(triples)))
+    for node in sorted(curated):
+        prov.add((s, OG.curated, rdflib.URIRef(node)))
     return prov.serialize(format="nt")
 
 
@@ -254,15 +276,24 @@ def ingest(
     who: str,
     origin: str,
     *,
+    role: str = CONTRIBUTOR,
     recompute: bool = True,
     when: datetime | None = None,
+    digest: str | None = None,
 ) -> Outcome:
     """Validate ``batch`` and write it atomically; raise Rejected with the report when it fails.
 
+    ``role`` is the sender's (graph.roles): what the batch may say about nodes the
+    store already holds follows from it (graph.submission_rules). ``digest`` is the
+    batch's canonical hash when the caller computed it (outside the write lock);
+    computing it raises BatchRefused for blank-node shapes no submission needs.
     Returns what was written and which models were recomputed. An identical
     batch submitted again returns ``created=False`` and writes nothing.
     """
-    digest = canonical_hash(batch)
+    from graph.corrections import correction_problems
+    from graph.submission_rules import judge
+
+    digest = digest or canonical_hash(batch)
     key = digest.removeprefix("sha256:")[:32]
     graph = SUBMISSION_GRAPH_PREFIX + key
     submission = mint("submission", key)
@@ -270,16 +301,19 @@ def ingest(
     deprecated = sorted(deprecated_in(batch))
     if submission_exists(store, graph):
         return Outcome(submission, graph, digest, False, len(batch), claims, deprecated)
-    from graph.corrections import correction_problems
-
     problems = correction_problems(store, batch)
     if problems is not None:
         raise Rejected(problems)
-    report = check(store, batch)
+    verdict = judge(store, batch, who, role)
+    if verdict.report is not None:
+        raise Rejected(verdict.report)
+    report = check(store, batch, verdict.own | verdict.curated)
     if not report.data_conforms:
         raise Rejected(report)
     when = when or datetime.now(UTC)
-    provenance = provenance_triples(submission, graph, digest, who, origin, when, len(batch))
+    provenance = provenance_triples(
+        submission, graph, digest, who, origin, when, len(batch), verdict.curated
+    )
     if len(batch) > STAGED_TRIPLES and hasattr(store, "replace_graph"):
         # One update text this big fails on some servers (Virtuoso's SQL limit): the batch
         # goes to a staging graph, and one final operation moves it and writes its records.
@@ -289,6 +323,7 @@ def ingest(
     else:
         store.update(write_update(graph, batch, provenance, digest, origin, when))
     outcome = Outcome(submission, graph, digest, True, len(batch), claims, deprecated)
+    outcome.curated = sorted(verdict.curated)
     if recompute:
         from graph.derive import derive_after_load
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import rdflib
 
+from graph.batch_limits import BatchRefused, check_shape
 from graph.cli import UsageError, command
 from graph.ingest import SUFFIXES, IngestError, Rejected, ingest, parse_batch
+from graph.roles import CURATOR, ROLES
 from graph.submission_form import form_to_graph
 
 
@@ -23,6 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--as", dest="who", default=None, help="who is submitting (default: your user name)"
     )
     p.add_argument("--no-recompute", action="store_true", help="do not recompute scores")
+    p.add_argument(
+        "--role",
+        choices=ROLES,
+        default=CURATOR,
+        help="the role the batch is judged with (default: curator, as the operator)",
+    )
 
 
 def read_batch(paths: list[str]) -> rdflib.Graph:
@@ -57,13 +65,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     try:
         batch = read_batch(args.paths)
-    except IngestError as exc:
+        check_shape(batch)
+    except (IngestError, BatchRefused) as exc:
         print(f"error: {exc}\nNothing was written.", file=sys.stderr)
         return 1
     who = args.who or getpass.getuser()
     store = store_from(args)
     try:
-        outcome = ingest(store, batch, who, " ".join(args.paths), recompute=not args.no_recompute)
+        outcome = ingest(
+            store,
+            batch,
+            who,
+            " ".join(args.paths),
+            role=args.role,
+            recompute=not args.no_recompute,
+        )
     except Rejected as exc:
         for violation in exc.report.data_results:
             print(exc.report.format(violation), file=sys.stderr)

@@ -20,8 +20,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import bulk_load, staleness
+from graph.batch_limits import CONTROLS_REFUSED, text_problem
 from graph.insert_text import insert
 from graph.namespaces import GRAPH, OG, graph_iri
+from graph.rdf_input import UnsafeInput, check_input
 from graph.sparql_store import SparqlStore
 
 CATALOG = graph_iri("catalog")
@@ -96,15 +98,21 @@ def parse_file(path: Path, data: bytes | None = None, graph: str | None = None) 
     data = path.read_bytes() if data is None else data
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     try:
+        check_input(data, FORMATS[path.suffix])
         triples = list(
             ox.parse(data, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
         )
+    except UnsafeInput as exc:
+        raise ParseError(str(path), None, None, str(exc)) from None
     except SyntaxError as exc:
         raise ParseError(str(path), exc.lineno, exc.offset, exc.msg) from None
     except UnicodeDecodeError as exc:
         raise ParseError(str(path), None, None, f"not UTF-8 text ({exc.reason})") from None
     quads = []
     for t in triples:
+        problem = text_problem((t.subject, t.predicate, t.object))
+        if problem:
+            raise ParseError(str(path), None, None, f"{problem}; {CONTROLS_REFUSED}")
         if isinstance(t, ox.Quad) and not isinstance(t.graph_name, ox.DefaultGraph) and graph:
             raise ParseError(
                 str(path), None, None, "a file loaded into its own graph may not name graphs"
@@ -208,6 +216,10 @@ def prepare(
             continue
         # Big files on an embedded store are checked without keeping their quads.
         if bulk_load.applies(store, data):
+            try:
+                check_input(data, FORMATS[path.suffix])
+            except UnsafeInput as exc:
+                raise ParseError(str(path), None, None, str(exc)) from None
             quads = bulk_load.parse_streamed(path, data, graph)
         else:
             quads = parse_file(path, data, graph)

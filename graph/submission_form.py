@@ -24,6 +24,7 @@ The form (all keys snake_case; documented in docs/submissions.md)::
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -60,6 +61,49 @@ TEMPLATE: dict[str, Any] = {
 }
 
 
+CLAIM_KEYS = (
+    "model",
+    "criterion",
+    "level",
+    "stated_on",
+    "rank",
+    "text",
+    "quote",
+    "attributed_to",
+    "source",
+)
+SOURCE_KEYS = ("iri", "title", "url", "kind", "publisher", "issued", "accessed_on")
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_keys(form: dict, allowed: tuple[str, ...], where: str = "") -> None:
+    """Refuse keys the form does not know, suggesting the nearest one (a typo is never lost)."""
+    for key in form:
+        if key in allowed:
+            continue
+        near = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise IngestError(f"{where}{key}: unknown key; {hint}the keys are {', '.join(allowed)}")
+
+
+def check_text(doc: Any) -> None:
+    """Refuse strings (keys or values, at any depth) that hold a lone surrogate: not text."""
+    todo: list[tuple[Any, str]] = [(doc, "")]
+    while todo:
+        node, where = todo.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                todo += [(key, f"{where}{key}"), (value, f"{where}{key}.")]
+        elif isinstance(node, list):
+            todo += [(value, f"{where}[{n}].") for n, value in enumerate(node)]
+        elif isinstance(node, str) and (found := SURROGATE.search(node)):
+            code = f"\\u{ord(found.group()):04x}"
+            raise IngestError(
+                f"{where.rstrip('.') or 'the body'}: holds a lone surrogate ({code}), which is "
+                "not a character; send UTF-8 text (a pair \\ud83d\\ude00 is fine)"
+            )
+
+
 def _need(form: dict, key: str, where: str = "") -> Any:
     value = form.get(key)
     if value in (None, ""):
@@ -91,6 +135,8 @@ def form_to_graph(form: dict) -> rdflib.Graph:
         raise IngestError(
             "the JSON form must be an object with model, criterion, level, stated_on, source"
         )
+    check_text(form)
+    check_keys(form, CLAIM_KEYS)
     level = str(_need(form, "level"))
     if level not in LEVELS:
         raise IngestError(f"level: {level!r} is not one of {', '.join(LEVELS)}")
@@ -104,6 +150,7 @@ def form_to_graph(form: dict) -> rdflib.Graph:
         raise IngestError(
             'source: must be an object, either {"iri": ...} or a new source\'s fields'
         )
+    check_keys(source_form, SOURCE_KEYS, "source.")
     key = hashlib.sha256(json.dumps(form, sort_keys=True).encode()).hexdigest()[:16]
     g = rdflib.Graph()
     claim = rdflib.URIRef(mint("claim", f"submitted-{key}"))

@@ -15,16 +15,21 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from flask import current_app, request
 
+from graph.batch_limits import BatchRefused
 from graph.forwarding_runner import ForwardingRunner
+from graph.ingest import IngestError, Rejected
 from graph.query_pool import ProcessRunner
 from graph.query_runner import InProcessRunner, QueryRequest
+from graph.roles import CONTRIBUTOR, allows
 from graph.sparql_store import SparqlStore
 from graph.store import MEMORY, default_location, is_external, open_store
 from server.errors import Problem
-from server.settings import write_tokens
+from server.settings import Token, write_tokens
 
 T = TypeVar("T")
 EXTENSION = "openness"
+# Raised before anything is written: the data, and so its version, stay as they were.
+NOTHING_WRITTEN = (Rejected, IngestError, BatchRefused, Problem, SyntaxError)
 
 
 class ServerContext:
@@ -55,7 +60,7 @@ class ServerContext:
             self.runner = ProcessRunner(self.store, snapshots, settings["QUERY_WORKERS"])
         else:
             self.runner = InProcessRunner(self.store)
-        self.tokens = write_tokens(settings)
+        self.tokens: dict[str, Token] = write_tokens(settings)
         self.write_lock = threading.Lock()
         self.data_version = 0
         # A write failed part way: its derive may not have run (see server.derived).
@@ -76,13 +81,21 @@ class ServerContext:
         """Apply ``action`` to the store under the write lock, then publish the new data."""
         with self.write_lock:
             try:
-                return action(self.store)
-            except BaseException:
-                self.derived_stale = True
+                result = action(self.store)
+            except NOTHING_WRITTEN:
                 raise
-            finally:
-                self.data_version += 1
-                self.runner.data_changed()
+            except BaseException:
+                # The action may have written before it failed: publish whatever is there,
+                # and note that its derive may not have run (see server.derived).
+                self.derived_stale = True
+                self._published()
+                raise
+            self._published()
+            return result
+
+    def _published(self) -> None:
+        self.data_version += 1
+        self.runner.data_changed()
 
     def cached(self, name: str, compute: Callable[[], T]) -> T:
         """Return ``compute()``, computed once per version of the data."""
@@ -94,10 +107,11 @@ class ServerContext:
         self._cache[name] = (version, value)
         return value
 
-    def authorize_write(self) -> str:
+    def authorize_write(self, needed: str = CONTRIBUTOR) -> str:
         """Check the bearer token of the current request; return the token's name.
 
-        403 when writes are off, 401 without a bearer token, 403 with a wrong one.
+        403 when writes are off, 401 without a bearer token, 403 with a wrong one or one
+        whose role is below ``needed``.
         """
         if not self.tokens:
             raise Problem(
@@ -113,16 +127,42 @@ class ServerContext:
                 "Writing needs an 'Authorization: Bearer <token>' header.",
                 headers={"WWW-Authenticate": 'Bearer realm="openness"'},
             )
-        given_bytes = given.strip().encode("utf-8")
+        name = self.token_name(given.strip())
+        if name is None:
+            challenge = 'Bearer realm="openness", error="invalid_token"'
+            raise Problem(
+                403,
+                "The bearer token is not a write token of this server.",
+                headers={"WWW-Authenticate": challenge},
+            )
+        self.check_role(name, needed)
+        return name
+
+    def token_name(self, given: str) -> str | None:
+        """Return the name of the write token ``given``, or None; compared in constant time."""
+        given_bytes = given.encode("utf-8")
+        found = None
         for name, token in self.tokens.items():
-            if hmac.compare_digest(given_bytes, token.encode("utf-8")):
-                return name
-        challenge = 'Bearer realm="openness", error="invalid_token"'
-        raise Problem(
-            403,
-            "The bearer token is not a write token of this server.",
-            headers={"WWW-Authenticate": challenge},
-        )
+            if hmac.compare_digest(given_bytes, token.secret.encode("utf-8")):
+                found = name
+        return found
+
+    def role(self, name: str) -> str:
+        """Return the role of the write token called ``name``."""
+        return self.tokens[name].role
+
+    def check_role(self, name: str, needed: str) -> None:
+        """Refuse with 403, naming the role needed, when the token ``name`` lacks it."""
+        role = self.role(name)
+        if not allows(role, needed):
+            challenge = 'Bearer realm="openness", error="insufficient_scope"'
+            raise Problem(
+                403,
+                f"This needs a token with the {needed} role; the token {name!r} has the "
+                f"{role} role (see docs/endpoint.md#writes).",
+                title="Role not allowed",
+                headers={"WWW-Authenticate": challenge},
+            )
 
     def close(self) -> None:
         """Stop the query workers."""

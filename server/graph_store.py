@@ -12,9 +12,12 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
+from graph.batch_limits import CONTROLS_REFUSED, text_problem
 from graph.insert_text import insert
 from graph.namespaces import GRAPH
 from graph.query_formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
+from graph.rdf_input import UnsafeInput, check_input
+from graph.roles import ADMIN
 from graph.sparql_store import DEFAULT, SparqlStore
 from server.context import context
 from server.cors import mark_write, read_endpoint
@@ -59,7 +62,7 @@ def graph_store():
         return _read(target)
     mark_write()
     ctx = context()
-    ctx.authorize_write()
+    ctx.authorize_write(ADMIN)  # raw graph writes bypass the submission rules
     if request.method == "DELETE":
         return _delete(target)
     return _write(target, replace=request.method == "PUT")
@@ -109,10 +112,17 @@ def _write(target: Target, *, replace: bool) -> Response:
             f"{request.mimetype or 'a body without Content-Type'}.",
         )
     base = target.value if isinstance(target, ox.NamedNode) else None
+    data = request.get_data()
     try:
-        triples = list(ox.parse(request.get_data(), fmt, base_iri=base, without_named_graphs=True))
+        check_input(data, fmt)
+        triples = list(ox.parse(data, fmt, base_iri=base, without_named_graphs=True))
+    except UnsafeInput as error:
+        raise Problem(400, f"The {fmt.name} body is refused: {error}.") from None
     except SyntaxError as error:
         raise Problem(400, f"The {fmt.name} body does not parse: {error}") from None
+    for t in triples:
+        if problem := text_problem((t.subject, t.predicate, t.object)):
+            raise Problem(422, f"{problem}; {CONTROLS_REFUSED}. Nothing was written.")
     quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in triples]
 
     def apply(store: ox.Store) -> bool:

@@ -8,9 +8,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
+
+from graph.roles import ADMIN, CONTRIBUTOR, ROLES, check_role
 
 ENV_PREFIX = "OPENNESS_"
+# A WRITE_TOKENS entry that names no role gets the least one; WRITE_TOKEN, the operator's
+# single token, stays admin so deployments that predate roles keep working.
+DEFAULT_ROLE = CONTRIBUTOR
 
 
 def _bool(value: str) -> bool:
@@ -26,13 +31,25 @@ def _list(value: str) -> tuple[str, ...]:
     return tuple(item for item in value.replace(",", " ").split() if item)
 
 
-def _tokens(value: str) -> dict[str, str]:
-    """Read ``{"name": "token"}`` JSON or ``name:token,name:token``."""
+def _tokens(value: str) -> dict[str, Any]:
+    """Read JSON ``{"name": "token"}`` / ``{"name": {"token": ..., "role": ...}}``, or
+    ``name:token,name:role:token``."""
     value = value.strip()
     if value.startswith("{"):
-        return {str(k): str(v) for k, v in json.loads(value).items()}
-    pairs = (item.split(":", 1) for item in value.split(",") if item.strip())
-    return {name.strip(): token.strip() for name, token in pairs}
+        return {str(k): v if isinstance(v, dict) else str(v) for k, v in json.loads(value).items()}
+    found: dict[str, Any] = {}
+    for item in (item.strip() for item in value.split(",") if item.strip()):
+        name, sep, rest = item.partition(":")
+        if not sep or not rest.strip():
+            raise ValueError(
+                f"expected name:token or name:role:token, got {name!r} without a token"
+            )
+        role, sep, token = rest.partition(":")
+        if sep and role.strip() in ROLES:
+            found[name.strip()] = {"token": token.strip(), "role": role.strip()}
+        else:  # a token may itself hold colons
+            found[name.strip()] = rest.strip()
+    return found
 
 
 def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -59,6 +76,8 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "SNAPSHOT_DIR": (None, _optional(str)),
     "CORS_ALLOW_ORIGIN": ("*", str),
     "SERVER_THREADS": (8, int),
+    "SUBMISSION_MAX_TRIPLES": (50_000, int),
+    "SUBMISSION_MAX_LITERAL": (100_000, int),
 }
 
 
@@ -88,9 +107,33 @@ def load(
     return values
 
 
-def write_tokens(settings: Mapping[str, Any]) -> dict[str, str]:
-    """Return the configured write tokens by name (WRITE_TOKEN is named "default")."""
-    tokens = dict(settings.get("WRITE_TOKENS") or {})
+class Token(NamedTuple):
+    """A write token's secret and the role it carries."""
+
+    secret: str
+    role: str
+
+
+def write_tokens(settings: Mapping[str, Any]) -> dict[str, Token]:
+    """Return the configured write tokens by name (WRITE_TOKEN is named "default", admin).
+
+    A WRITE_TOKENS entry is a secret (role DEFAULT_ROLE) or ``{"token": ..., "role": ...}``.
+    """
+    tokens: dict[str, Token] = {}
+    for name, entry in dict(settings.get("WRITE_TOKENS") or {}).items():
+        if isinstance(entry, Mapping):
+            unknown = set(entry) - {"token", "role"}
+            if unknown:
+                raise ValueError(f"WRITE_TOKENS[{name!r}]: unknown keys {sorted(unknown)}")
+            secret, role = str(entry.get("token") or ""), str(entry.get("role") or DEFAULT_ROLE)
+        else:
+            secret, role = str(entry or ""), DEFAULT_ROLE
+        try:
+            check_role(role)
+        except ValueError as error:
+            raise ValueError(f"WRITE_TOKENS[{name!r}]: {error}") from None
+        if secret:
+            tokens[str(name)] = Token(secret, role)
     if settings.get("WRITE_TOKEN"):
-        tokens.setdefault("default", settings["WRITE_TOKEN"])
-    return {name: token for name, token in tokens.items() if token}
+        tokens.setdefault("default", Token(str(settings["WRITE_TOKEN"]), ADMIN))
+    return tokens

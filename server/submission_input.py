@@ -19,7 +19,8 @@ from rdflib import URIRef
 from graph.context import to_rdflib
 from graph.ingest import IngestError, deprecation_triples
 from graph.query_formats import JSON_LD, N_TRIPLES, TURTLE, Format
-from graph.submission_form import form_to_graph
+from graph.rdf_input import UnsafeInput, check_input
+from graph.submission_form import check_keys, check_text, form_to_graph
 from server.errors import Problem
 
 RDF_BODIES: dict[str, Format] = {
@@ -35,6 +36,10 @@ JSON_BODY = "application/json"
 
 def parse_rdf(data: bytes, fmt: Format, where: str = "the body") -> rdflib.Graph:
     """Parse RDF with Oxigraph, which names line and column and never fetches a remote context."""
+    try:
+        check_input(data, fmt.ox_format)
+    except UnsafeInput as exc:
+        raise Problem(400, f"{where}: {exc}", title="Malformed RDF") from None
     try:
         quads = list(ox.parse(data, format=fmt.ox_format))
     except SyntaxError as exc:
@@ -73,10 +78,20 @@ def read_json(data: bytes, who: str) -> rdflib.Graph:
         raise Problem(
             400, f"the body is not UTF-8 text: {exc.reason}", title="Malformed JSON"
         ) from None
+    except RecursionError:
+        raise Problem(
+            400, "the body nests arrays and objects too deeply", title="Malformed JSON"
+        ) from None
     is_jsonld = isinstance(doc, list) or (
         isinstance(doc, dict) and any(k.startswith("@") for k in doc)
     )
-    return parse_rdf(data, JSON_LD) if is_jsonld else form_batch(doc, who)
+    if is_jsonld:
+        return parse_rdf(data, JSON_LD)
+    try:
+        check_text(doc)
+    except IngestError as exc:
+        raise Problem(400, str(exc), title="Invalid form") from None
+    return form_batch(doc, who)
 
 
 def form_batch(doc: object, who: str) -> rdflib.Graph:
@@ -132,6 +147,10 @@ def corrections(items: object, who: str) -> list[tuple]:
             raise Problem(
                 400, f'{where}: must be {{"claim": IRI, "reason": "..."}}', title="Invalid form"
             )
+        try:
+            check_keys(item, ("claim", "reason"), f"{where}.")
+        except IngestError as exc:
+            raise Problem(400, str(exc), title="Invalid form") from None
         claim, reason = item.get("claim"), item.get("reason")
         if not isinstance(claim, str) or not claim.strip():
             raise Problem(

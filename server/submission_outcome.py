@@ -15,18 +15,15 @@ import rdflib
 from flask import Response, request
 from rdflib import BNode, URIRef
 
+from graph.batch_limits import BatchRefused, check_batch
 from graph.derive import SCORES_GRAPH, affected_models
-from graph.ingest import (
-    PROVENANCE_GRAPH,
-    Outcome,
-    ingest,
-)
+from graph.ingest import PROVENANCE_GRAPH, Outcome, canonical_hash, ingest
 from graph.namespaces import DCTERMS, DQV, OG, PROV, RDF, RDFS, SKOS
 from graph.query_formats import JSON, JSON_LD, TURTLE
 from graph.records import values_block
 from graph.validation import ValidationReport
 from server.context import context
-from server.errors import error_body
+from server.errors import Problem, error_body
 from server.negotiation import negotiate
 from server.rendering import negotiated, rdf_bytes
 from server.urls import public_url
@@ -93,16 +90,29 @@ def score_changes(models: Iterable[str], before: Mapping, after: Mapping) -> lis
 def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
     """Validate and write ``batch`` under the write lock; return the answer's data.
 
-    Raises Rejected (nothing written) when the batch breaks the shapes or deprecates
-    a claim that is unknown or already deprecated.
+    The checks that need only the batch (size, characters, blank-node shape, the
+    hash) run first, outside the lock: a batch refused there (413, 422) never
+    waits for or holds it. Raises Rejected (nothing written) when the batch breaks
+    the shapes or the submission rules, or deprecates a claim that is unknown or
+    already deprecated.
     """
+    ctx = context()
+    try:
+        depths = check_batch(
+            batch, ctx.settings["SUBMISSION_MAX_TRIPLES"], ctx.settings["SUBMISSION_MAX_LITERAL"]
+        )
+        digest = canonical_hash(batch, depths)
+    except BatchRefused as refused:
+        title = "Batch too large" if refused.status == 413 else "Batch refused"
+        raise Problem(refused.status, f"{refused}; nothing was written.", title=title) from None
+    role = ctx.role(who)
 
     def action(store: ox.Store) -> tuple[Outcome, dict, dict]:
         before = stored_scores(store, touched_models(store, batch))
-        outcome = ingest(store, batch, who, origin)
+        outcome = ingest(store, batch, who, origin, role=role, digest=digest)
         return outcome, before, stored_scores(store, outcome.recomputed)
 
-    outcome, before, after = context().write(action)
+    outcome, before, after = ctx.write(action)
     created = outcome.created
     return {
         "status": "accepted" if created else "unchanged",
@@ -112,6 +122,7 @@ def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
         "triples": outcome.triples,
         "claims_added": outcome.claims if created else [],
         "claims_deprecated": outcome.deprecated if created else [],
+        "curated": outcome.curated if created else [],
         "models_recomputed": score_changes(outcome.recomputed, before, after),
         "url": public_url("submissions.show", key=key_of(outcome.submission)),
         "content_url": public_url("graph_store.graph_store", graph=outcome.graph),
@@ -155,6 +166,15 @@ def describe(store: ox.Store, submission: str) -> dict | None:
         "triples": int(text("extent")) if text("extent") else None,
         "claims": subjects(f"?s a <{OG.Claim}>"),
         "deprecated": subjects(f"?s <{OG.rank}> <{OG.DeprecatedRank}>"),
+        "curated": sorted(
+            q.object.value
+            for q in store.quads_for_pattern(
+                ox.NamedNode(submission),
+                ox.NamedNode(str(OG.curated)),
+                None,
+                ox.NamedNode(PROVENANCE_GRAPH),
+            )
+        ),
         "content_url": public_url("graph_store.graph_store", graph=graph),
     }
 

@@ -10,7 +10,6 @@ docs/submissions.md.
 from __future__ import annotations
 
 import functools
-import hmac
 import json
 import re
 from collections.abc import Mapping
@@ -46,8 +45,9 @@ KEY = re.compile(r"^[0-9a-f]{32}$")
 HOW_TO_ENABLE = (
     "Writes are disabled on this server: no write token is configured. The operator enables "
     'them by naming one token per person, e.g. OPENNESS_WRITE_TOKENS=\'{"alice": "<a long '
-    "random secret>\"}' (or OPENNESS_WRITE_TOKEN=<secret>) in the environment of `openness "
-    'serve`, or WRITE_TOKENS={"alice": "..."} in create_app\'s config.'
+    'random secret>"}\' (a contributor; add a role with {"token": ..., "role": '
+    '"curator"}), or OPENNESS_WRITE_TOKEN=<secret> (the operator\'s, admin) in the '
+    'environment of `openness serve`, or WRITE_TOKENS={"alice": "..."} in create_app\'s config.'
 )
 
 
@@ -203,10 +203,10 @@ def page_token(given: str) -> str:
         raise Problem(403, HOW_TO_ENABLE, title="Writes disabled")
     if not given:
         raise Problem(401, "Writing needs a write token: paste yours into the token field.")
-    for name, token in ctx.tokens.items():
-        if hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
-            return name
-    raise Problem(403, "The token is not a write token of this server.")
+    name = ctx.token_name(given)
+    if name is None:
+        raise Problem(403, "The token is not a write token of this server.")
+    return name
 
 
 @bp.route("/submit", methods=["GET", "POST"])

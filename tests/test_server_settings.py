@@ -50,7 +50,45 @@ def test_write_tokens_as_json_and_single_token():
     values = settings.load(
         environ={"OPENNESS_WRITE_TOKENS": '{"ci": "x"}', "OPENNESS_WRITE_TOKEN": "y"}
     )
-    assert settings.write_tokens(values) == {"ci": "x", "default": "y"}
+    # WRITE_TOKEN is the operator's: admin. A named entry without a role gets the least.
+    assert settings.write_tokens(values) == {
+        "ci": settings.Token("x", "contributor"),
+        "default": settings.Token("y", "admin"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("alice:curator:s1,bob:s2", {"alice": ("s1", "curator"), "bob": ("s2", "contributor")}),
+        ("ops:admin:a:b:c", {"ops": ("a:b:c", "admin")}),  # a token may hold colons
+        ("eve:not-a-role:s3", {"eve": ("not-a-role:s3", "contributor")}),
+        (
+            '{"alice": {"token": "s1", "role": "curator"}, "bob": "s2"}',
+            {"alice": ("s1", "curator"), "bob": ("s2", "contributor")},
+        ),
+    ],
+)
+def test_write_tokens_carry_roles(raw, expected):
+    values = settings.load(environ={"OPENNESS_WRITE_TOKENS": raw})
+    assert settings.write_tokens(values) == {n: settings.Token(*t) for n, t in expected.items()}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"WRITE_TOKENS": {"a": {"token": "s", "role": "owner"}}}, "unknown role 'owner'"),
+        ({"WRITE_TOKENS": {"a": {"token": "s", "rol": "admin"}}}, "unknown keys"),
+    ],
+)
+def test_a_bad_token_entry_is_refused_naming_it(config, message):
+    with pytest.raises(ValueError, match=message):
+        settings.write_tokens(settings.load(config, environ={}))
+
+
+def test_a_token_entry_without_a_token_is_refused():
+    with pytest.raises(ValueError, match="OPENNESS_WRITE_TOKENS"):
+        settings.load(environ={"OPENNESS_WRITE_TOKENS": "alice"})
 
 
 def test_a_bad_environment_value_names_the_variable():

@@ -68,11 +68,23 @@ def test_update_with_the_token_applies(writable, path, kwargs):
     assert ask(writable, ASK_NEW) is True
 
 
-def test_named_tokens_are_all_accepted(make_app):
-    client = make_app(WRITE_TOKENS={"alice": "a-token", "bob": "b-token"}).test_client()
-    for token in ("a-token", "b-token"):
+def test_named_admin_tokens_are_all_accepted(make_app):
+    admins = {name: {"token": f"{name}-token", "role": "admin"} for name in ("alice", "bob")}
+    client = make_app(WRITE_TOKENS=admins).test_client()
+    for token in ("alice-token", "bob-token"):
         response = client.post("/update", data={"update": INSERT}, headers=bearer(token))
         assert response.status_code == 204
+
+
+@pytest.mark.parametrize("role", ["contributor", "curator"])
+def test_an_update_needs_the_admin_role(make_app, role):
+    client = make_app(WRITE_TOKENS={"carol": {"token": "c-token", "role": role}}).test_client()
+    for path in ("/update", "/sparql"):
+        response = client.post(path, data={"update": INSERT}, headers=bearer("c-token"))
+        assert response.status_code == 403
+        detail = response.get_json()["error"]["detail"]
+        assert "admin role" in detail and f"{role} role" in detail
+    assert ask(client, ASK_NEW) is False
 
 
 def test_update_syntax_error_is_400(writable):

@@ -23,7 +23,8 @@ DOCS = paths.ROOT / "docs" / "submissions.md"
 FRAMEWORKS = paths.ONTOLOGY_DIR / "frameworks"
 INDEX = f"{ID}framework/osai-index"
 MODEL = f"{ID}model/m"
-TOKENS = {"alice": "alice-token", "bob": "bob-token"}
+# Alice contributes; Bob curates (he may correct what others said).
+TOKENS = {"alice": "alice-token", "bob": {"token": "bob-token", "role": "curator"}}
 ALICE = {"Authorization": "Bearer alice-token"}
 BOB = {"Authorization": "Bearer bob-token"}
 URL = "/api/submissions"
