@@ -1,7 +1,9 @@
 """Run the endpoint's queries on an external SPARQL server, with the endpoint's own limits.
 
-The query goes to the server as it came (the refusals of SERVICE and LOAD happen before
-any runner is asked); the answer is parsed and written again here, so the row cap, the
+The query goes to the server as it came, once :func:`graph.query_runner.execute` has
+checked it; here every query is parsed by the checking parser, not only those that spell
+SERVICE or FROM, since a server may have its own extensions that fetch (Virtuoso's
+``DEFINE get:soft``), which no standard parser accepts. The answer is parsed and written again here, so the row cap, the
 formats and the timeout behave as they do on the embedded store. A server that does not
 answer before the deadline gives the usual timeout; one that is unreachable raises
 :class:`graph.sparql_store.StoreUnavailable`, which the web application answers with 503.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import time
 
+from graph.query_guard import SERVER_PARSE_LIMIT
 from graph.query_runner import QueryRequest, QueryResult, QueryTimeout, execute
 from graph.sparql_store import SparqlStore, StoreTimeout
 
@@ -39,7 +42,13 @@ class ForwardingRunner:
         """Run ``request`` on the server; raise QueryTimeout after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         try:
-            result = execute(_UntilDeadline(self.store, deadline), request, deadline)
+            result = execute(
+                _UntilDeadline(self.store, deadline),
+                request,
+                deadline,
+                size_limit=SERVER_PARSE_LIMIT,
+                always_parse=True,
+            )
         except StoreTimeout:
             raise QueryTimeout(
                 f"the SPARQL server did not answer within {timeout:g} s; the request was dropped"

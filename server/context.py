@@ -52,7 +52,15 @@ class ServerContext:
             snapshots = settings.get("SNAPSHOT_DIR") or self.store_path.with_name(
                 self.store_path.name + ".snapshots"
             )
-            self.runner = ProcessRunner(self.store, snapshots, settings["QUERY_WORKERS"])
+            self.runner = ProcessRunner(
+                self.store,
+                snapshots,
+                settings["QUERY_WORKERS"],
+                # Without an allowlist no query may reach the network: cut workers off it.
+                sandbox=not settings["SERVICE_ALLOWLIST"],
+                memory_mb=settings["QUERY_MEMORY_LIMIT"],
+                max_waiting=settings["QUERY_QUEUE"],
+            )
         else:
             self.runner = InProcessRunner(self.store)
         self.tokens = write_tokens(settings)

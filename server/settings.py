@@ -59,6 +59,8 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "SNAPSHOT_DIR": (None, _optional(str)),
     "CORS_ALLOW_ORIGIN": ("*", str),
     "SERVER_THREADS": (8, int),
+    "QUERY_MEMORY_LIMIT": (2048, _optional(int)),
+    "QUERY_QUEUE": (None, _optional(int)),
 }
 
 

@@ -1,0 +1,254 @@
+"""Check SPARQL text before the engine sees it: nesting depth, size, SERVICE, LOAD and FROM.
+
+Oxigraph fetches a ``SERVICE`` endpoint or a ``LOAD`` source over HTTP when it evaluates
+the text, and pyoxigraph exposes no parsed algebra to look at first. These checks therefore
+use rdflib's SPARQL parser (a parse tree with ``ServiceGraphPattern``, ``Load`` and
+``DatasetClause`` nodes), never a hand-written lexer:
+
+- A keyword is made of letters, so a text whose letters never spell ``SERVICE`` (or
+  ``LOAD``, ``FROM``), case-insensitively, before or after decoding ``\\uXXXX`` escapes,
+  cannot hold it; such a text is not parsed here at all.
+- Otherwise rdflib parses it. Before that, every ``\\u``/``\\U`` escape is replaced by a
+  space: rdflib decodes escapes before parsing (SPARQL 1.1) while Oxigraph reads them only
+  inside strings and IRIs, so ``"\\u0022"`` would open a long string for rdflib and hide
+  what Oxigraph takes for code. With escapes blanked both parsers see the same structure;
+  a blank in an IRI makes rdflib fail, which refuses the text.
+- A text that rdflib cannot parse is refused with its own error: nothing unchecked is
+  ever handed to the engine.
+
+Oxigraph's parser recurses once per nesting level and overflows a thread's stack near
+2,000 levels (a segfault that kills the process), and its time grows steeply with nested
+``[ ]`` (128 levels: 2.5 s, 256: 48 s); :func:`nesting_depth` bounds the depth first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+
+# Deeper texts are refused before any parser sees them; see the module docstring.
+MAX_DEPTH = 64
+# Characters of text parsed with rdflib in the server process (the in-process and
+# forwarding runners, updates); workers are bounded by their deadline instead.
+SERVER_PARSE_LIMIT = 1_000_000
+
+# One message for every refusal and every failed SERVICE call, whatever the endpoint, so
+# answers say nothing about which hosts or ports exist.
+FETCH_REFUSED = (
+    "SERVICE or LOAD was refused or did not succeed: this server fetches nothing from "
+    "other hosts, except SERVICE calls to endpoints its operator allow-listed exactly."
+)
+
+_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_BRACKETS = re.compile(r"[^{}()\[\]]+")
+_STEP = {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+class GuardError(Exception):
+    """A text the checks refuse; ``status`` and ``title`` are how the endpoint answers."""
+
+    status = 400
+    title = "Query refused"
+
+
+class FetchRefused(GuardError):
+    """The text would make the server fetch from a host that is not allow-listed."""
+
+    status = 403
+    title = "Fetch refused"
+
+    def __init__(self, message: str = FETCH_REFUSED):
+        super().__init__(message)
+
+
+class TooDeep(GuardError):
+    """The text nests brackets deeper than the limit."""
+
+    title = "Nesting too deep"
+
+
+class TooLarge(GuardError):
+    """The text is longer than may be parsed in the server process."""
+
+    status = 413
+    title = "Text too large"
+
+
+class Unreadable(GuardError):
+    """The checking parser cannot read a text that may hold SERVICE, LOAD or FROM."""
+
+    title = "Query syntax error"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the checks learnt: whether the text names its dataset, whether it calls SERVICE."""
+
+    names_dataset: bool = False
+    calls_service: bool = False
+
+
+def nesting_depth(text: str) -> int:
+    """Return the deepest nesting of ``{ ( [`` counted over the raw text.
+
+    Brackets inside strings and comments count too, so the figure is never below the
+    nesting the engine's parser sees for such a text.
+    """
+    brackets = _BRACKETS.sub("", text)
+    if not brackets:
+        return 0
+    return max(0, max(accumulate(_STEP[c] for c in brackets)))
+
+
+def check_depth(text: str, max_depth: int = MAX_DEPTH) -> None:
+    """Raise TooDeep when ``text`` nests brackets deeper than ``max_depth``."""
+    depth = nesting_depth(text)
+    if depth > max_depth:
+        raise TooDeep(
+            f"The text nests brackets {depth} levels deep; the limit is {max_depth}. "
+            "Flatten the nested groups."
+        )
+
+
+def may_contain(text: str, word: str) -> bool:
+    """Tell whether the letters of ``word`` occur in ``text``, raw or with escapes decoded."""
+    if word in text.upper():
+        return True
+    if "\\" not in text:
+        return False
+    decoded = _ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), text)
+    return word in decoded.upper()
+
+
+def check_query(
+    text: str,
+    allowlist: tuple[str, ...] = (),
+    prefixes: dict[str, str] | None = None,
+    *,
+    max_depth: int = MAX_DEPTH,
+    size_limit: int | None = None,
+    always_parse: bool = False,
+) -> Plan:
+    """Check a query; return its Plan or raise a GuardError.
+
+    ``prefixes`` are those the engine predefines; ``always_parse`` parses every text
+    (for a store whose own extensions the keyword test does not cover).
+    """
+    check_depth(text, max_depth)
+    service = may_contain(text, "SERVICE")
+    dataset = may_contain(text, "FROM")
+    if not (service or dataset or always_parse):
+        return Plan()
+    _check_size(text, size_limit)
+    return _query_plan(text, tuple(allowlist), tuple(sorted((prefixes or {}).items())))
+
+
+def check_update(
+    text: str,
+    allowlist: tuple[str, ...] = (),
+    prefixes: dict[str, str] | None = None,
+    *,
+    max_depth: int = MAX_DEPTH,
+    size_limit: int | None = SERVER_PARSE_LIMIT,
+) -> None:
+    """Refuse an update that would fetch (LOAD, or SERVICE outside ``allowlist``)."""
+    check_depth(text, max_depth)
+    if not (may_contain(text, "LOAD") or may_contain(text, "SERVICE")):
+        return
+    _check_size(text, size_limit)
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    tree = _parse(parseUpdate, text, "update")
+    nodes = list(_walk(tree))
+    if any(node.name == "Load" for node in nodes):
+        raise FetchRefused()
+    _check_services(nodes, allowlist, dict(prefixes or {}))
+
+
+def _check_size(text: str, size_limit: int | None) -> None:
+    if size_limit is not None and len(text) > size_limit:
+        raise TooLarge(
+            f"The text is {len(text):,} characters long; texts that may use SERVICE, LOAD or "
+            f"FROM are checked up to {size_limit:,} characters here."
+        )
+
+
+@lru_cache(maxsize=256)
+def _query_plan(text: str, allowlist: tuple[str, ...], prefixes: tuple) -> Plan:
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    tree = _parse(parseQuery, text, "query")
+    nodes = list(_walk(tree))
+    services = _check_services(nodes, allowlist, dict(prefixes))
+    names_dataset = any(node.name.endswith("Query") and "datasetClause" in node for node in nodes)
+    return Plan(names_dataset=names_dataset, calls_service=services > 0)
+
+
+def _parse(parse, text: str, what: str):
+    """Parse with escapes blanked (see the module docstring); Unreadable if it fails."""
+    blanked = _ESCAPE.sub(" ", text)
+    try:
+        return parse(blanked)
+    except RecursionError:
+        raise TooDeep(f"The {what} nests too deeply to be checked.") from None
+    except Exception as error:  # pyparsing's ParseException and rdflib's own errors
+        message = " ".join(str(error).split())[:300]
+        raise Unreadable(
+            f"The {what} may use SERVICE, LOAD or FROM, so it is checked with a SPARQL 1.1 "
+            f"parser, which cannot read it: {message}"
+        ) from None
+
+
+def _walk(node):
+    """Yield every parse-tree node (rdflib CompValue) under ``node``."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, CompValue):
+            yield current
+            stack.extend(current.values())
+        elif isinstance(current, list | tuple | ParseResults):
+            stack.extend(current)
+
+
+def _check_services(nodes, allowlist, prefixes: dict[str, str]) -> int:
+    """Raise FetchRefused unless every SERVICE names an allow-listed IRI; count them."""
+    services = [node for node in nodes if node.name == "ServiceGraphPattern"]
+    if not services:
+        return 0
+    if not allowlist:
+        raise FetchRefused()
+    declared = {
+        str(node["prefix"] if "prefix" in node else ""): str(node["iri"])
+        for node in nodes
+        if node.name == "PrefixDecl"
+    }
+    known = {**prefixes, **declared}
+    for node in services:
+        target = _target(node["term"], known)
+        if target is None or target not in allowlist:
+            raise FetchRefused()
+    return len(services)
+
+
+def _target(term, prefixes: dict[str, str]) -> str | None:
+    """Return the absolute IRI a SERVICE names, or None (variable, relative, unknown prefix)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
+    if isinstance(term, CompValue) and term.name == "pname":
+        prefix = str(term["prefix"]) if "prefix" in term else ""
+        if prefix not in prefixes:
+            return None
+        iri = prefixes[prefix] + str(term["localname"] if "localname" in term else "")
+    elif isinstance(term, URIRef):
+        iri = str(term)
+    else:
+        return None
+    return iri if _ABSOLUTE.match(iri) else None
