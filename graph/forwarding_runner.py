@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from graph.query_guard import SERVER_PARSE_LIMIT
+from graph.query_guard import SERVER_PARSE_LIMIT, parse_safely
 from graph.query_runner import QueryRequest, QueryResult, QueryTimeout, execute
 from graph.sparql_store import SparqlStore, StoreTimeout
 
@@ -42,12 +42,16 @@ class ForwardingRunner:
         """Run ``request`` on the server; raise QueryTimeout after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         try:
-            result = execute(
-                _UntilDeadline(self.store, deadline),
-                request,
-                deadline,
-                size_limit=SERVER_PARSE_LIMIT,
-                always_parse=True,
+            # The store parses the text with Oxigraph to explain a syntax error.
+            result = parse_safely(
+                lambda: execute(
+                    _UntilDeadline(self.store, deadline),
+                    request,
+                    deadline,
+                    size_limit=SERVER_PARSE_LIMIT,
+                    always_parse=True,
+                ),
+                request.query,
             )
         except StoreTimeout:
             raise QueryTimeout(

@@ -24,12 +24,24 @@ Oxigraph's parser recurses once per nesting level and overflows a thread's stack
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Deeper texts are refused before any parser sees them; see the module docstring.
 MAX_DEPTH = 64
+# Opening brackets a thread's default stack parses safely (it overflows near 2,200).
+SAFE_OPENERS = 1_000
+# Bytes of stack given per opening bracket (about twice what the parser was seen to use),
+# and the largest stack a parsing thread may have (address space, claimed only when used).
+STACK_PER_LEVEL = 8 * 1024
+MAX_STACK = 2**30
+_STACK_LOCK = threading.Lock()
 # Characters of text parsed with rdflib in the server process (the in-process and
 # forwarding runners, updates); workers are bounded by their deadline instead.
 SERVER_PARSE_LIMIT = 1_000_000
@@ -94,13 +106,54 @@ class Plan:
 def nesting_depth(text: str) -> int:
     """Return the deepest nesting of ``{ ( [`` counted over the raw text.
 
-    Brackets inside strings and comments count too, so the figure is never below the
-    nesting the engine's parser sees for such a text.
+    Brackets inside strings and comments count too, and a closing bracket never takes the
+    count below zero. A closing bracket inside a string still lowers it, so this is a
+    filter, not a proof: :func:`parse_safely` is what makes the engine's parse safe.
     """
     brackets = _BRACKETS.sub("", text)
     if not brackets:
         return 0
-    return max(0, max(accumulate(_STEP[c] for c in brackets)))
+    return max(accumulate((_STEP[c] for c in brackets), lambda depth, step: max(0, depth + step)))
+
+
+def parse_safely(action: Callable[[], T], text: str) -> T:
+    """Run ``action`` (which hands ``text`` to Oxigraph's parser) where its stack cannot overflow.
+
+    Oxigraph's parser needs about 3.6 KiB of stack per nesting level; a thread's default
+    stack (8 MiB) overflows near 2,200 levels, which kills the whole process. The nesting
+    cannot exceed the number of opening brackets, whatever strings hide, so a text with
+    more than :data:`SAFE_OPENERS` of them is parsed in a thread whose stack covers every
+    one, and one with more than fit in :data:`MAX_STACK` is refused.
+    """
+    openers = sum(text.count(c) for c in "{([")
+    if openers <= SAFE_OPENERS:
+        return action()
+    size = max(threading.stack_size() or 0, openers * STACK_PER_LEVEL + 8 * 2**20)
+    if size > MAX_STACK:
+        raise TooDeep(
+            f"The text holds {openers:,} opening brackets, more than can be parsed safely "
+            f"here ({MAX_STACK // STACK_PER_LEVEL:,})."
+        )
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, action()))
+        except BaseException as error:  # handed to the calling thread
+            outcome.append((False, error))
+
+    with _STACK_LOCK:
+        previous = threading.stack_size(size)
+        try:
+            thread = threading.Thread(target=run, name="deep-parse")
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def check_depth(text: str, max_depth: int = MAX_DEPTH) -> None:

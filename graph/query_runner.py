@@ -28,7 +28,14 @@ from graph.query_formats import (
     graph_format,
     results_format,
 )
-from graph.query_guard import FETCH_REFUSED, MAX_DEPTH, SERVER_PARSE_LIMIT, Plan, check_query
+from graph.query_guard import (
+    FETCH_REFUSED,
+    MAX_DEPTH,
+    SERVER_PARSE_LIMIT,
+    Plan,
+    check_query,
+    parse_safely,
+)
 from graph.store_errors import StoreError, StoreUnavailable
 
 
@@ -286,7 +293,10 @@ class InProcessRunner:
     def run(self, request: QueryRequest, timeout: float) -> QueryResult:
         """Run ``request``; raise QueryTimeout when it ends after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
-        result = execute(self.store, request, deadline, size_limit=SERVER_PARSE_LIMIT)
+        result = parse_safely(
+            lambda: execute(self.store, request, deadline, size_limit=SERVER_PARSE_LIMIT),
+            request.query,
+        )
         if time.monotonic() > deadline:
             raise QueryTimeout(f"the query ran longer than {timeout:g} s")
         return result

@@ -8,7 +8,7 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from graph.namespaces import PREFIXES
 from graph.query_formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
-from graph.query_guard import GuardError, check_update
+from graph.query_guard import GuardError, check_update, parse_safely
 from graph.query_lexer import add_using
 from graph.query_runner import (
     EvaluationError,
@@ -197,7 +197,7 @@ def _update(text: str, params: MultiDict) -> Response:
         if getattr(store, "takes_using_parameters", False):
             store.update(text, prefixes=PREFIXES, using=using, using_named=using_named)
         else:
-            store.update(with_using, prefixes=PREFIXES)
+            parse_safely(lambda: store.update(with_using, prefixes=PREFIXES), with_using)
 
     try:
         ctx.write(write)
