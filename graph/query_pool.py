@@ -42,6 +42,7 @@ from graph.query_runner import (
     QueryResult,
     QueryTimeout,
     RunnerBusy,
+    StoreUnreadable,
 )
 
 log = logging.getLogger(__name__)
@@ -262,9 +263,7 @@ class ProcessRunner:
                     self._snapshot_error = f"{type(error).__name__}: {error}"
                     log.warning("cannot snapshot the store: %s", self._snapshot_error)
                     if self._snapshot is None:
-                        raise QueryError(
-                            "the store cannot be read right now (no snapshot could be made)"
-                        ) from None
+                        raise StoreUnreadable("no snapshot of the store could be made") from None
                     return self._snapshot
                 self._snapshot, self._snapshot_version = str(path), version
                 self._snapshot_error = None

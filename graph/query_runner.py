@@ -59,6 +59,10 @@ class RunnerBusy(QueryError):
     """Every worker stayed busy, or too many requests already wait for one."""
 
 
+class StoreUnreadable(QueryError):
+    """The store cannot be read right now (no snapshot of it could be made)."""
+
+
 class EvaluationError(QueryError):
     """The engine refused to evaluate a query that parses (e.g. a function given two arguments)."""
 
@@ -191,19 +195,15 @@ def execute(
     )
     try:
         return _evaluate(store, request, plan, deadline)
-    except StoreUnavailable:
+    except (QueryError, StoreUnavailable):
         raise
-    except StoreError as error:
-        # An external server's refusal; with SERVICE in the query it may describe the
-        # server's network, so it is not passed on.
+    except Exception as error:
+        # Whatever a SERVICE call did (refused, reset, garbled an answer, or an external
+        # server's own error about it) may describe the network: one fixed message.
         if plan.calls_service:
             raise ServiceFailed(FETCH_REFUSED) from None
-        raise error from None
-    except RuntimeError as error:
-        raise EvaluationError(str(error)) from None
-    except OSError:
-        if plan.calls_service:
-            raise ServiceFailed(FETCH_REFUSED) from None
+        if isinstance(error, RuntimeError) and not isinstance(error, StoreError):
+            raise EvaluationError(str(error)) from None
         raise
 
 

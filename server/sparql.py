@@ -19,6 +19,7 @@ from graph.query_runner import (
     QueryTimeout,
     RunnerBusy,
     ServiceFailed,
+    StoreUnreadable,
 )
 from server import service_description
 from server.context import context
@@ -146,6 +147,13 @@ def _query(text: str, params: MultiDict) -> Response:
             "try again shortly.",
             title="Server busy",
             headers={"Retry-After": "5"},
+        ) from None
+    except StoreUnreadable:
+        raise Problem(
+            503,
+            "The store cannot be read right now; try again shortly.",
+            title="Store unavailable",
+            headers={"Retry-After": "30"},
         ) from None
     except OutOfMemory as error:
         raise Problem(
