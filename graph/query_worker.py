@@ -14,6 +14,8 @@ end of a socket to the parent. Before anything else the worker confines itself:
   ``RLIMIT_DATA`` counts what the heap and anonymous mappings really claim. Past it an
   allocation fails, and the engine aborts the process.
 
+Workers also run at a lower CPU priority (nice 10) than the server process.
+
 The first message sent is ``("hello", {"sandboxed": bool, "sandbox_error": str | None})``.
 Then each message is ``(snapshot_directory, QueryRequest)``; the worker opens that snapshot
 read-only (keeping it open while it stays the same), checks and runs the query with
@@ -30,6 +32,7 @@ import pickle
 import resource
 from multiprocessing.connection import Connection
 
+NICENESS = 10
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 
@@ -88,6 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-mb", type=int, default=None)
     args = parser.parse_args(argv)
     conn = Connection(args.fd)
+    # Below the server's priority: with every core busy with queries, pages and health
+    # checks in the server process still get the CPU first.
+    os.nice(NICENESS)
     sandbox_error = enter_sandbox() if args.sandbox else "not asked for"
     if args.memory_mb:
         limit_memory(args.memory_mb)

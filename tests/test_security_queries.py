@@ -7,12 +7,17 @@ OPENNESS_TEST_STORES=oxigraph the same app forwards to an Oxigraph server.
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 
 import pyoxigraph as ox
 import pytest
+import requests
+from conftest import free_port, load_sample
 
 from graph.query_guard import FETCH_REFUSED
 from graph.query_pool import ProcessRunner
@@ -431,3 +436,80 @@ def test_a_failed_write_does_not_break_reads(disk_app):
     finally:
         ctx.store = ctx.runner.store = real
     assert count(client) == 32
+
+
+# ------------------------------------------------------------------ starvation
+
+# A count over a six-way cross product of the sample: nothing streams, only the deadline
+# stops it.
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
+)
+
+
+@pytest.fixture
+def busy_server(tmp_path, store_kind):
+    """Run ``serve`` with 2 workers, 2 waiting places and 6 threads; yield its base URL."""
+    if store_kind != "embedded":
+        pytest.skip("the worker pool serves on-disk embedded stores only")
+    store = load_sample(ox.Store(str(tmp_path / "store")))
+    store.flush()
+    del store
+    port = free_port()
+    code = (
+        "from graph.serve import serve; "
+        f"serve({str(tmp_path / 'store')!r}, port={port}, query_timeout=8, query_workers=2, "
+        "query_queue=2, server_threads=6)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENNESS_")}
+    with (tmp_path / "server.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-c", code], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError((tmp_path / "server.log").read_text())
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_slow_queries_cannot_starve_health_checks_and_pages(busy_server):
+    outcomes: list[tuple[int, str | None]] = []
+
+    def slow() -> None:
+        response = requests.post(f"{busy_server}/sparql", data={"query": RUNAWAY}, timeout=60)
+        title = response.json()["error"]["title"] if response.status_code != 200 else None
+        outcomes.append((response.status_code, title, response.headers.get("Retry-After")))
+
+    threads = [threading.Thread(target=slow) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    try:
+        # Both workers busy and both waiting places taken: /healthz still answers.
+        for _ in range(100):
+            runner = requests.get(f"{busy_server}/healthz", timeout=5).json()["runner"]
+            if runner["idle"] == 0 and runner["waiting"] == 2 and len(outcomes) == 4:
+                break
+            time.sleep(0.1)
+        assert (runner["idle"], runner["waiting"]) == (0, 2)
+        page = requests.get(f"{busy_server}/id/model/alpha", timeout=5)
+        assert page.status_code == 200
+        # The four that found no place were answered at once, while the others still run.
+        early = list(outcomes)
+        assert len(early) == 4
+        assert all(outcome == (503, "Server busy", "5") for outcome in early)
+    finally:
+        for thread in threads:
+            thread.join()
+    assert len(outcomes) == 8
+    assert all(status == 503 for status, _, _ in outcomes)
