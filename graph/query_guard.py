@@ -17,8 +17,10 @@ use rdflib's SPARQL parser (a parse tree with ``ServiceGraphPattern``, ``Load`` 
   ever handed to the engine.
 
 Oxigraph's parser recurses once per nesting level and overflows a thread's stack near
-2,000 levels (a segfault that kills the process), and its time grows steeply with nested
-``[ ]`` (128 levels: 2.5 s, 256: 48 s); :func:`nesting_depth` bounds the depth first.
+2,200 levels (a segfault that kills the process), and its time grows steeply with nested
+``[ ]`` (128 levels: 2.5 s, 256: 48 s). :func:`check_depth` refuses deep texts before any
+parser sees them; :func:`parse_safely` runs the server process's own Oxigraph parses on a
+stack that holds every opening bracket, which strings cannot fool.
 """
 
 from __future__ import annotations

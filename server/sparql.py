@@ -203,7 +203,11 @@ def _update(text: str, params: MultiDict) -> Response:
 
     def write(store) -> None:
         if getattr(store, "takes_using_parameters", False):
-            store.update(text, prefixes=PREFIXES, using=using, using_named=using_named)
+            # An external store parses the text here too, to explain a syntax error.
+            parse_safely(
+                lambda: store.update(text, prefixes=PREFIXES, using=using, using_named=using_named),
+                text,
+            )
         else:
             parse_safely(lambda: store.update(with_using, prefixes=PREFIXES), with_using)
 
