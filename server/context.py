@@ -47,7 +47,9 @@ class ServerContext:
                 self.store = open_store(self.store_path)
         if isinstance(self.store, SparqlStore):
             self.store.timeout = max(self.store.timeout, settings["QUERY_TIMEOUT"])
-            self.runner = ForwardingRunner(self.store)
+            self.runner = ForwardingRunner(
+                self.store, settings["QUERY_WORKERS"] or 1, settings["QUERY_QUEUE"]
+            )
         elif self.store_path is not None and settings["QUERY_WORKERS"] > 0:
             snapshots = settings.get("SNAPSHOT_DIR") or self.store_path.with_name(
                 self.store_path.name + ".snapshots"

@@ -19,9 +19,10 @@ import pytest
 import requests
 from conftest import free_port, load_sample
 
+from graph.forwarding_runner import ForwardingRunner
 from graph.query_guard import FETCH_REFUSED
 from graph.query_pool import ProcessRunner
-from graph.query_runner import QueryRequest, ServiceFailed
+from graph.query_runner import QueryRequest, RunnerBusy, ServiceFailed
 
 TOKEN = "security-token"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -513,3 +514,36 @@ def test_slow_queries_cannot_starve_health_checks_and_pages(busy_server):
             thread.join()
     assert len(outcomes) == 8
     assert all(status == 503 for status, _, _ in outcomes)
+
+
+def test_forwarded_queries_wait_in_a_bounded_queue_too():
+    release = threading.Event()
+
+    class SlowServer:
+        """A store whose queries answer only once ``release`` is set."""
+
+        def query(self, text, timeout=None, **options):
+            release.wait(20)
+            return ox.Store().query(text)
+
+    runner = ForwardingRunner(SlowServer(), max_running=1, max_waiting=1)
+    answers: list = []
+    held = [
+        threading.Thread(target=lambda: answers.append(runner.run(QueryRequest("ASK {}"), 30)))
+        for _ in range(2)
+    ]
+    for thread in held:
+        thread.start()
+    try:
+        for _ in range(100):
+            if runner._waiting == 1:
+                break
+            time.sleep(0.05)
+        assert runner._waiting == 1
+        with pytest.raises(RunnerBusy):
+            runner.run(QueryRequest("ASK {}"), 30)
+    finally:
+        release.set()
+        for thread in held:
+            thread.join()
+    assert [answer.kind for answer in answers] == ["boolean", "boolean"]
