@@ -47,6 +47,8 @@ _STACK_LOCK = threading.Lock()
 # Characters of text parsed with rdflib in the server process (the in-process and
 # forwarding runners, updates); workers are bounded by their deadline instead.
 SERVER_PARSE_LIMIT = 1_000_000
+# Characters of the longest query whose check is remembered.
+CACHED_TEXT = 65_536
 
 # One message for every refusal and every failed SERVICE call, whatever the endpoint, so
 # answers say nothing about which hosts or ports exist.
@@ -198,7 +200,10 @@ def check_query(
     if not (service or dataset or always_parse):
         return Plan()
     _check_size(text, size_limit)
-    return _query_plan(text, tuple(allowlist), tuple(sorted((prefixes or {}).items())))
+    known = tuple(sorted((prefixes or {}).items()))
+    # Pages and clients send the same queries again and again; huge ones are not kept.
+    plan = _cached_plan if len(text) <= CACHED_TEXT else _query_plan
+    return plan(text, tuple(allowlist), known)
 
 
 def check_update(
@@ -231,7 +236,6 @@ def _check_size(text: str, size_limit: int | None) -> None:
         )
 
 
-@lru_cache(maxsize=256)
 def _query_plan(text: str, allowlist: tuple[str, ...], prefixes: tuple) -> Plan:
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -240,6 +244,9 @@ def _query_plan(text: str, allowlist: tuple[str, ...], prefixes: tuple) -> Plan:
     services = _check_services(nodes, allowlist, dict(prefixes))
     names_dataset = any(node.name.endswith("Query") and "datasetClause" in node for node in nodes)
     return Plan(names_dataset=names_dataset, calls_service=services > 0)
+
+
+_cached_plan = lru_cache(maxsize=256)(lambda *args: _query_plan(*args))
 
 
 def _parse(parse, text: str, what: str):
