@@ -21,6 +21,7 @@ from graph.query_runner import (
     ServiceFailed,
     StoreUnreadable,
 )
+from graph.sparql_store import SparqlStore
 from server import service_description
 from server.context import context
 from server.cors import mark_write, read_endpoint
@@ -197,7 +198,7 @@ def _update(text: str, params: MultiDict) -> Response:
     allowlist = tuple(current_app.config["SERVICE_ALLOWLIST"] or ())
     try:
         for checked in {text, with_using}:
-            check_update(checked, allowlist, PREFIXES)
+            check_update(checked, allowlist, PREFIXES, external=isinstance(ctx.store, SparqlStore))
     except GuardError as error:
         raise _refusal(error) from None
 

@@ -301,6 +301,19 @@ def test_deeply_nested_updates_are_400_and_the_server_survives(any_app, levels):
     assert count(client) == 32
 
 
+def test_closing_brackets_in_strings_cannot_smuggle_deep_nesting_into_an_update(make_app):
+    # The bracket count sees depth 3; Oxigraph's parser sees 20,000 and would overflow the
+    # request thread's stack, but the server parses it on a stack that holds it.
+    client = make_app(WRITE_TOKEN=TOKEN).test_client()
+    levels = 20_000
+    update = (
+        "INSERT { <urn:deep> <urn:p> 1 } WHERE { " + '{ FILTER("}") ' * levels + "}" * levels + "}"
+    )
+    response = client.post("/update", data={"update": update}, headers=bearer())
+    assert response.status_code in (204, 400), response.data
+    assert count(client) in (32, 33)
+
+
 def test_a_huge_query_is_never_parsed_in_the_server_process(disk_app, monkeypatch):
     import graph.query_guard as guard
 
