@@ -85,6 +85,11 @@ def load(
     values.update(config or {})
     if values["QUERY_WORKERS"] is None:
         values["QUERY_WORKERS"] = _cpu_default()
+    if values["QUERY_QUEUE"] is None:
+        # Queries that run or wait each hold a server thread: leave two for pages and
+        # health checks whatever the queries do.
+        workers = values["QUERY_WORKERS"]
+        values["QUERY_QUEUE"] = max(0, min(workers, values["SERVER_THREADS"] - workers - 2))
     if values["TRUST_PROXY"] is True:
         values["TRUST_PROXY"] = 1
     return values
