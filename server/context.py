@@ -52,12 +52,22 @@ class ServerContext:
                 self.store = open_store(self.store_path)
         if isinstance(self.store, SparqlStore):
             self.store.timeout = max(self.store.timeout, settings["QUERY_TIMEOUT"])
-            self.runner = ForwardingRunner(self.store)
+            self.runner = ForwardingRunner(
+                self.store, settings["QUERY_WORKERS"] or 1, settings["QUERY_QUEUE"]
+            )
         elif self.store_path is not None and settings["QUERY_WORKERS"] > 0:
             snapshots = settings.get("SNAPSHOT_DIR") or self.store_path.with_name(
                 self.store_path.name + ".snapshots"
             )
-            self.runner = ProcessRunner(self.store, snapshots, settings["QUERY_WORKERS"])
+            self.runner = ProcessRunner(
+                self.store,
+                snapshots,
+                settings["QUERY_WORKERS"],
+                # Without an allowlist no query may reach the network: cut workers off it.
+                sandbox=not settings["SERVICE_ALLOWLIST"],
+                memory_mb=settings["QUERY_MEMORY_LIMIT"],
+                max_waiting=settings["QUERY_QUEUE"],
+            )
         else:
             self.runner = InProcessRunner(self.store)
         self.tokens: dict[str, Token] = write_tokens(settings)
