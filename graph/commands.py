@@ -16,8 +16,8 @@ from graph import loading, output, paths
 from graph.cli import UsageError, command, read_query_arg
 from graph.context import context_for, referenced_iris, to_rdflib
 from graph.namespaces import sparql_prefixes
-from graph.sparql_store import SparqlStore
 from graph.store import StoreError, open_store
+from graph.store.server import SparqlStore
 
 T = TypeVar("T")
 

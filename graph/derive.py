@@ -59,7 +59,7 @@ from graph.scoring import (
 )
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN, level_iri
 from graph.scoring.resolution import as_of_date
-from graph.sparql_store import SparqlStore
+from graph.store.server import SparqlStore
 
 CRITERION_PREFIX = f"{ID}criterion/"
 FRAMEWORK_PREFIX = f"{ID}framework/"

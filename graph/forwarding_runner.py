@@ -4,7 +4,7 @@ The query goes to the server as it came (the refusals of SERVICE and LOAD happen
 any runner is asked); the answer is parsed and written again here, so the row cap, the
 formats and the timeout behave as they do on the embedded store. A server that does not
 answer before the deadline gives the usual timeout; one that is unreachable raises
-:class:`graph.sparql_store.StoreUnavailable`, which the web application answers with 503.
+:class:`graph.store.server.StoreUnavailable`, which the web application answers with 503.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from graph.query_runner import QueryRequest, QueryResult, QueryTimeout, execute
-from graph.sparql_store import SparqlStore, StoreTimeout
+from graph.store.server import SparqlStore, StoreTimeout
 
 
 class _UntilDeadline:

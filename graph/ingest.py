@@ -23,11 +23,11 @@ import rdflib
 from graph import staleness
 from graph.batch_limits import blank_depths
 from graph.context import construct, context_for, referenced_iris, to_rdflib
-from graph.insert_text import insert
 from graph.loading import CATALOG
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, XSD, graph_iri, mint, slugify
 from graph.rdf_input import UnsafeInput, check_input
 from graph.roles import CONTRIBUTOR
+from graph.store.server_text import insert
 from graph.validation import ValidationReport, validate
 
 SUBMISSION_GRAPH_PREFIX = graph_iri("submissions/")

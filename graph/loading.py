@@ -21,10 +21,10 @@ import pyoxigraph as ox
 
 from graph import bulk_load, staleness
 from graph.batch_limits import CONTROLS_REFUSED, text_problem
-from graph.insert_text import insert
 from graph.namespaces import GRAPH, OG, graph_iri
 from graph.rdf_input import UnsafeInput, check_input
-from graph.sparql_store import SparqlStore
+from graph.store.server import SparqlStore
+from graph.store.server_text import insert
 
 CATALOG = graph_iri("catalog")
 

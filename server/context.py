@@ -21,8 +21,8 @@ from graph.ingest import IngestError, Rejected
 from graph.query_pool import ProcessRunner
 from graph.query_runner import InProcessRunner, QueryRequest
 from graph.roles import CONTRIBUTOR, allows
-from graph.sparql_store import SparqlStore
 from graph.store import MEMORY, default_location, is_external, open_store
+from graph.store.server import SparqlStore
 from server.errors import Problem
 from server.settings import Token, write_tokens
 

@@ -13,12 +13,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from graph.batch_limits import CONTROLS_REFUSED, text_problem
-from graph.insert_text import insert
 from graph.namespaces import GRAPH
 from graph.query_formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
 from graph.rdf_input import UnsafeInput, check_input
 from graph.roles import ADMIN
-from graph.sparql_store import DEFAULT, SparqlStore
+from graph.store.server import DEFAULT, SparqlStore
+from graph.store.server_text import insert
 from server.context import context
 from server.cors import mark_write, read_endpoint
 from server.derived import admin_write

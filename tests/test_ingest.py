@@ -26,7 +26,7 @@ from graph.ingest import (
 )
 from graph.namespaces import OG, PROV
 from graph.roles import CURATOR
-from graph.sparql_store import STAGING
+from graph.store.server import STAGING
 from graph.submission_form import TEMPLATE, form_to_graph
 
 FRAMEWORK = """@prefix og: <https://w3id.org/openness/ns#> .

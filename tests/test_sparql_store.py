@@ -8,9 +8,9 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
-from graph.sparql_store import DEFAULT, LIST_GRAPHS, STAGING, SparqlStore, StoreError
 from graph.store import open_store
-from graph.store_url import PASSWORD_VAR, is_server_url, parse_store_url
+from graph.store.server import DEFAULT, LIST_GRAPHS, STAGING, SparqlStore, StoreError
+from graph.store.setting import PASSWORD_VAR, is_server_url, parse_store_url
 
 EX = "https://example.org/"
 

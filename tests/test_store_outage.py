@@ -18,8 +18,8 @@ from conftest import free_port, load_sample
 
 from graph import loading, paths
 from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, ingest
-from graph.sparql_store import STAGING, SparqlStore, StoreUnavailable
 from graph.store import open_store
+from graph.store.server import STAGING, SparqlStore, StoreUnavailable
 from server import create_app
 
 SIZE = 6_000

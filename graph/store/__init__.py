@@ -1,7 +1,7 @@
 """Open the store: Oxigraph on disk by default, in memory for tests, or an external server.
 
 A store setting is a directory, ``":memory:"``, or a ``sparql+http(s)://`` URL naming an
-external SPARQL 1.1 server (see :mod:`graph.store_url`).
+external SPARQL 1.1 server (see :mod:`graph.store.setting`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.sparql_store import SparqlStore, StoreError
-from graph.store_url import is_server_url, parse_store_url
+from graph.store.server import SparqlStore, StoreError
+from graph.store.setting import is_server_url, parse_store_url
 
 ENV_VAR = "OPENNESS_STORE"
 MEMORY = ":memory:"

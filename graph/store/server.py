@@ -25,30 +25,30 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from graph.insert_text import insert
 from graph.query_lexer import is_keyword, tokenize
-from graph.sparql_answers import (
+from graph.store.errors import StoreError, StoreTimeout, StoreUnavailable
+from graph.store.server_answers import (
     ACCEPT_RESULTS,
     ACCEPT_TRIPLES,
     error_detail,
     explain_syntax,
     parse_answer,
 )
-from graph.sparql_text import (
+from graph.store.server_text import (
     DEFAULT,
     EMPTY,
     STAGING,
     clear_subjects,
     dataset_clauses,
     graph_targets,
+    insert,
     insert_data,
     quad_text,
     staging_name,
     swap_operation,
     with_prologue,
 )
-from graph.store_errors import StoreError, StoreTimeout, StoreUnavailable
-from graph.store_url import ServerSettings
+from graph.store.setting import ServerSettings
 
 __all__ = [
     "DEFAULT",

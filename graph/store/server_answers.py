@@ -8,7 +8,7 @@ from urllib import error
 
 import pyoxigraph as ox
 
-from graph.store_errors import StoreError
+from graph.store.errors import StoreError
 
 _RESULTS = {
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,

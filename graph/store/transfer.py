@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.sparql_store import DEFAULT, SparqlStore
+from graph.store.server import DEFAULT, SparqlStore
 
 FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
