@@ -16,6 +16,7 @@ from graph.query_runner import (
     QueryTimeout,
     RunnerBusy,
 )
+from graph.store import writes
 from server import service_description
 from server.context import context
 from server.cors import mark_write, read_endpoint
@@ -195,15 +196,12 @@ def _update(text: str, params: MultiDict) -> Response:
     using = _graph_iris(params, "using-graph-uri")
     using_named = _graph_iris(params, "using-named-graph-uri")
     try:
-        with_using = add_using(text, using, using_named)
+        add_using(text, using, using_named)  # refused before anything is marked or written
     except ValueError as error:
         raise Problem(400, str(error)) from None
 
     def write(store) -> None:
-        if getattr(store, "takes_using_parameters", False):
-            store.update(text, prefixes=PREFIXES, using=using, using_named=using_named)
-        else:
-            store.update(with_using, prefixes=PREFIXES)
+        writes.update(store, text, prefixes=PREFIXES, using=using, using_named=using_named)
 
     try:
         admin_write(write, None)

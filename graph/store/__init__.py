@@ -34,6 +34,11 @@ def is_external(location: object) -> bool:
     return isinstance(location, SparqlStore) or is_server_url(location)
 
 
+def is_store(value: object) -> bool:
+    """Tell whether ``value`` is an opened store (of either kind) rather than a setting."""
+    return isinstance(value, ox.Store | SparqlStore)
+
+
 def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
     """Open (creating if needed) the Oxigraph store at ``location``, or connect to a server.
 
