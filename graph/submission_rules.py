@@ -34,6 +34,7 @@ from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, agent_iri, d
 from graph.namespaces import CITO, DQV, GRAPH, ID, OG, PROV, RDF
 from graph.records import chunks, values_block
 from graph.roles import CURATOR, allows
+from graph.store import default_graph_subjects
 from graph.validation import ValidationReport, Violation
 
 CHECK = "SubmissionRules"
@@ -112,12 +113,9 @@ def owners(store: ox.Store, iris: Iterable[str]) -> dict[str, set[str | None]]:
                 else None
             )
             found.setdefault(row["s"].value, set()).add(by)
-    if isinstance(store, ox.Store):
-        # An embedded store may hold triples in its default graph (Graph Store ?default).
-        for iri in iris:
-            quads = store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph())
-            if next(iter(quads), None) is not None:
-                found.setdefault(iri, set()).add(None)
+    # The store may hold triples in its default graph (Graph Store ?default): nobody's.
+    for iri in default_graph_subjects(store, iris):
+        found.setdefault(iri, set()).add(None)
     return found
 
 
