@@ -7,7 +7,8 @@ so that every module runs unchanged on Oxigraph server, Virtuoso, Fuseki or Grap
 Answers are parsed into pyoxigraph's own result types.
 
 The application's dataset on the server is every named graph except those the setting
-excludes (a server's own system graphs) and this module's staging graphs. Queries that ask
+excludes (a server's own system graphs) and the staging graphs of its writes
+(:mod:`graph.store.server_writes`). Queries that ask
 for the union default graph send that list as ``default-graph-uri`` and ``named-graph-uri``
 (the protocol's way to name a dataset); the list is cached and refreshed after
 every write made through this object; graphs another client makes appear within ten seconds.
