@@ -34,7 +34,6 @@ from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, agent_iri, d
 from graph.namespaces import CITO, DQV, GRAPH, ID, OG, PROV, RDF
 from graph.records import chunks, values_block
 from graph.roles import CURATOR, allows
-from graph.store import default_graph_subjects
 from graph.validation import ValidationReport, Violation
 
 CHECK = "SubmissionRules"
@@ -113,9 +112,12 @@ def owners(store: ox.Store, iris: Iterable[str]) -> dict[str, set[str | None]]:
                 else None
             )
             found.setdefault(row["s"].value, set()).add(by)
-    # The store may hold triples in its default graph (Graph Store ?default): nobody's.
-    for iri in default_graph_subjects(store, iris):
-        found.setdefault(iri, set()).add(None)
+        # The store may hold triples in its default graph (Graph Store ?default): nobody's.
+        # A query names the default graph alone on every kind of store (a server keeps
+        # it in a named graph of its own).
+        query = f"SELECT DISTINCT ?s WHERE {{ {values_block('s', part)} ?s ?p ?o }}"
+        for row in store.query(query):
+            found.setdefault(row["s"].value, set()).add(None)
     return found
 
 

@@ -16,13 +16,11 @@ differs between the kinds, so no module outside it asks which kind it has:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph.store.server import SparqlStore, StoreError
-from graph.store.server_text import DEFAULT
 from graph.store.setting import is_server_url, parse_store_url
 
 ENV_VAR = "OPENNESS_STORE"
@@ -79,23 +77,3 @@ def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
 def open_read_only(location: str | os.PathLike[str]) -> ox.Store:
     """Open an existing on-disk store for reading only."""
     return ox.Store.read_only(str(location))
-
-
-def default_graph_subjects(store: ox.Store, iris: Iterable[str]) -> set[str]:
-    """Return those of ``iris`` that have statements in the store's default graph (what the
-    Graph Store's ``?default`` writes), which queries over named graphs do not see."""
-    iris = sorted(set(iris))
-    if not isinstance(store, SparqlStore):
-        default = ox.DefaultGraph()
-        return {
-            iri
-            for iri in iris
-            if next(iter(store.quads_for_pattern(ox.NamedNode(iri), None, None, default)), None)
-        }
-    found: set[str] = set()
-    # A server keeps the default graph in a named graph; one query per 500 IRIs.
-    for start in range(0, len(iris), 500):
-        values = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
-        query = f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
-        found |= {row["s"].value for row in store.query(query, default_graph=[DEFAULT])}
-    return found
