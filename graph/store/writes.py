@@ -129,7 +129,7 @@ def replace_graph(
     The graph of a quad is ignored, except in a :class:`Streamed` source, which the
     embedded store writes in two transactions (see the module's text).
     """
-    forget = (f"<{CATALOG}> <{graph}>",) if catalogue is not None else ()
+    forget = (f"<{CATALOG}> <{catalogue.graph}>",) if catalogue is not None else ()
     if isinstance(triples, Streamed) and _kind(store) is embedded_writes:
         if records or then:
             raise ValueError("a streamed source is written with its catalogue entry only")
