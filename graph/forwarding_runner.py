@@ -6,7 +6,7 @@ SERVICE or FROM, since a server may have its own extensions that fetch (Virtuoso
 ``DEFINE get:soft``), which no standard parser accepts. The answer is parsed and written again here, so the row cap, the
 formats and the timeout behave as they do on the embedded store. A server that does not
 answer before the deadline gives the usual timeout; one that is unreachable raises
-:class:`graph.sparql_store.StoreUnavailable`, which the web application answers with 503.
+:class:`graph.store.server.StoreUnavailable`, which the web application answers with 503.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 
 from graph.query_guard import SERVER_PARSE_LIMIT, parse_safely
 from graph.query_runner import QueryRequest, QueryResult, QueryTimeout, RunnerBusy, execute
-from graph.sparql_store import SparqlStore, StoreTimeout
+from graph.store.server import SparqlStore, StoreTimeout
 
 
 class _UntilDeadline:

@@ -2,7 +2,7 @@
 
 This serves conveniences only: inserting the protocol's ``USING`` clauses into an update
 (:func:`add_using`) and the external store's rewriting of its own queries
-(graph/sparql_text.py). It decides nothing that matters for security: a lexer that does
+(graph/store/server_text.py). It decides nothing that matters for security: a lexer that does
 not know every SPARQL terminal (prefixed-name escapes such as ``ex:a\\#``) misreads
 text, so SERVICE, LOAD and FROM are decided by a parser in graph/query_guard.py.
 

@@ -36,7 +36,7 @@ from graph.query_guard import (
     check_query,
     parse_safely,
 )
-from graph.store_errors import StoreError, StoreUnavailable
+from graph.store.errors import StoreError, StoreUnavailable
 
 
 class QueryError(Exception):

@@ -21,7 +21,7 @@ from graph.query_runner import (
     ServiceFailed,
     StoreUnreadable,
 )
-from graph.sparql_store import SparqlStore
+from graph.store import is_external, writes
 from server import service_description
 from server.context import context
 from server.cors import mark_write, read_endpoint
@@ -199,19 +199,18 @@ def _update(text: str, params: MultiDict) -> Response:
     allowlist = tuple(current_app.config["SERVICE_ALLOWLIST"] or ())
     try:
         for checked in {text, with_using}:
-            check_update(checked, allowlist, PREFIXES, external=isinstance(ctx.store, SparqlStore))
+            check_update(checked, allowlist, PREFIXES, external=is_external(ctx.store))
     except GuardError as error:
         raise _refusal(error) from None
 
     def write(store) -> None:
-        if getattr(store, "takes_using_parameters", False):
-            # An external store parses the text here too, to explain a syntax error.
-            parse_safely(
-                lambda: store.update(text, prefixes=PREFIXES, using=using, using_named=using_named),
-                text,
-            )
-        else:
-            parse_safely(lambda: store.update(with_using, prefixes=PREFIXES), with_using)
+        # The text is parsed on a stack deep enough for it (graph.query_guard).
+        parse_safely(
+            lambda: writes.update(
+                store, text, prefixes=PREFIXES, using=using, using_named=using_named
+            ),
+            with_using,
+        )
 
     try:
         admin_write(write, None)

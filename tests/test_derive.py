@@ -15,6 +15,7 @@ from graph import derive, loading, paths, records
 from graph.licences import resolve_licence
 from graph.namespaces import DQV, ID, OG, graph_iri
 from graph.scoring import mof, mof_component_level
+from graph.store import writes
 from graph.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -58,7 +59,8 @@ def put(store: ox.Store, name: str, turtle: str) -> str:
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
         for t in ox.parse((PREFIXES + turtle).encode(), format=ox.RdfFormat.TURTLE)
     ]
-    store.update(loading.replace_graph_update(graph, quads, name, name))
+    entry = writes.catalogue_entry(graph, name, name)
+    writes.replace_graph(store, graph, quads, catalogue=entry)
     return graph
 
 
@@ -387,7 +389,7 @@ def test_dropping_a_graph_recomputes_and_removes_what_rested_on_it(new_store) ->
     gamma = put(store, "gamma", GAMMA)
     derive.derive(store)
     assert stamps(store, f"{ID}model/gamma")
-    loading.drop_graphs(store, [gamma])
+    writes.drop_graphs(store, [gamma])
     assert derive.derive_after_load(store, [gamma]) == [f"{ID}model/gamma"]
     assert not stamps(store, f"{ID}model/gamma")
 
@@ -403,7 +405,7 @@ def test_incremental_recomputation_equals_a_full_one(tmp_path: Path, new_store) 
     ]
     for name, text in steps:
         derive.derive_after_load(store, [put(store, name, text)])
-    loading.drop_graphs(store, [graph_iri("test/deprecated")])
+    writes.drop_graphs(store, [graph_iri("test/deprecated")])
     derive.derive_after_load(store, [graph_iri("test/deprecated")])
 
     fresh = world(new_store)

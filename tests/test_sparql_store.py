@@ -8,9 +8,9 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
-from graph.sparql_store import DEFAULT, LIST_GRAPHS, STAGING, SparqlStore, StoreError
-from graph.store import open_store
-from graph.store_url import PASSWORD_VAR, is_server_url, parse_store_url
+from graph.store import open_store, writes
+from graph.store.server import DEFAULT, STAGING, SparqlStore, StoreError
+from graph.store.setting import PASSWORD_VAR, is_server_url, parse_store_url
 
 EX = "https://example.org/"
 
@@ -157,11 +157,15 @@ DATASETS = pytest.mark.parametrize("dataset", ["as set", "listed"])
 
 def all_graphs(store: SparqlStore) -> set[str]:
     """Return every graph the server holds, staging and excluded ones too."""
-    return {row["g"].value for row in store._parsed(LIST_GRAPHS, [])}
+    return set(store.server_graphs())
 
 
 def many(tag: str, count: int) -> list[ox.Triple]:
     return [ox.Triple(iri(f"{tag}{i}"), iri("n"), ox.Literal(i)) for i in range(count)]
+
+
+def lines(triples: list[ox.Triple]) -> list[str]:
+    return [f"{t} ." for t in triples]
 
 
 @DATASETS
@@ -170,7 +174,7 @@ def test_replace_graph_is_seen_whole_and_leaves_no_staging_graph(
 ) -> None:
     store = server(new_store(), dataset)
     store.post_triples_per_request = 500  # several requests, so a half state could show
-    store.replace_graph(EX + "big", many("old", 3000))
+    writes.replace_graph(store, EX + "big", many("old", 3000))
     seen: set[int] = set()
     stop = threading.Event()
     reader = open_store_like(store)
@@ -183,7 +187,7 @@ def test_replace_graph_is_seen_whole_and_leaves_no_staging_graph(
     thread = threading.Thread(target=watch)
     thread.start()
     try:
-        store.replace_graph(EX + "big", many("new", 4000), records=marker())
+        writes.replace_graph(store, EX + "big", many("new", 4000), records=marker())
     finally:
         stop.set()
         thread.join()
@@ -211,9 +215,9 @@ def open_store_like(store: SparqlStore) -> SparqlStore:
 @DATASETS
 def test_a_failed_replace_leaves_the_graph_and_no_staging(new_store, dataset: str) -> None:
     store = server(new_store(), dataset)
-    store.replace_graph(EX + "kept", many("k", 10))
+    writes.replace_graph(store, EX + "kept", many("k", 10))
     with pytest.raises(SyntaxError):
-        store.replace_graph(EX + "kept", many("x", 10), then="INSERT DATA { not sparql")
+        writes.replace_graph(store, EX + "kept", many("x", 10), then="INSERT DATA { not sparql")
     assert len(list(store.quads_for_pattern(None, None, None, iri("kept")))) == 10
     assert not any(g.startswith(STAGING) for g in all_graphs(store))
 
@@ -222,13 +226,13 @@ def test_a_failed_replace_leaves_the_graph_and_no_staging(new_store, dataset: st
 def test_edit_graphs_rewrites_subjects_in_one_step(new_store, dataset: str) -> None:
     store = server(new_store(), dataset)
     store.chunk_triples = 100
-    store.replace_graph(EX + "e1", many("s", 300))
-    store.replace_graph(EX + "e2", many("t", 5))
+    writes.replace_graph(store, EX + "e1", many("s", 300))
+    writes.replace_graph(store, EX + "e2", many("t", 5))
     edits = {
-        EX + "e1": ([EX + f"s{i}" for i in range(250)], [f"<{EX}s0> <{EX}n> 'new' ."]),
-        EX + "e2": ([EX + f"t{i}" for i in range(5)], []),
+        EX + "e1": (lines(many("s", 250)), [f"<{EX}s0> <{EX}n> 'new' ."]),
+        EX + "e2": (lines(many("t", 5)), []),
     }
-    store.edit_graphs(edits, records=marker())
+    writes.edit_graphs(store, edits, records=marker())
     kept = {q.subject.value for q in store.quads_for_pattern(None, None, None, iri("e1"))}
     assert kept == {EX + f"s{i}" for i in (0, *range(250, 300))}
     assert not store.contains_named_graph(iri("e2"))

@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import load_sample
 
-from graph import transfer
 from graph.cli import main
+from graph.store import transfer
 
 
 def quads_of(store) -> set[str]:

@@ -1,6 +1,12 @@
-"""The SPARQL texts a server store sends: graph names, prologues, swaps and inserts.
+"""The SPARQL texts a store is sent: graph names, prologues, swaps and inserts.
 
 Also reads what a query's text says of its dataset (FROM, FROM NAMED, GRAPH).
+
+Inserts are written so every server takes them. SPARQL 1.1 allows blank nodes in ``INSERT
+DATA``, but Virtuoso refuses them ("Blank node is not allowed in a constant clause").
+``INSERT { ... } WHERE {}`` means the same thing — one solution, each blank-node label a
+fresh node — and every server takes it, so blocks that may hold blank nodes are written
+that way; blocks without keep the cheaper ``INSERT DATA``.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from graph.insert_text import insert
 from graph.namespaces import graph_iri
 from graph.query_lexer import _resolve, is_keyword, prologue
 
@@ -25,6 +30,17 @@ DEFAULT = graph_iri("default")
 # server from falling back to its own default dataset (Virtuoso's is every graph it has).
 EMPTY = graph_iri("none")
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def insert(block: str) -> str:
+    """Return one operation inserting ``block`` (``GRAPH <g> { triples }`` groups).
+
+    Any ``_:`` in the text, even inside a literal, chooses the template form, which is
+    correct either way.
+    """
+    if "_:" in block:
+        return f"INSERT {{\n{block}\n}} WHERE {{}}"
+    return f"INSERT DATA {{\n{block}\n}}"
 
 
 def staging_name() -> str:
