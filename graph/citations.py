@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.namespaces import CITO, DCTERMS, OA, OG, RDFS, SCHEMA
-from graph.records import chunks, least, one_of, select, values_block
+from graph.queries import chunks, least, one_of, select, values_block
 
 # cito:cites and its sub-properties: the direct citation links.
 CITO_PROPERTIES = tuple(

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from graph import flags as fl
 from graph import staleness
 from graph.namespaces import DCTERMS, DQV, ID, OG, PROV, RDF, slugify
+from graph.queries import values_block
 from graph.records import (
     ASSESSMENTS_GRAPH,
     DERIVED_GRAPHS,
@@ -41,7 +42,6 @@ from graph.records import (
     claims_as_of,
     read_evidence,
     read_matches,
-    values_block,
 )
 from graph.scoring import (
     Assessment,

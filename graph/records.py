@@ -3,11 +3,9 @@
 Also labels, and the models a change touches. Everything here is a read with
 SPARQL over the union of the store's graphs; the records are dataclasses that
 ``graph.scoring``, ``graph.derive`` and ``graph.evidence`` work on without
-touching RDF. The citation graph behind sources is read by ``graph.citations``.
-
-Queries shipped as ``graph/queries/*.rq`` run as they are over every model;
-a line holding the comment ``#: restrict ?var`` marks where ``restrict`` puts
-a ``VALUES ?var { ... }`` block to narrow them to a few IRIs.
+touching RDF. The citation graph behind sources is read by ``graph.citations``;
+the SPARQL helpers these reads share (``select``, ``values_block``, ``restrict``
+...) are in ``graph.queries``.
 
 Time lives here, so that ``graph.scoring.resolve_claims`` stays pure:
 ``claims_as_of`` turns stored claims into scoring claims for a date. A
@@ -22,18 +20,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
-from graph.paths import QUERIES_DIR
+from graph.queries import chunks, least, one_of, restrict, select, values_block
 from graph.scoring import Claim
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
 from graph.scoring.resolution import first_day
 
-RESTRICT_MARK = "#: restrict ?"
 # Where graph.derive stores what it derives; read here to find what a change touches.
 ASSESSMENTS_GRAPH = graph_iri("derived/assessments")
 SCORES_GRAPH = graph_iri("derived/scores")
@@ -125,48 +122,6 @@ class UnknownModel(LookupError):
         super().__init__(f"no model called {name!r}{hint}")
         self.name = name
         self.suggestions = tuple(suggestions)
-
-
-# ---------------------------------------------------------------- query helpers
-
-
-def load_query(name: str) -> str:
-    """Return the text of ``graph/queries/<name>.rq``."""
-    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def values_block(var: str, iris: Iterable[str]) -> str:
-    """Return ``VALUES ?var { <iri> ... }``."""
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
-
-
-def chunks(iris: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    """Yield ``iris`` in slices of at most ``size``: the IRIs one query names."""
-    for start in range(0, len(iris), size):
-        yield iris[start : start + size]
-
-
-def restrict(query: str, var: str, iris: Iterable[str] | None) -> str:
-    """Replace the ``#: restrict ?var`` line of ``query`` with VALUES; None leaves it as it is."""
-    if iris is None:
-        return query
-    mark = RESTRICT_MARK + var
-    lines = query.splitlines()
-    hits = [i for i, line in enumerate(lines) if line.rstrip().endswith(mark)]
-    if len(hits) != 1:
-        raise ValueError(f"the query has {len(hits)} '{mark}' lines; expected one")
-    lines[hits[0]] = "  " + values_block(var, iris)
-    return "\n".join(lines)
-
-
-def select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
-    """Run a SELECT over the union of the store's graphs; return rows as dicts of bound terms."""
-    solutions = store.query(query, use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]
-    rows = []
-    for solution in solutions:
-        rows.append({n: v for n, v in zip(names, solution, strict=True) if v is not None})
-    return rows
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -287,11 +242,6 @@ SOURCE_PROPERTIES = {
 SELECTOR_PROPERTIES = {str(OA.exact): "exact", str(OA.prefix): "prefix", str(OA.suffix): "suffix"}
 
 
-def one_of(properties: Iterable[str], var: str = "p") -> str:
-    """Return ``FILTER (?var IN (<p1>, ...))``: the properties a ``?node ?p ?o`` read keeps."""
-    return f"FILTER (?{var} IN ({', '.join(f'<{p}>' for p in properties)}))"
-
-
 def _claims_about(models: Sequence[str] | None) -> str:
     """Return the pattern binding ?claim to the claims about ``models`` (every claim when None)."""
     if models is None:
@@ -407,11 +357,6 @@ def _read_sources(store: ox.Store, linked: set[str]) -> dict[str, SourceRecord]:
             tuple(sorted({t.value for t in about.get("kinds", ())})),
         )
     return records
-
-
-def least(terms: Iterable[ox.NamedNode | ox.Literal]) -> str | None:
-    """Return the smallest value among ``terms``: one choice, whatever order rows came in."""
-    return min((t.value for t in terms), default=None)
 
 
 def _read_quotes(store: ox.Store, wanted: Sequence[str] | None, claims: dict[str, dict]) -> None:

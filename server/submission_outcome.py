@@ -19,8 +19,8 @@ from graph.batch_limits import BatchRefused, check_batch
 from graph.derive import SCORES_GRAPH, affected_models
 from graph.ingest import PROVENANCE_GRAPH, Outcome, canonical_hash, ingest
 from graph.namespaces import DCTERMS, DQV, OG, PROV, RDF, RDFS, SKOS
+from graph.queries import values_block
 from graph.query_formats import JSON, JSON_LD, TURTLE
-from graph.records import values_block
 from graph.validation import ValidationReport
 from server.context import context
 from server.errors import Problem, error_body

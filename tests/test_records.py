@@ -11,19 +11,18 @@ import pytest
 from graph import citations, records
 from graph.citations import read_citations
 from graph.namespaces import ID, OG
+from graph.queries import load_query, restrict
 from graph.records import (
     ClaimRecord,
     SourceRecord,
     UnknownModel,
     claims_as_of,
     is_primary,
-    load_query,
     read_evidence,
     read_labels,
     read_matches,
     read_models,
     resolve_model,
-    restrict,
 )
 
 PREFIXES = """

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from graph.analytics.cache import ResultCache, Snapshot, finish
 from graph.analytics.graphs import names_of
 from graph.namespaces import OG
-from graph.records import load_query, select
+from graph.queries import load_query, select
 
 QUERY = load_query("analytics-score-distribution")
 BINS = 10

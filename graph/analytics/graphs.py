@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from graph.analytics.cache import Snapshot
 from graph.namespaces import DCTERMS, RDFS, SKOS
-from graph.records import load_query, values_block
+from graph.queries import load_query, values_block
 
 EVIDENCE_QUERY = load_query("analytics-evidence")
 CITATIONS_QUERY = load_query("analytics-citations")

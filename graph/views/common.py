@@ -10,7 +10,7 @@ from graph import flags as fl
 from graph.citations import CITO_PROPERTIES
 from graph.derive import ASSESSMENTS_GRAPH, SCORES_GRAPH
 from graph.namespaces import DCTERMS, ID, OG, RDF, RDFS, SKOS
-from graph.records import select
+from graph.queries import select
 from graph.scoring.levels import RANK_IRIS
 
 __all__ = [
