@@ -36,13 +36,13 @@ from graph.derive import (
     derivation_triples,
     derive_model,
 )
+from graph.labels import ENGLISH_LABEL, number, read_names
 from graph.namespaces import CITO, ID, OA, OG, PREFIXES, SCHEMA
 from graph.records import (
     ClaimRecord,
     Evidence,
     ModelRecord,
     read_evidence,
-    read_labels,
     read_matches,
     resolve_model,
 )
@@ -236,7 +236,7 @@ def trace(
     starts = {s for c in claims.values() for s in c.sources}
     result.citations = read_citations(store, starts)
     result.depth, result.cycles = walk(result.citations, starts)
-    result.labels = read_labels(store, _iris_to_label(result, claims.values()))
+    result.labels = read_names(store, _iris_to_label(result, claims.values()), ENGLISH_LABEL)
     return result
 
 
@@ -265,10 +265,6 @@ def _date_text(value: object) -> str | None:
     if value is None:
         return None
     return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def _number(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
 
 
 UNSCORED_REASON = {
@@ -316,14 +312,14 @@ def _score_dict(t: Trace, s: ScoreResult, claims: Mapping[str, ClaimRecord]) -> 
         "iri": s.iri,
         "framework": {**_ref(t, s.rule.iri), "slug": s.rule.slug},
         "metric": s.rule.metric,
-        "value": _number(s.score.value),
+        "value": number(s.score.value),
         "grade": _ref(t, s.score.grade),
         "missing": [_ref(t, c) for c in s.score.missing],
         "sub_scores": [
             {
                 "iri": p.iri,
                 "measures": _ref(t, p.measures),
-                "value": _number(p.value),
+                "value": number(p.value),
                 "missing": [_ref(t, c) for c in p.missing],
             }
             for p in s.sub_scores
@@ -341,7 +337,7 @@ def _assessment_dict(t: Trace, a: AssessmentResult, claims: Mapping[str, ClaimRe
         "iri": a.iri,
         "criterion": _ref(t, a.criterion),
         "level": a.level,
-        "points": None if a.points is None else _number(a.points),
+        "points": None if a.points is None else number(a.points),
         "rule": _ref(t, x.rule),
         "contested": x.contested,
         "flags": [fl.NAMES.get(f, f) for f in a.flags],

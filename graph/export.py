@@ -23,11 +23,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.derive import DERIVED_GRAPHS, FRAMEWORK_PREFIX, RULES
+from graph.labels import Labels, number
 from graph.loading import CATALOG
 from graph.namespaces import BASE, DCAT, DCTERMS, DQV, ID, OG, OWL, PREFIXES, PROV, RDF, VOID, XSD
 from graph.query_formats import JSON_LD, N_QUADS, TRIG, TURTLE, Format
-from graph.views.common import SCORES_GRAPH, Labels, flag_name, select
-from graph.views.model import number
+from graph.views.common import SCORES_GRAPH, flag_name, select
 
 
 @dataclass(frozen=True)

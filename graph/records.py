@@ -1,6 +1,6 @@
 """Read plain records from the store: models, claims with their sources and quotes, mappings.
 
-Also labels, and the models a change touches. Everything here is a read with
+Also the models a change touches. Everything here is a read with
 SPARQL over the union of the store's graphs; the records are dataclasses that
 ``graph.scoring``, ``graph.derive`` and ``graph.evidence`` work on without
 touching RDF. The citation graph behind sources is read by ``graph.citations``;
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
-from graph.queries import chunks, least, one_of, restrict, select, values_block
+from graph.queries import chunks, least, one_of, select, values_block
 from graph.scoring import Claim
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
 from graph.scoring.resolution import first_day
@@ -448,7 +448,7 @@ def claims_as_of(
     return claims
 
 
-# ---------------------------------------------------------------- mappings and labels
+# ---------------------------------------------------------------- mappings
 
 MATCHES_QUERY = f"""
 SELECT DISTINCT ?a ?b WHERE {{
@@ -466,30 +466,6 @@ def read_matches(store: ox.Store) -> dict[str, frozenset[str]]:
         found.setdefault(a, set()).add(b)
         found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in sorted(found.items())}
-
-
-LABELS_QUERY = f"""
-SELECT ?x ?label WHERE {{
-  #: restrict ?x
-  ?x <{SKOS.prefLabel}>|<{RDFS.label}> ?label .
-}}
-"""
-
-
-def read_labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
-    """Return a label for each IRI that has one, English or untagged first."""
-    wanted = sorted({i for i in iris if i})
-    if not wanted:
-        return {}
-    best: dict[str, tuple[int, str]] = {}
-    for row in select(store, restrict(LABELS_QUERY, "x", wanted)):
-        term = row["label"]
-        lang = getattr(term, "language", None)
-        rank = 0 if lang in (None, "en") else 1
-        key = row["x"].value
-        if key not in best or (rank, term.value) < best[key]:
-            best[key] = (rank, term.value)
-    return {k: v for k, (_, v) in best.items()}
 
 
 # ---------------------------------------------------------------- what a change touches

@@ -10,6 +10,7 @@ import pytest
 
 from graph import citations, records
 from graph.citations import read_citations
+from graph.labels import ENGLISH_LABEL, read_names
 from graph.namespaces import ID, OG
 from graph.queries import load_query, restrict
 from graph.records import (
@@ -19,7 +20,6 @@ from graph.records import (
     claims_as_of,
     is_primary,
     read_evidence,
-    read_labels,
     read_matches,
     read_models,
     resolve_model,
@@ -303,7 +303,7 @@ def test_matches_are_close_and_exact_both_ways_never_broad(store) -> None:
 
 
 def test_labels_prefer_english(store) -> None:
-    labels = read_labels(store, [f"{ID}criterion/a", LLAMA, f"{ID}model/orphan"])
+    labels = read_names(store, [f"{ID}criterion/a", LLAMA, f"{ID}model/orphan"], ENGLISH_LABEL)
     assert labels == {f"{ID}criterion/a": "Criterion A", LLAMA: "Llama 3"}
 
 

@@ -13,18 +13,17 @@ import pyoxigraph as ox
 
 from graph import flags as fl
 from graph.derive import FRAMEWORK_PREFIX, framework_of
+from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, DQV, OG, PROV, RDFS
 from graph.records import read_evidence
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     SCORES_GRAPH,
-    Labels,
     describe,
     flag_name,
     level_name,
     select,
 )
-from graph.views.model import number
 
 
 def _assessments_query(claim: str) -> str:

@@ -1,15 +1,17 @@
-"""Share the small pieces every page's records need: references, labels, term values, triples."""
+"""Share the small pieces every page's records need: references, term values, descriptions.
+
+Names come from ``graph.labels``.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from graph import flags as fl
 from graph.citations import CITO_PROPERTIES
 from graph.derive import ASSESSMENTS_GRAPH, SCORES_GRAPH
-from graph.namespaces import DCTERMS, ID, OG, RDF, RDFS, SKOS
+from graph.labels import Labels, short
+from graph.namespaces import ID, OG, RDF
 from graph.queries import select
 from graph.scoring.levels import RANK_IRIS
 
@@ -17,7 +19,6 @@ __all__ = [
     "ASSESSMENTS_GRAPH",
     "SCORES_GRAPH",
     "CITO_PROPERTIES",
-    "Labels",
     "describe",
     "exists",
     "flag_name",
@@ -26,21 +27,10 @@ __all__ = [
     "level_name",
     "rank_name",
     "select",
-    "short",
     "term_value",
 ]
 
 CITO_VALUES = " ".join(f"<{p}>" for p in CITO_PROPERTIES)
-
-
-def short(iri: str) -> str:
-    """Return a readable short form of an IRI: its id: path, og: term, or last segment."""
-    if iri.startswith(str(ID)):
-        return iri[len(str(ID)) :]
-    if iri.startswith(str(OG)):
-        return iri[len(str(OG)) :]
-    tail = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return tail or iri
 
 
 def kind_of(iri: str) -> str | None:
@@ -70,63 +60,6 @@ def flag_name(iri: str) -> str:
         str(OG.NoEvidenceLink): "no-evidence-link",
         str(OG.UnknownLicense): "unknown-licence",
     }.get(iri, short(iri))
-
-
-NAME_PROPERTIES = f"<{SKOS.prefLabel}> <{RDFS.label}> <{DCTERMS.title}>"
-LABEL_PRIORITY = {str(SKOS.prefLabel): 0, str(RDFS.label): 1, str(DCTERMS.title): 2}
-
-
-def read_names(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
-    """Return a name for each IRI that has one: skos:prefLabel, rdfs:label, then dcterms:title.
-
-    English or untagged literals come before others.
-    """
-    wanted = sorted({i for i in iris if i and "<" not in i and ">" not in i})
-    found: dict[str, tuple] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        values = " ".join(f"<{i}>" for i in chunk)
-        query = (
-            f"SELECT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} "
-            f"VALUES ?p {{ {NAME_PROPERTIES} }} ?x ?p ?label }}"
-        )
-        for row in select(store, query):
-            term = row["label"]
-            lang = getattr(term, "language", None)
-            rank = (LABEL_PRIORITY[row["p"].value], 0 if lang in (None, "en") else 1, term.value)
-            key = row["x"].value
-            if key not in found or rank < found[key]:
-                found[key] = rank
-    return {k: v[2] for k, v in found.items()}
-
-
-class Labels:
-    """Names of IRIs, read in one query, with a short form for IRIs that have none."""
-
-    def __init__(self, store: ox.Store, iris: Iterable[str] = (), known: Mapping[str, str] = ()):
-        self.store = store
-        self.known: dict[str, str] = dict(known)
-        self.asked: set[str] = set(self.known)
-        self.add(iris)
-
-    def add(self, iris: Iterable[str]) -> None:
-        """Read the names of ``iris`` not asked for yet (one query)."""
-        wanted = {i for i in iris if i and i not in self.asked}
-        if wanted:
-            self.asked |= wanted
-            self.known.update(read_names(self.store, wanted))
-
-    def __call__(self, iri: str | None) -> str:
-        """Return the name of ``iri``, else its short form."""
-        if iri is None:
-            return ""
-        return self.known.get(iri) or short(iri)
-
-    def ref(self, iri: str | None, **extra) -> dict | None:
-        """Return ``{"iri", "label"}`` for ``iri`` (and ``extra`` keys), or None."""
-        if iri is None:
-            return None
-        return {"iri": iri, "label": self(iri), **extra}
 
 
 def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:

@@ -15,13 +15,13 @@ import pyoxigraph as ox
 
 from graph import flags as fl
 from graph.derive import FRAMEWORK_PREFIX, RULES, derive_model, framework_of
+from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, DQV, OG, PROV, SCHEMA, SKOS, SPDX
 from graph.records import ClaimRecord, Evidence, ModelRecord, read_evidence
 from graph.scoring.resolution import first_day
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     SCORES_GRAPH,
-    Labels,
     describe,
     flag_name,
     level_name,
@@ -59,12 +59,6 @@ SELECT ?model ?s ?framework ?value ?measures ?grade ?missing ?flag ?whole WHERE 
     OPTIONAL {{ ?s <{DCTERMS.isPartOf}> ?whole }}
   }}
 }}"""
-
-
-def number(text: str) -> float | int:
-    """Return a stored dqv:value or og:pointsFor as an int when whole, else a float."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
 
 
 def read_scores(store: ox.Store, models: list[str]) -> dict[str, dict[str, dict]]:

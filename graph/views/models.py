@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.derive import FRAMEWORK_PREFIX, RULES
+from graph.labels import Labels, number, short
 from graph.namespaces import DCTERMS, DQV, OG, RDFS, SPDX
 from graph.records import model_slug
-from graph.views.common import SCORES_GRAPH, Labels, flag_name, select, short
+from graph.views.common import SCORES_GRAPH, flag_name, select
 
 TIER = "oti-2024"
 INDEX = "osai-index"
@@ -69,11 +70,6 @@ PER_PAGE = 50
 MAX_PER_PAGE = 500
 
 
-def _number(text: str) -> float | int:
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
 def model_entries(store: ox.Store) -> list[dict]:
     """Return every model with its developers, licences and stored scores, sorted by label."""
     models: dict[str, dict] = {}
@@ -113,7 +109,7 @@ def model_entries(store: ox.Store) -> list[dict]:
             continue
         framework = row["framework"].value.removeprefix(FRAMEWORK_PREFIX)
         score = m["scores"].setdefault(
-            framework, {"value": _number(row["value"].value), "grade": None}
+            framework, {"value": number(row["value"].value), "grade": None}
         )
         if "grade" in row:
             score["grade"] = row["grade"].value

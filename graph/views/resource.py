@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.labels import Labels
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS
-from graph.views.common import Labels, describe, incoming, kind_of, level_name, select
+from graph.views.common import describe, incoming, kind_of, level_name, select
 
 LIST_LIMIT = 200
 

@@ -12,16 +12,15 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from graph.derive import RULES, framework_of
+from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, DQV, OG, OWL, SKOS
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     SCORES_GRAPH,
-    Labels,
     describe,
     level_name,
     select,
 )
-from graph.views.model import number
 
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 # Read from the other side, a mapping turns around: A broadMatch B means B narrowMatch A.

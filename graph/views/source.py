@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.labels import Labels
 from graph.namespaces import CITO, DCTERMS, OA, OG, PROV, RDFS, SCHEMA
-from graph.views.common import CITO_VALUES, Labels, describe, level_name, rank_name, select
+from graph.views.common import CITO_VALUES, describe, level_name, rank_name, select
 
 CLAIM_LIMIT = 500
 
