@@ -8,8 +8,9 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
-from graph import citations, records
-from graph.citations import read_citations
+from graph import records
+from graph.evidence import citations
+from graph.evidence.citations import read_citations
 from graph.labels import ENGLISH_LABEL, read_names
 from graph.namespaces import ID, OG
 from graph.queries import load_query, restrict
