@@ -1,6 +1,7 @@
 """Read plain records from the store: models, claims with their sources and quotes, mappings.
 
-Also the models a change touches. Everything here is a read with
+Also the stored scores (``read_scores``, the one read of the derived scores
+graph) and the models a change touches. Everything here is a read with
 SPARQL over the union of the store's graphs; the records are dataclasses that
 ``graph.scoring``, ``graph.derive`` and ``graph.evidence`` work on without
 touching RDF. The citation graph behind sources is read by ``graph.citations``;
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
+from graph.labels import number
+from graph.namespaces import DCTERMS, DQV, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
 from graph.queries import chunks, least, one_of, select, values_block
 from graph.scoring import Claim
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
@@ -466,6 +468,91 @@ def read_matches(store: ox.Store) -> dict[str, frozenset[str]]:
         found.setdefault(a, set()).add(b)
         found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in sorted(found.items())}
+
+
+# ---------------------------------------------------------------- stored scores
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    """A score as ``graph.derive`` stored it: whole, or a part of one (``whole``), now or as of a day."""
+
+    iri: str
+    model: str
+    framework: str
+    value: int | float
+    grade: str | None = None
+    measures: str | None = None
+    missing: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    whole: str | None = None
+    as_of: str | None = None
+    derived_from: tuple[str, ...] = ()
+
+
+SCORE_PROPERTIES = {
+    str(DQV.computedOn): "models",
+    str(OG.framework): "frameworks",
+    str(DQV.value): "values",
+    str(OG.grade): "grades",
+    str(DQV.isMeasurementOf): "measures",
+    str(OG.missingCriterion): "missing",
+    str(OG.flag): "flags",
+    str(DCTERMS.isPartOf): "whole",
+    str(OG.asOf): "as_of",
+    str(PROV.wasDerivedFrom): "derived_from",
+}
+
+
+def scores_query(models: Sequence[str] | None) -> str:
+    """Return the query for the stored scores of ``models`` (every model when None)."""
+    named = "" if models is None else values_block("model", models)
+    return f"""SELECT ?score ?p ?o WHERE {{
+  {{ SELECT DISTINCT ?score WHERE {{ {named}
+    GRAPH <{SCORES_GRAPH}> {{ ?score <{DQV.computedOn}> ?model }}
+  }} }}
+  GRAPH <{SCORES_GRAPH}> {{ ?score ?p ?o . {one_of(SCORE_PROPERTIES)} }}
+}}"""
+
+
+def read_scores(store: ox.Store, models: Iterable[str] | None = None) -> list[StoredScore]:
+    """Return the stored scores of ``models`` (every model when None), sorted by IRI.
+
+    The one read of the derived scores graph: every score and every part of
+    one, whatever the day it is "as of"; callers keep what they show. A score
+    needs a model, a framework and a value; a score stored for two models or
+    frameworks (which ``derive`` never writes) gives a record for each.
+    """
+    wanted = None if models is None else sorted(set(models))
+    if wanted == []:
+        return []
+    found = _properties(store, scores_query(wanted), SCORE_PROPERTIES)
+    out = []
+    for iri, e in sorted(found.items()):
+        named = {k: sorted(t.value for t in e[k] if isinstance(t, ox.NamedNode)) for k in e}
+        values = sorted(number(t.value) for t in e["values"] if isinstance(t, ox.Literal))
+        for model in named["models"]:
+            if wanted is not None and model not in wanted:
+                continue
+            for framework in named["frameworks"]:
+                if not values:
+                    continue
+                out.append(
+                    StoredScore(
+                        iri=iri,
+                        model=model,
+                        framework=framework,
+                        value=values[0],
+                        grade=min(named["grades"], default=None),
+                        measures=min(named["measures"], default=None),
+                        missing=tuple(named["missing"]),
+                        flags=tuple(named["flags"]),
+                        whole=min(named["whole"], default=None),
+                        as_of=least(e["as_of"]),
+                        derived_from=tuple(named["derived_from"]),
+                    )
+                )
+    return out
 
 
 # ---------------------------------------------------------------- what a change touches

@@ -360,3 +360,58 @@ def test_sources_read_a_few_at_a_time_are_the_same(store, monkeypatch) -> None:
     monkeypatch.setattr(records, "SOURCES_PER_QUERY", 1)
     assert read_evidence(store, [LLAMA]).sources == at_once
     assert set(at_once) == {f"{ID}source/card", f"{ID}source/report"}
+
+
+SCORES = (
+    PREFIXES
+    + """
+@prefix dqv: <http://www.w3.org/ns/dqv#> .
+id:score\\/a\\/mof dqv:computedOn id:model\\/a ; og:framework id:framework\\/mof ;
+    dqv:value 2 ; og:grade id:grade\\/class-ii ; og:missingCriterion id:criterion\\/y , id:criterion\\/x ;
+    og:flag og:Contested ; prov:wasDerivedFrom id:assessment\\/a\\/x .
+id:score\\/a\\/index dqv:computedOn id:model\\/a ; og:framework id:framework\\/index ; dqv:value 0.5 .
+id:score\\/a\\/index\\/data dqv:computedOn id:model\\/a ; og:framework id:framework\\/index ;
+    dqv:value 0.25 ; dqv:isMeasurementOf id:category\\/data ; dcterms:isPartOf id:score\\/a\\/index .
+id:score\\/a\\/mof\\/2023 dqv:computedOn id:model\\/a ; og:framework id:framework\\/mof ;
+    dqv:value 3 ; og:asOf "2023-01-01"^^xsd:date .
+id:score\\/b\\/mof dqv:computedOn id:model\\/b ; og:framework id:framework\\/mof ; dqv:value 1.0 .
+id:score\\/b\\/broken dqv:computedOn id:model\\/b ; og:framework id:framework\\/mof .
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def scores_store(module_new_store) -> ox.Store:
+    s = module_new_store()
+    graph = ox.NamedNode(str(records.SCORES_GRAPH))
+    s.load(SCORES.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    # The same statements outside the scores graph are not stored scores.
+    s.load(SCORES.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}graph-a"))
+    return s
+
+
+def test_stored_scores_are_read_whole_parts_and_as_of_with_their_details(scores_store) -> None:
+    found = {s.iri.removeprefix(f"{ID}score/"): s for s in records.read_scores(scores_store)}
+    assert sorted(found) == ["a/index", "a/index/data", "a/mof", "a/mof/2023", "b/mof"]
+    mof = found["a/mof"]
+    assert (mof.model, mof.framework, mof.value) == (f"{ID}model/a", f"{ID}framework/mof", 2)
+    assert mof.grade == f"{ID}grade/class-ii"
+    assert mof.missing == (f"{ID}criterion/x", f"{ID}criterion/y")
+    assert mof.flags == (str(OG.Contested),)
+    assert mof.derived_from == (f"{ID}assessment/a/x",)
+    assert (mof.whole, mof.as_of, mof.measures) == (None, None, None)
+    part = found["a/index/data"]
+    assert (part.whole, part.measures, part.value) == (
+        f"{ID}score/a/index",
+        f"{ID}category/data",
+        0.25,
+    )
+    assert found["a/mof/2023"].as_of == "2023-01-01"
+    assert found["b/mof"].value == 1 and type(found["b/mof"].value) is int
+
+
+def test_stored_scores_narrow_to_the_models_named(scores_store) -> None:
+    some = records.read_scores(scores_store, [f"{ID}model/b", f"{ID}model/none"])
+    assert [s.iri for s in some] == [f"{ID}score/b/mof"]
+    assert records.read_scores(scores_store, []) == []
+    assert records.read_scores(scores_store, [f"{ID}model/none"]) == []

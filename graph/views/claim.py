@@ -4,7 +4,7 @@ what was derived from it.
 Queries: the claim's own properties (a pattern read), its model (one), that
 model's claims with sources and quotes (``read_evidence``: two; the claims on
 the same criterion are the ones it agrees or disagrees with), the stored
-assessments and scores derived from it (one), labels (one).
+assessments derived from it (one), its model's stored scores (one), labels (one).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import pyoxigraph as ox
 
 from graph import flags as fl
 from graph.derive import FRAMEWORK_PREFIX, framework_of
-from graph.labels import Labels, number
-from graph.namespaces import DCTERMS, DQV, OG, PROV, RDFS
-from graph.records import read_evidence
+from graph.labels import Labels
+from graph.namespaces import OG, PROV, RDFS
+from graph.records import read_evidence, read_scores
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
-    SCORES_GRAPH,
     describe,
     flag_name,
     level_name,
@@ -32,19 +31,6 @@ SELECT ?a ?criterion ?level ?contested WHERE {{
   GRAPH <{ASSESSMENTS_GRAPH}> {{
     ?a <{PROV.wasDerivedFrom}> <{claim}> ; <{OG.criterion}> ?criterion ; <{OG.level}> ?level .
     OPTIONAL {{ ?a <{OG.contested}> ?contested }}
-  }}
-}}"""
-
-
-def _scores_query(assessments: list[str]) -> str:
-    # A query of its own: joined to the assessments in one OPTIONAL, Oxigraph reads the
-    # whole scores graph first (hundreds of ms on the bundled data).
-    return f"""
-SELECT ?a ?score ?framework ?value WHERE {{
-  VALUES ?a {{ {" ".join(f"<{a}>" for a in assessments)} }}
-  GRAPH <{SCORES_GRAPH}> {{
-    ?score <{PROV.wasDerivedFrom}> ?a ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
-    FILTER NOT EXISTS {{ ?score <{DCTERMS.isPartOf}> ?whole }}
   }}
 }}"""
 
@@ -81,14 +67,9 @@ def claim_page(store: ox.Store, iri: str) -> dict:
                 "scores": {},
             },
         )
-    for row in select(store, _scores_query(list(derived))) if derived else []:
-        a = derived[row["a"].value]
-        if "score" in row:
-            a["scores"][row["score"].value] = {
-                "iri": row["score"].value,
-                "framework": row["framework"].value,
-                "value": number(row["value"].value),
-            }
+    for s in read_scores(store, [model]) if derived and model else []:
+        for a in (derived[i] for i in s.derived_from if i in derived and s.whole is None):
+            a["scores"][s.iri] = {"iri": s.iri, "framework": s.framework, "value": s.value}
     criterion = record.criterion if record else None
     labels.add(
         {model or "", criterion or "", framework_of(criterion or "") or "", *developers}

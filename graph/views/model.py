@@ -14,14 +14,14 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from graph import flags as fl
+from graph import records
 from graph.derive import FRAMEWORK_PREFIX, RULES, derive_model, framework_of
 from graph.labels import Labels, number
-from graph.namespaces import DCTERMS, DQV, OG, PROV, SCHEMA, SKOS, SPDX
+from graph.namespaces import DCTERMS, OG, PROV, SCHEMA, SKOS, SPDX
 from graph.records import ClaimRecord, Evidence, ModelRecord, read_evidence
 from graph.scoring.resolution import first_day
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
-    SCORES_GRAPH,
     describe,
     flag_name,
     level_name,
@@ -45,50 +45,25 @@ SELECT ?a ?criterion ?level ?contested ?rule ?points ?flag ?claim WHERE {{
 }}"""
 
 
-def _scores_query(models: list[str]) -> str:
-    values = " ".join(f"<{m}>" for m in models)
-    return f"""
-SELECT ?model ?s ?framework ?value ?measures ?grade ?missing ?flag ?whole WHERE {{
-  VALUES ?model {{ {values} }}
-  GRAPH <{SCORES_GRAPH}> {{
-    ?s <{DQV.computedOn}> ?model ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
-    OPTIONAL {{ ?s <{DQV.isMeasurementOf}> ?measures }}
-    OPTIONAL {{ ?s <{OG.grade}> ?grade }}
-    OPTIONAL {{ ?s <{OG.missingCriterion}> ?missing }}
-    OPTIONAL {{ ?s <{OG.flag}> ?flag }}
-    OPTIONAL {{ ?s <{DCTERMS.isPartOf}> ?whole }}
-  }}
-}}"""
-
-
 def read_scores(store: ox.Store, models: list[str]) -> dict[str, dict[str, dict]]:
-    """Return the stored scores of ``models``: model -> framework IRI -> raw score (one query)."""
+    """Return the stored scores of ``models``: model -> framework IRI -> score, parts inside."""
     found: dict[str, dict[str, dict]] = {m: {} for m in models}
     parts: dict[str, dict] = {}
-    for row in select(store, _scores_query(models)):
-        iri, model = row["s"].value, row["model"].value
-        framework = row["framework"].value
-        if "whole" in row:
-            entry = parts.setdefault(iri, {})
-        else:
-            entry = found[model].setdefault(framework, {})
+    for s in records.read_scores(store, models):
+        entry = (
+            parts.setdefault(s.iri, {}) if s.whole else found[s.model].setdefault(s.framework, {})
+        )
         if not entry:
             entry.update(
-                iri=iri,
-                framework=framework,
-                value=number(row["value"].value),
-                measures=row["measures"].value if "measures" in row else None,
-                grade=None,
-                missing=set(),
-                flags=set(),
-                whole=row["whole"].value if "whole" in row else None,
+                iri=s.iri,
+                framework=s.framework,
+                value=s.value,
+                measures=s.measures,
+                grade=s.grade,
+                missing=set(s.missing),
+                flags=set(s.flags),
+                whole=s.whole,
             )
-        if "grade" in row:
-            entry["grade"] = row["grade"].value
-        if "missing" in row:
-            entry["missing"].add(row["missing"].value)
-        if "flag" in row:
-            entry["flags"].add(row["flag"].value)
     by_iri = {s["iri"]: s for scores in found.values() for s in scores.values()}
     for part in parts.values():
         whole = by_iri.get(part["whole"])

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.derive import FRAMEWORK_PREFIX, RULES
-from graph.labels import Labels, number, short
-from graph.namespaces import DCTERMS, DQV, OG, RDFS, SPDX
-from graph.records import model_slug
-from graph.views.common import SCORES_GRAPH, flag_name, select
+from graph.labels import Labels, short
+from graph.namespaces import DCTERMS, OG, RDFS, SPDX
+from graph.records import model_slug, read_scores
+from graph.views.common import flag_name, select
 
 TIER = "oti-2024"
 INDEX = "osai-index"
@@ -31,16 +31,6 @@ SELECT ?model ?label ?developer ?developerLabel ?licence ?licenceText ?issued WH
   OPTIONAL {{ ?model <{DCTERMS.license}> ?licence }}
   OPTIONAL {{ ?model <{OG.licenseText}> ?licenceText }}
   OPTIONAL {{ ?model <{DCTERMS.issued}> ?issued }}
-}}"""
-
-SCORES_QUERY = f"""
-SELECT ?model ?framework ?value ?grade ?flag WHERE {{
-  GRAPH <{SCORES_GRAPH}> {{
-    ?score <{DQV.computedOn}> ?model ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
-    FILTER NOT EXISTS {{ ?score <{DCTERMS.isPartOf}> ?whole }}
-    OPTIONAL {{ ?score <{OG.grade}> ?grade }}
-    OPTIONAL {{ ?score <{OG.flag}> ?flag }}
-  }}
 }}"""
 
 FACETS = ("developer", "tier", "index", "mof", "licence", "contested")
@@ -103,19 +93,16 @@ def model_entries(store: ox.Store) -> list[dict]:
         if "licenceText" in row:
             m["licence_text"] = row["licenceText"].value
     grades: set[str] = set()
-    for row in select(store, SCORES_QUERY):
-        m = models.get(row["model"].value)
-        if m is None:
+    for s in read_scores(store):
+        m = models.get(s.model)
+        if m is None or s.whole is not None:
             continue
-        framework = row["framework"].value.removeprefix(FRAMEWORK_PREFIX)
-        score = m["scores"].setdefault(
-            framework, {"value": number(row["value"].value), "grade": None}
-        )
-        if "grade" in row:
-            score["grade"] = row["grade"].value
-            grades.add(row["grade"].value)
-        if "flag" in row:
-            m["flags"].add(flag_name(row["flag"].value))
+        framework = s.framework.removeprefix(FRAMEWORK_PREFIX)
+        score = m["scores"].setdefault(framework, {"value": s.value, "grade": None})
+        if s.grade is not None:
+            score["grade"] = s.grade
+            grades.add(s.grade)
+        m["flags"] |= {flag_name(f) for f in s.flags}
     labels = Labels(store, grades)
     entries = []
     for m in models.values():
