@@ -19,6 +19,7 @@ __all__ = [
     "ASSESSMENTS_GRAPH",
     "SCORES_GRAPH",
     "CITO_PROPERTIES",
+    "Description",
     "describe",
     "exists",
     "flag_name",
@@ -118,6 +119,56 @@ def describe(store: ox.Store, iri: str, labels: Labels, depth: int = 3) -> list[
         return [{"property": labels.ref(p), "values": grouped[p]} for p in order]
 
     return props(iri, frozenset())
+
+
+class Description:
+    """A resource's properties as ``describe`` returns them, read by predicate.
+
+    ``values`` gives every value of a predicate; ``refs``, ``iris`` and
+    ``literals`` keep the references, their IRIs, or the literal texts; ``ref``,
+    ``iri`` and ``literal`` the first of those (None without one); ``text`` an
+    English or untagged literal first.
+    """
+
+    def __init__(self, properties: list[dict]):
+        self.properties = properties
+
+    def values(self, predicate: object) -> list[dict]:
+        """Return every value of ``predicate`` (an IRI or a namespace term)."""
+        wanted = str(predicate)
+        return next(
+            (list(p["values"]) for p in self.properties if p["property"]["iri"] == wanted), []
+        )
+
+    def refs(self, predicate: object) -> list[dict]:
+        """Return the values of ``predicate`` that are references (``iri``, ``label``)."""
+        return [v for v in self.values(predicate) if "iri" in v]
+
+    def iris(self, predicate: object) -> list[str]:
+        """Return the IRIs among the values of ``predicate``."""
+        return [v["iri"] for v in self.refs(predicate)]
+
+    def literals(self, predicate: object) -> list[str]:
+        """Return the literal texts among the values of ``predicate``."""
+        return [v["value"] for v in self.values(predicate) if "value" in v]
+
+    def ref(self, predicate: object) -> dict | None:
+        """Return the first reference among the values of ``predicate``, or None."""
+        return next(iter(self.refs(predicate)), None)
+
+    def iri(self, predicate: object) -> str | None:
+        """Return the first IRI among the values of ``predicate``, or None."""
+        return next(iter(self.iris(predicate)), None)
+
+    def literal(self, predicate: object) -> str | None:
+        """Return the first literal text among the values of ``predicate``, or None."""
+        return next(iter(self.literals(predicate)), None)
+
+    def text(self, predicate: object) -> str | None:
+        """Return a literal of ``predicate``, English or untagged first, or None."""
+        values = [v for v in self.values(predicate) if "value" in v]
+        english = [v for v in values if v.get("language") in (None, "en")]
+        return (english or values or [{"value": None}])[0]["value"]
 
 
 def bounded_description(store: ox.Store, iri: str, depth: int = 4) -> list[ox.Triple]:
