@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from graph import flags as fl
 from graph import staleness
+from graph.changes import affected_models
 from graph.namespaces import DCTERMS, DQV, ID, OG, PROV, RDF, slugify
 from graph.queries import values_block
 from graph.records import (
@@ -38,7 +39,6 @@ from graph.records import (
     ClaimRecord,
     ModelRecord,
     SourceRecord,
-    affected_models,
     claims_as_of,
     read_evidence,
     read_matches,

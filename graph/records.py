@@ -1,7 +1,7 @@
 """Read plain records from the store: models, claims with their sources and quotes, mappings.
 
-Also the stored scores (``read_scores``, the one read of the derived scores
-graph) and the models a change touches. Everything here is a read with
+The stored scores are read by ``graph.stored_scores``, and what a change
+touches by ``graph.changes``. Everything here is a read with
 SPARQL over the union of the store's graphs; the records are dataclasses that
 ``graph.scoring``, ``graph.derive`` and ``graph.evidence`` work on without
 touching RDF. The citation graph behind sources is read by ``graph.citations``;
@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.labels import number
-from graph.namespaces import DCTERMS, DQV, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
+from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
 from graph.queries import chunks, least, one_of, select, values_block
 from graph.scoring import Claim
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
@@ -305,8 +304,11 @@ def read_evidence(
     return Evidence(dict(sorted(model_records.items())), records, sources)
 
 
-def _properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[str, dict]:
-    """Gather the rows of a ``SELECT ?node ?p ?o`` into node IRI -> property name -> values."""
+def read_properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[str, dict]:
+    """Gather the rows of a ``SELECT ?node ?p ?o`` into node IRI -> property name -> values.
+
+    ``names`` maps each property IRI the query keeps to the name it is gathered under.
+    """
     found: dict[str, dict[str, set]] = {}
     # Rows read by position, not as dicts: at a million triples this read is 500,000 rows.
     for node, p, o in store.query(query, use_default_graph_as_union=True):
@@ -322,7 +324,7 @@ def _properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[s
 def _read_claims(store: ox.Store, wanted: Sequence[str] | None) -> dict[str, dict]:
     claims = {}
     narrowed = None if wanted is None else set(wanted)
-    for iri, entry in _properties(store, claims_query(wanted), CLAIM_PROPERTIES).items():
+    for iri, entry in read_properties(store, claims_query(wanted), CLAIM_PROPERTIES).items():
         models = {m.value for m in entry["model"] if isinstance(m, ox.NamedNode)}
         if narrowed is not None:
             models &= narrowed
@@ -346,7 +348,7 @@ def _read_sources(store: ox.Store, linked: set[str]) -> dict[str, SourceRecord]:
     """Return a record of each linked source, read by name in chunks."""
     found: dict[str, dict] = {}
     for chunk in chunks(sorted(linked), SOURCES_PER_QUERY):
-        found |= _properties(store, sources_query(chunk), SOURCE_PROPERTIES)
+        found |= read_properties(store, sources_query(chunk), SOURCE_PROPERTIES)
     records = {}
     for iri in sorted(linked):
         about = found.get(iri, {})
@@ -468,198 +470,3 @@ def read_matches(store: ox.Store) -> dict[str, frozenset[str]]:
         found.setdefault(a, set()).add(b)
         found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in sorted(found.items())}
-
-
-# ---------------------------------------------------------------- stored scores
-
-
-@dataclass(frozen=True)
-class StoredScore:
-    """A score as ``graph.derive`` stored it: whole, or a part of one (``whole``), now or as of a day."""
-
-    iri: str
-    model: str
-    framework: str
-    value: int | float
-    grade: str | None = None
-    measures: str | None = None
-    missing: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ()
-    whole: str | None = None
-    as_of: str | None = None
-    derived_from: tuple[str, ...] = ()
-
-
-SCORE_PROPERTIES = {
-    str(DQV.computedOn): "models",
-    str(OG.framework): "frameworks",
-    str(DQV.value): "values",
-    str(OG.grade): "grades",
-    str(DQV.isMeasurementOf): "measures",
-    str(OG.missingCriterion): "missing",
-    str(OG.flag): "flags",
-    str(DCTERMS.isPartOf): "whole",
-    str(OG.asOf): "as_of",
-    str(PROV.wasDerivedFrom): "derived_from",
-}
-
-
-def scores_query(models: Sequence[str] | None) -> str:
-    """Return the query for the stored scores of ``models`` (every model when None)."""
-    named = "" if models is None else values_block("model", models)
-    return f"""SELECT ?score ?p ?o WHERE {{
-  {{ SELECT DISTINCT ?score WHERE {{ {named}
-    GRAPH <{SCORES_GRAPH}> {{ ?score <{DQV.computedOn}> ?model }}
-  }} }}
-  GRAPH <{SCORES_GRAPH}> {{ ?score ?p ?o . {one_of(SCORE_PROPERTIES)} }}
-}}"""
-
-
-def read_scores(store: ox.Store, models: Iterable[str] | None = None) -> list[StoredScore]:
-    """Return the stored scores of ``models`` (every model when None), sorted by IRI.
-
-    The one read of the derived scores graph: every score and every part of
-    one, whatever the day it is "as of"; callers keep what they show. A score
-    needs a model, a framework and a value; a score stored for two models or
-    frameworks (which ``derive`` never writes) gives a record for each.
-    """
-    wanted = None if models is None else sorted(set(models))
-    if wanted == []:
-        return []
-    found = _properties(store, scores_query(wanted), SCORE_PROPERTIES)
-    out = []
-    for iri, e in sorted(found.items()):
-        named = {k: sorted(t.value for t in e[k] if isinstance(t, ox.NamedNode)) for k in e}
-        values = sorted(number(t.value) for t in e["values"] if isinstance(t, ox.Literal))
-        for model in named["models"]:
-            if wanted is not None and model not in wanted:
-                continue
-            for framework in named["frameworks"]:
-                if not values:
-                    continue
-                out.append(
-                    StoredScore(
-                        iri=iri,
-                        model=model,
-                        framework=framework,
-                        value=values[0],
-                        grade=min(named["grades"], default=None),
-                        measures=min(named["measures"], default=None),
-                        missing=tuple(named["missing"]),
-                        flags=tuple(named["flags"]),
-                        whole=min(named["whole"], default=None),
-                        as_of=least(e["as_of"]),
-                        derived_from=tuple(named["derived_from"]),
-                    )
-                )
-    return out
-
-
-# ---------------------------------------------------------------- what a change touches
-
-
-def affected_models(store: ox.Store, changed: Iterable[str], stale: bool = True) -> list[str]:
-    """Return the models whose derived data a change may alter, sorted.
-
-    ``changed`` holds named-graph IRIs or node IRIs (a model, claim or source).
-    A model is affected when it, one of its claims, or a source of its claims
-    is described in a changed graph or named directly; when a changed graph
-    defines frameworks, criteria or mappings (or is an ontology graph), every
-    model is. Models whose stored assessments rest on claims that are gone or
-    no longer about them, or that no longer exist, are affected too, unless ``stale`` is
-    false (a change that only adds triples cannot make them).
-    """
-    iris = sorted(set(changed) - set(DERIVED_GRAPHS))
-    found: set[str] = set(_stale_models(store)) if stale else set()
-    if not iris:
-        return sorted(found)
-    if any(i.startswith(ONTOLOGY_GRAPHS) for i in iris) or _defines_frameworks(store, iris):
-        return sorted(found | set(read_models(store)))
-    nodes = _nodes_in(store, iris, NODES_BY_LOOKUP)
-    query = _models_by_lookup(nodes) if nodes is not None else _models_by_scan(iris)
-    found |= {
-        r["model"].value for r in select(store, query) if isinstance(r.get("model"), ox.NamedNode)
-    }
-    return sorted(found)
-
-
-# Up to this many changed nodes, the models are looked up node by node; above it, one
-# pass over every claim's sources is cheaper (at a million triples: 404 nodes 0.2 s
-# looked up, 1.5 s scanned; a whole dataset file holds a hundred thousand nodes).
-NODES_BY_LOOKUP = 5_000
-
-
-def _nodes_in(store: ox.Store, iris: Sequence[str], limit: int) -> list[str] | None:
-    """Return the IRIs named or described in the graphs named, or None if over ``limit``."""
-    query = f"""SELECT DISTINCT ?node WHERE {{
-      {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} FILTER (isIRI(?node))
-    }} LIMIT {limit + 1}"""
-    nodes = set(iris) | {r["node"].value for r in select(store, query) if "node" in r}
-    return sorted(nodes) if len(nodes) <= limit else None
-
-
-def _models_by_lookup(nodes: Sequence[str]) -> str:
-    # VALUES inside each branch: outside the UNION, Oxigraph evaluates each branch over
-    # the whole store before joining (minutes at a million triples).
-    nodes_block = values_block("node", nodes)
-    return f"""
-    SELECT DISTINCT ?model WHERE {{
-      {{ {nodes_block} ?node a <{OG.Model}> . BIND (?node AS ?model) }}
-      UNION {{ {nodes_block} ?node a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
-      UNION {{
-        {nodes_block} ?claim <{PROV.wasDerivedFrom}> ?node .
-        ?claim a <{OG.Claim}> ; <{OG.aboutModel}> ?model
-      }}
-    }}"""
-
-
-def _models_by_scan(iris: Sequence[str]) -> str:
-    # The named IRIs are bound through BIND: Virtuoso empties a whole UNION one of whose
-    # branches holds nothing but VALUES.
-    return f"""
-    SELECT DISTINCT ?model WHERE {{
-      {{ SELECT DISTINCT ?node WHERE {{
-          {{ {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} FILTER (isIRI(?node)) }}
-          UNION {{ {values_block("named", iris)} BIND (?named AS ?node) }}
-      }} }}
-      {{ ?node a <{OG.Model}> . BIND (?node AS ?model) }}
-      UNION {{ ?node a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
-      UNION {{ ?claim <{PROV.wasDerivedFrom}> ?node ; a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
-    }}"""
-
-
-def _defines_frameworks(store: ox.Store, graphs: Sequence[str]) -> bool:
-    query = f"""
-    ASK {{
-      {values_block("g", graphs)}
-      GRAPH ?g {{
-        {{ ?s a <{OG.Criterion}> }} UNION {{ ?s a <{OG.Framework}> }} UNION {{ ?s a <{OG.Grade}> }}
-        UNION {{ ?s <{SKOS.closeMatch}>|<{SKOS.exactMatch}> ?o }}
-      }}
-    }}"""
-    return bool(store.query(query))
-
-
-def _stale_models(store: ox.Store) -> list[str]:
-    """Return models whose stored assessments rest on claims gone, or that are gone themselves."""
-    # Distinct pairs first, and the bound variable first in each pattern: evaluated row by
-    # row over every derived link, the checks are otherwise seconds long on a disk store.
-    query = f"""
-    SELECT DISTINCT ?model WHERE {{
-      {{
-        {{ SELECT DISTINCT ?model WHERE {{
-          GRAPH <{ASSESSMENTS_GRAPH}> {{ ?a <{OG.aboutModel}> ?model }}
-        }} }}
-        FILTER NOT EXISTS {{ ?model a <{OG.Model}> }}
-        FILTER NOT EXISTS {{ ?c <{OG.aboutModel}> ?model . ?c a <{OG.Claim}> }}
-      }} UNION {{
-        {{ SELECT DISTINCT ?model ?claim WHERE {{
-          GRAPH <{ASSESSMENTS_GRAPH}> {{
-            ?a <{OG.aboutModel}> ?model ; <{PROV.wasDerivedFrom}> ?claim
-          }}
-        }} }}
-        FILTER NOT EXISTS {{ ?claim <{OG.aboutModel}> ?model . ?claim a <{OG.Claim}> }}
-      }}
-    }}"""
-    # Some servers (Virtuoso) answer a UNION of two empty branches with one empty row.
-    return [r["model"].value for r in select(store, query) if "model" in r]

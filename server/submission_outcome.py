@@ -20,7 +20,7 @@ from graph.derive import affected_models
 from graph.ingest import PROVENANCE_GRAPH, Outcome, canonical_hash, ingest
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, SKOS
 from graph.query_formats import JSON, JSON_LD, TURTLE
-from graph.records import read_scores
+from graph.stored_scores import read_scores
 from graph.validation import ValidationReport
 from server.context import context
 from server.errors import Problem, error_body

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
-from graph import records
+from graph import records, stored_scores
 from graph.evidence import citations
 from graph.evidence.citations import read_citations
 from graph.labels import ENGLISH_LABEL, read_names
@@ -391,7 +391,7 @@ def scores_store(module_new_store) -> ox.Store:
 
 
 def test_stored_scores_are_read_whole_parts_and_as_of_with_their_details(scores_store) -> None:
-    found = {s.iri.removeprefix(f"{ID}score/"): s for s in records.read_scores(scores_store)}
+    found = {s.iri.removeprefix(f"{ID}score/"): s for s in stored_scores.read_scores(scores_store)}
     assert sorted(found) == ["a/index", "a/index/data", "a/mof", "a/mof/2023", "b/mof"]
     mof = found["a/mof"]
     assert (mof.model, mof.framework, mof.value) == (f"{ID}model/a", f"{ID}framework/mof", 2)
@@ -411,7 +411,7 @@ def test_stored_scores_are_read_whole_parts_and_as_of_with_their_details(scores_
 
 
 def test_stored_scores_narrow_to_the_models_named(scores_store) -> None:
-    some = records.read_scores(scores_store, [f"{ID}model/b", f"{ID}model/none"])
+    some = stored_scores.read_scores(scores_store, [f"{ID}model/b", f"{ID}model/none"])
     assert [s.iri for s in some] == [f"{ID}score/b/mof"]
-    assert records.read_scores(scores_store, []) == []
-    assert records.read_scores(scores_store, [f"{ID}model/none"]) == []
+    assert stored_scores.read_scores(scores_store, []) == []
+    assert stored_scores.read_scores(scores_store, [f"{ID}model/none"]) == []

@@ -15,7 +15,8 @@ from graph import flags as fl
 from graph.derive import FRAMEWORK_PREFIX, framework_of
 from graph.labels import Labels
 from graph.namespaces import OG, PROV, RDFS
-from graph.records import ClaimRecord, Evidence, read_evidence, read_scores
+from graph.records import ClaimRecord, Evidence, read_evidence
+from graph.stored_scores import read_scores
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     Description,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from graph import flags as fl
-from graph import records
+from graph import stored_scores
 from graph.derive import FRAMEWORK_PREFIX, RULES, derive_model, framework_of
 from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, OG, PROV, SCHEMA, SKOS, SPDX
@@ -50,7 +50,7 @@ def read_scores(store: ox.Store, models: list[str]) -> dict[str, dict[str, dict]
     """Return the stored scores of ``models``: model -> framework IRI -> score, parts inside."""
     found: dict[str, dict[str, dict]] = {m: {} for m in models}
     parts: dict[str, dict] = {}
-    for s in records.read_scores(store, models):
+    for s in stored_scores.read_scores(store, models):
         entry = (
             parts.setdefault(s.iri, {}) if s.whole else found[s.model].setdefault(s.framework, {})
         )

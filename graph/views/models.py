@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from graph.derive import FRAMEWORK_PREFIX, RULES
 from graph.labels import Labels, short
 from graph.namespaces import DCTERMS, OG, RDFS, SPDX
-from graph.records import model_slug, read_scores
+from graph.records import model_slug
+from graph.stored_scores import read_scores
 from graph.views.common import flag_name, select
 
 TIER = "oti-2024"
