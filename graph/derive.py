@@ -29,7 +29,9 @@ import pyoxigraph as ox
 
 from graph import flags as fl
 from graph import staleness
+from graph.changes import affected_models
 from graph.namespaces import DCTERMS, DQV, ID, OG, PROV, RDF, slugify
+from graph.queries import values_block
 from graph.records import (
     ASSESSMENTS_GRAPH,
     DERIVED_GRAPHS,
@@ -37,11 +39,9 @@ from graph.records import (
     ClaimRecord,
     ModelRecord,
     SourceRecord,
-    affected_models,
     claims_as_of,
     read_evidence,
     read_matches,
-    values_block,
 )
 from graph.scoring import (
     Assessment,

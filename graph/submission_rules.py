@@ -32,7 +32,7 @@ from rdflib.namespace import SKOS
 from graph.corrections import report_graph
 from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, agent_iri, deprecated_in
 from graph.namespaces import CITO, DQV, GRAPH, ID, OG, PROV, RDF
-from graph.records import chunks, values_block
+from graph.queries import chunks, values_block
 from graph.roles import CURATOR, allows
 from graph.validation import ValidationReport, Violation
 

@@ -11,7 +11,7 @@ import yaml
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF
 
-from graph import derive, loading, paths, records
+from graph import changes, derive, loading, paths
 from graph.licences import resolve_licence
 from graph.namespaces import DQV, ID, OG, graph_iri
 from graph.scoring import mof, mof_component_level
@@ -329,11 +329,11 @@ def test_recomputing_unchanged_data_writes_nothing(new_store) -> None:
 
 
 # A few changed nodes are looked up one by one; many are found in one pass over the store.
-@pytest.mark.parametrize("by_lookup", [records.NODES_BY_LOOKUP, 0], ids=["lookup", "scan"])
+@pytest.mark.parametrize("by_lookup", [changes.NODES_BY_LOOKUP, 0], ids=["lookup", "scan"])
 def test_affected_models_follow_claims_sources_models_and_frameworks(
     new_store, monkeypatch, by_lookup
 ) -> None:
-    monkeypatch.setattr(records, "NODES_BY_LOOKUP", by_lookup)
+    monkeypatch.setattr(changes, "NODES_BY_LOOKUP", by_lookup)
     store = world(new_store)
     derive.derive(store)
     publisher = put(store, "publisher", "source:news-d dcterms:publisher org:alpha-lab .")
