@@ -267,8 +267,8 @@ def _parse(parse, text: str, what: str):
     except Exception as error:  # pyparsing's ParseException and rdflib's own errors
         message = " ".join(str(error).split())[:300]
         raise Unreadable(
-            f"The {what} may use SERVICE, LOAD or FROM, so it is checked with a SPARQL 1.1 "
-            f"parser, which cannot read it: {message}"
+            f"The {what} does not parse as SPARQL 1.1: {message}. (A {what} that may use "
+            "SERVICE, LOAD or FROM is read by a checking parser first.)"
         ) from None
 
 
