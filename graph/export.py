@@ -26,7 +26,7 @@ from graph.derive import DERIVED_GRAPHS, FRAMEWORK_PREFIX, RULES
 from graph.labels import Labels
 from graph.loading import CATALOG
 from graph.namespaces import BASE, DCAT, DCTERMS, ID, OG, OWL, PREFIXES, PROV, RDF, VOID, XSD
-from graph.query_formats import JSON_LD, N_QUADS, TRIG, TURTLE, Format
+from graph.sparql.formats import JSON_LD, N_QUADS, TRIG, TURTLE, Format
 from graph.stored_scores import read_scores
 from graph.views.common import flag_name
 

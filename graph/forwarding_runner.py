@@ -14,8 +14,8 @@ from __future__ import annotations
 import threading
 import time
 
-from graph.query_guard import SERVER_PARSE_LIMIT, parse_safely
 from graph.query_runner import QueryRequest, QueryResult, QueryTimeout, RunnerBusy, execute
+from graph.sparql.guard import SERVER_PARSE_LIMIT, parse_safely
 from graph.store.server import SparqlStore, StoreTimeout
 
 

@@ -34,7 +34,7 @@ from queue import Empty, Queue
 
 import pyoxigraph as ox
 
-from graph import query_guard, query_runner
+from graph import query_runner
 from graph.query_runner import (
     OutOfMemory,
     QueryError,
@@ -44,6 +44,7 @@ from graph.query_runner import (
     RunnerBusy,
     StoreUnreadable,
 )
+from graph.sparql import guard
 
 log = logging.getLogger(__name__)
 
@@ -326,7 +327,7 @@ SWITCH_INTERVAL = 0.0005
 # The errors a worker may report, by class name.
 _ERRORS: dict[str, type[Exception]] = {
     cls.__name__: cls
-    for module in (query_guard, query_runner)
+    for module in (guard, query_runner)
     for cls in vars(module).values()
-    if isinstance(cls, type) and issubclass(cls, query_guard.GuardError | query_runner.QueryError)
+    if isinstance(cls, type) and issubclass(cls, guard.GuardError | query_runner.QueryError)
 }

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES
-from graph.query_formats import (
+from graph.sparql.formats import (
     RESULTS_TSV,
     Format,
     compact_jsonld,
     graph_format,
     results_format,
 )
-from graph.query_guard import (
+from graph.sparql.guard import (
     FETCH_REFUSED,
     MAX_DEPTH,
     SERVER_PARSE_LIMIT,
@@ -84,7 +84,7 @@ class QueryRequest:
     ``default_graph`` and ``named_graphs`` are graph IRIs from the protocol (None: the
     store's own dataset); ``max_rows`` caps solutions or triples (None: no cap).
     ``service_allowlist`` holds the only SERVICE endpoints the query may call;
-    ``max_depth`` is the deepest bracket nesting accepted (see graph/query_guard.py).
+    ``max_depth`` is the deepest bracket nesting accepted (see graph/sparql/guard.py).
     """
 
     query: str
@@ -179,9 +179,9 @@ def execute(
     size_limit: int | None = None,
     always_parse: bool = False,
 ) -> QueryResult:
-    """Check ``request`` (graph/query_guard.py), evaluate it and serialise the answer.
+    """Check ``request`` (graph/sparql/guard.py), evaluate it and serialise the answer.
 
-    ``size_limit`` and ``always_parse`` go to :func:`graph.query_guard.check_query`. The
+    ``size_limit`` and ``always_parse`` go to :func:`graph.sparql.guard.check_query`. The
     engine's evaluation errors become EvaluationError; a failed SERVICE call becomes
     ServiceFailed, with a message that says nothing about the network.
     """

@@ -8,7 +8,7 @@ end of a socket to the parent. Before anything else the worker confines itself:
   can leave the process, whatever the query says. It must happen while the process has a
   single thread, before pyoxigraph (RocksDB starts threads) is imported. Where the kernel
   refuses (no unprivileged user namespaces, seccomp in a container), the worker goes on
-  and says so; the parse-based checks of graph/query_guard.py still apply.
+  and says so; the parse-based checks of graph/sparql/guard.py still apply.
 - ``--memory-mb N``: ``RLIMIT_DATA`` of N MiB. ``RLIMIT_AS`` would also count address
   space that is only reserved (RocksDB's cache mapping fails under it at 300 MiB);
   ``RLIMIT_DATA`` counts what the heap and anonymous mappings really claim. Past it an
@@ -58,8 +58,8 @@ def serve_forever(conn: Connection) -> None:
     """Answer requests on ``conn`` until the parent closes it."""
     import pyoxigraph as ox
 
-    from graph.query_guard import GuardError
     from graph.query_runner import QueryError, execute
+    from graph.sparql.guard import GuardError
 
     store: ox.Store | None = None
     opened: str | None = None

@@ -12,7 +12,7 @@ import re
 from flask import Blueprint, g, render_template, request, url_for
 
 from graph import analytics
-from graph.query_formats import JSON
+from graph.sparql.formats import JSON
 from server.charts import Bar, Stack, bar_chart, histogram, stacked_bars
 from server.context import context
 from server.cors import read_endpoint

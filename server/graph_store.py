@@ -14,9 +14,9 @@ from flask import Blueprint, Response, request
 
 from graph.batch_limits import CONTROLS_REFUSED, text_problem
 from graph.namespaces import GRAPH
-from graph.query_formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
 from graph.rdf_input import UnsafeInput, check_input
 from graph.roles import ADMIN
+from graph.sparql.formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
 from graph.store import writes
 from server.context import context
 from server.cors import mark_write, read_endpoint

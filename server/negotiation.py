@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.query_formats import Format
+from graph.sparql.formats import Format
 
 
 def _media_ranges(accept: str) -> list[tuple[str, str, float]]:

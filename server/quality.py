@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, url_for
 
 from graph.quality import quality_report
-from graph.query_formats import HTML, JSON
+from graph.sparql.formats import HTML, JSON
 from server.cors import read_endpoint
 from server.pages.common import cached, choose, respond, store
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from graph.namespaces import PREFIXES
 from graph.queries import example_queries
-from graph.query_formats import HTML, JSON
+from graph.sparql.formats import HTML, JSON
 from server.errors import Problem
 from server.negotiation import negotiate
 from server.rendering import render

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import Response, render_template
 
 from graph.namespaces import PREFIXES
-from graph.query_formats import Format, compact_jsonld
+from graph.sparql.formats import Format, compact_jsonld
 
 VARY = "Accept"
 

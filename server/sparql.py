@@ -7,9 +7,6 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from graph.namespaces import PREFIXES
-from graph.query_formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
-from graph.query_guard import GuardError, check_update, parse_safely
-from graph.query_lexer import add_using
 from graph.query_runner import (
     EvaluationError,
     NotAcceptable,
@@ -21,6 +18,9 @@ from graph.query_runner import (
     ServiceFailed,
     StoreUnreadable,
 )
+from graph.sparql.formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
+from graph.sparql.guard import GuardError, check_update, parse_safely
+from graph.sparql.lexer import add_using
 from graph.store import is_external, writes
 from server import service_description
 from server.context import context
@@ -100,7 +100,7 @@ def _graph_iris(params: MultiDict, name: str) -> list[str]:
 
 
 def _refusal(error: GuardError) -> Problem:
-    """Answer a text the checks of graph/query_guard.py refuse."""
+    """Answer a text the checks of graph/sparql/guard.py refuse."""
     return Problem(error.status, str(error), title=error.title)
 
 
@@ -204,7 +204,7 @@ def _update(text: str, params: MultiDict) -> Response:
         raise _refusal(error) from None
 
     def write(store) -> None:
-        # The text is parsed on a stack deep enough for it (graph.query_guard).
+        # The text is parsed on a stack deep enough for it (graph.sparql.guard).
         parse_safely(
             lambda: writes.update(
                 store, text, prefixes=PREFIXES, using=using, using_named=using_named

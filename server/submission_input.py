@@ -18,8 +18,8 @@ from rdflib import URIRef
 
 from graph.context import to_rdflib
 from graph.ingest import IngestError, deprecation_triples
-from graph.query_formats import JSON_LD, N_TRIPLES, TURTLE, Format
 from graph.rdf_input import UnsafeInput, check_input
+from graph.sparql.formats import JSON_LD, N_TRIPLES, TURTLE, Format
 from graph.submission_form import check_keys, check_text, form_to_graph
 from server.errors import Problem
 

@@ -19,7 +19,7 @@ from graph.batch_limits import BatchRefused, check_batch
 from graph.derive import affected_models
 from graph.ingest import PROVENANCE_GRAPH, Outcome, canonical_hash, ingest
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, SKOS
-from graph.query_formats import JSON, JSON_LD, TURTLE
+from graph.sparql.formats import JSON, JSON_LD, TURTLE
 from graph.stored_scores import read_scores
 from graph.validation import ValidationReport
 from server.context import context

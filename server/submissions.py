@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph.ingest import Rejected
 from graph.namespaces import ID, OG, PREFIXES, RDF, RDFS, SKOS
-from graph.query_formats import HTML, JSON, TURTLE
+from graph.sparql.formats import HTML, JSON, TURTLE
 from graph.submission_form import LEVELS, RANKS, TEMPLATE, form_to_graph
 from server.context import context
 from server.cors import mark_write

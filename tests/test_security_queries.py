@@ -20,9 +20,9 @@ import requests
 from conftest import free_port, load_sample
 
 from graph.forwarding_runner import ForwardingRunner
-from graph.query_guard import FETCH_REFUSED
 from graph.query_pool import ProcessRunner
 from graph.query_runner import QueryRequest, RunnerBusy, ServiceFailed
+from graph.sparql.guard import FETCH_REFUSED
 
 TOKEN = "security-token"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -315,7 +315,7 @@ def test_closing_brackets_in_strings_cannot_smuggle_deep_nesting_into_an_update(
 
 
 def test_a_huge_query_is_never_parsed_in_the_server_process(disk_app, monkeypatch):
-    import graph.query_guard as guard
+    import graph.sparql.guard as guard
 
     def fail(*args):
         raise AssertionError("the server process parsed the query")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.query_formats import (
+from graph.sparql.formats import (
     GRAPH_FORMATS,
     JSON_LD,
     N_TRIPLES,

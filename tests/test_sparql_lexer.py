@@ -1,5 +1,5 @@
-"""The checks run before a text reaches the engine (graph/query_guard.py), and the lexer's
-USING rewrite (graph/query_lexer.py)."""
+"""The checks run before a text reaches the engine (graph/sparql/guard.py), and the lexer's
+USING rewrite (graph/sparql/lexer.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.namespaces import PREFIXES
-from graph.query_guard import (
+from graph.sparql.guard import (
     FetchRefused,
     Plan,
     TooDeep,
@@ -21,7 +21,7 @@ from graph.query_guard import (
     nesting_depth,
     parse_safely,
 )
-from graph.query_lexer import add_using
+from graph.sparql.lexer import add_using
 
 ALLOWED = "http://a.example/sparql"
 
@@ -110,7 +110,7 @@ def test_oxigraph_reads_no_escapes_outside_strings_and_iris():
 
 
 def test_a_text_without_the_letters_is_not_parsed(monkeypatch):
-    import graph.query_guard as guard
+    import graph.sparql.guard as guard
 
     monkeypatch.setattr(guard, "_query_plan", None)  # would fail if called
     assert check_query("SELECT * { ?s ?p 'serv ice' }", (), PREFIXES) == Plan()

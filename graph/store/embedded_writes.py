@@ -24,7 +24,7 @@ from itertools import chain
 
 import pyoxigraph as ox
 
-from graph.query_lexer import add_using
+from graph.sparql.lexer import add_using
 from graph.store.server_text import insert
 
 # Files at least this big take the streamed path; the bundled data files are smaller.

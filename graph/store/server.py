@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from graph.query_lexer import is_keyword, tokenize
+from graph.sparql.lexer import is_keyword, tokenize
 from graph.store.errors import StoreError, StoreTimeout, StoreUnavailable
 from graph.store.server_answers import (
     ACCEPT_RESULTS,

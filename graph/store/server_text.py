@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from graph.namespaces import graph_iri
-from graph.query_lexer import _resolve, is_keyword, prologue
+from graph.sparql.lexer import _resolve, is_keyword, prologue
 
 STAGING = graph_iri("staging/")
 # The default graph lives in this named graph: servers differ on what their own default

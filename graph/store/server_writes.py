@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from graph.query_lexer import add_using
+from graph.sparql.lexer import add_using
 from graph.store.errors import StoreError
 from graph.store.server import SparqlStore
 from graph.store.server_text import (

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 from flask import g, request, url_for
 
 from graph.namespaces import BASE, ID, OG
-from graph.query_formats import HTML, JSON, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
 from graph.records import IRI_LIKE, ModelRecord, model_slug, read_models
+from graph.sparql.formats import HTML, JSON, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
 from server.context import ServerContext, context
 from server.errors import Problem
 from server.negotiation import negotiate

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, current_app, request, send_file, url_for
 
 from graph import export
 from graph.namespaces import ID
-from graph.query_formats import TURTLE
+from graph.sparql.formats import TURTLE
 from server.context import context
 from server.cors import read_endpoint
 from server.errors import Problem

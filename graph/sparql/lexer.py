@@ -4,7 +4,7 @@ This serves conveniences only: inserting the protocol's ``USING`` clauses into a
 (:func:`add_using`) and the external store's rewriting of its own queries
 (graph/store/server_text.py). It decides nothing that matters for security: a lexer that does
 not know every SPARQL terminal (prefixed-name escapes such as ``ex:a\\#``) misreads
-text, so SERVICE, LOAD and FROM are decided by a parser in graph/query_guard.py.
+text, so SERVICE, LOAD and FROM are decided by a parser in graph/sparql/guard.py.
 
 Strings (short and long, with escapes), IRI references, comments, variables and language
 tags are single tokens, so ``"WHERE"``, ``<urn:WHERE>`` or ``# WHERE`` never count as the
