@@ -16,10 +16,10 @@ import pyoxigraph as ox
 from flask import current_app, request
 
 from graph.batch_limits import BatchRefused
-from graph.forwarding_runner import ForwardingRunner
+from graph.endpoint.forwarding import ForwardingRunner
+from graph.endpoint.pool import ProcessRunner
+from graph.endpoint.runner import InProcessRunner, QueryRequest
 from graph.ingest import IngestError, Rejected
-from graph.query_pool import ProcessRunner
-from graph.query_runner import InProcessRunner, QueryRequest
 from graph.roles import CONTRIBUTOR, allows
 from graph.store import MEMORY, default_location, is_external, is_store, open_store
 from server.errors import Problem

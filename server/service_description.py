@@ -8,9 +8,9 @@ import logging
 import pyoxigraph as ox
 from flask import current_app, request, url_for
 
+from graph.endpoint.runner import QueryError
 from graph.namespaces import BASE, DCTERMS, ID, OG, PREFIXES, RDF, SD, VOID
 from graph.queries import example_queries
-from graph.query_runner import QueryError
 from graph.sparql.formats import GRAPH_FORMATS, HTML, RESULTS_FORMATS, TURTLE
 from server.context import ServerContext, context
 from server.errors import Problem

@@ -6,8 +6,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from graph.namespaces import PREFIXES
-from graph.query_runner import (
+from graph.endpoint.runner import (
     EvaluationError,
     NotAcceptable,
     OutOfMemory,
@@ -18,6 +17,7 @@ from graph.query_runner import (
     ServiceFailed,
     StoreUnreadable,
 )
+from graph.namespaces import PREFIXES
 from graph.sparql.formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
 from graph.sparql.guard import GuardError, check_update, parse_safely
 from graph.sparql.lexer import add_using

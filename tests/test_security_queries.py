@@ -19,9 +19,9 @@ import pytest
 import requests
 from conftest import free_port, load_sample
 
-from graph.forwarding_runner import ForwardingRunner
-from graph.query_pool import ProcessRunner
-from graph.query_runner import QueryRequest, RunnerBusy, ServiceFailed
+from graph.endpoint.forwarding import ForwardingRunner
+from graph.endpoint.pool import ProcessRunner
+from graph.endpoint.runner import QueryRequest, RunnerBusy, ServiceFailed
 from graph.sparql.guard import FETCH_REFUSED
 
 TOKEN = "security-token"

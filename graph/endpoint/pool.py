@@ -1,6 +1,6 @@
 """Run queries in worker processes over read-only snapshots of an on-disk store.
 
-Each worker (:mod:`graph.query_worker`) opens a *snapshot* of the store read-only; a worker
+Each worker (:mod:`graph.endpoint.worker`) opens a *snapshot* of the store read-only; a worker
 that passes the deadline is killed and replaced, which really stops the work, aggregates
 included. A snapshot is a RocksDB checkpoint made with ``Store.backup`` (hard links, a few
 milliseconds); a new one is taken after every write, so no worker ever reads files that
@@ -9,7 +9,7 @@ snapshot cannot be made (a full disk, a store left failing by a failed write), q
 on over the last good one and the next query tries again.
 
 Workers may run without network access and under a memory limit (see
-:mod:`graph.query_worker`); one that dies is replaced by the next query that needs it.
+:mod:`graph.endpoint.worker`); one that dies is replaced by the next query that needs it.
 At most ``max_waiting`` requests wait for a busy worker; any more are answered at once
 with RunnerBusy, so that a burst of slow queries cannot hold every server thread.
 """
@@ -34,8 +34,8 @@ from queue import Empty, Queue
 
 import pyoxigraph as ox
 
-from graph import query_runner
-from graph.query_runner import (
+from graph.endpoint import runner
+from graph.endpoint.runner import (
     OutOfMemory,
     QueryError,
     QueryRequest,
@@ -57,7 +57,7 @@ class _Worker:
         package_root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        command = [sys.executable, "-m", "graph.query_worker", str(child.fileno())]
+        command = [sys.executable, "-m", "graph.endpoint.worker", str(child.fileno())]
         if sandbox:
             command.append("--sandbox")
         if memory_mb:
@@ -327,7 +327,7 @@ SWITCH_INTERVAL = 0.0005
 # The errors a worker may report, by class name.
 _ERRORS: dict[str, type[Exception]] = {
     cls.__name__: cls
-    for module in (guard, query_runner)
+    for module in (guard, runner)
     for cls in vars(module).values()
-    if isinstance(cls, type) and issubclass(cls, guard.GuardError | query_runner.QueryError)
+    if isinstance(cls, type) and issubclass(cls, guard.GuardError | runner.QueryError)
 }

@@ -8,7 +8,7 @@ Two runners call it:
 - :class:`InProcessRunner`, for a store without a directory (tests, in-memory use). The
   deadline is checked while rows are written, so a query that yields rows stops on time;
   an aggregate yields nothing until it ends and cannot be stopped.
-- :class:`graph.query_pool.ProcessRunner`, for an on-disk store: worker processes, killed
+- :class:`graph.endpoint.pool.ProcessRunner`, for an on-disk store: worker processes, killed
   at the deadline.
 """
 

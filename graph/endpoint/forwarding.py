@@ -1,6 +1,6 @@
 """Run the endpoint's queries on an external SPARQL server, with the endpoint's own limits.
 
-The query goes to the server as it came, once :func:`graph.query_runner.execute` has
+The query goes to the server as it came, once :func:`graph.endpoint.runner.execute` has
 checked it; here every query is parsed by the checking parser, not only those that spell
 SERVICE or FROM, since a server may have its own extensions that fetch (Virtuoso's
 ``DEFINE get:soft``), which no standard parser accepts. The answer is parsed and written again here, so the row cap, the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 
-from graph.query_runner import QueryRequest, QueryResult, QueryTimeout, RunnerBusy, execute
+from graph.endpoint.runner import QueryRequest, QueryResult, QueryTimeout, RunnerBusy, execute
 from graph.sparql.guard import SERVER_PARSE_LIMIT, parse_safely
 from graph.store.server import SparqlStore, StoreTimeout
 

@@ -1,6 +1,6 @@
-"""Answer queries sent by a :class:`graph.query_pool.ProcessRunner`, one at a time.
+"""Answer queries sent by a :class:`graph.endpoint.pool.ProcessRunner`, one at a time.
 
-Run as ``python -m graph.query_worker FD [--sandbox] [--memory-mb N]``, where FD is this
+Run as ``python -m graph.endpoint.worker FD [--sandbox] [--memory-mb N]``, where FD is this
 end of a socket to the parent. Before anything else the worker confines itself:
 
 - ``--sandbox``: a new user and network namespace (``unshare(CLONE_NEWUSER |
@@ -19,7 +19,7 @@ Workers also run at a lower CPU priority (nice 10) than the server process.
 The first message sent is ``("hello", {"sandboxed": bool, "sandbox_error": str | None})``.
 Then each message is ``(snapshot_directory, QueryRequest)``; the worker opens that snapshot
 read-only (keeping it open while it stays the same), checks and runs the query with
-:func:`graph.query_runner.execute` and sends back ``("ok", QueryResult)`` or
+:func:`graph.endpoint.runner.execute` and sends back ``("ok", QueryResult)`` or
 ``(error_kind, message)``. The parent enforces the deadline by killing this process.
 """
 
@@ -58,7 +58,7 @@ def serve_forever(conn: Connection) -> None:
     """Answer requests on ``conn`` until the parent closes it."""
     import pyoxigraph as ox
 
-    from graph.query_runner import QueryError, execute
+    from graph.endpoint.runner import QueryError, execute
     from graph.sparql.guard import GuardError
 
     store: ox.Store | None = None
@@ -85,7 +85,7 @@ def serve_forever(conn: Connection) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Confine this process as asked, then serve on the socket given as first argument."""
-    parser = argparse.ArgumentParser(prog="graph.query_worker")
+    parser = argparse.ArgumentParser(prog="graph.endpoint.worker")
     parser.add_argument("fd", type=int)
     parser.add_argument("--sandbox", action="store_true")
     parser.add_argument("--memory-mb", type=int, default=None)
