@@ -18,7 +18,7 @@ from test_submissions_api import FORM, INDEX, MODEL, WORLD
 from waitress.utilities import BadRequest, RequestEntityTooLarge, RequestHeaderFieldsTooLarge
 
 from graph import derive, loading, paths, staleness
-from graph.commands import load_files
+from graph.cli.store import load_files
 from graph.namespaces import DQV, ID, OG
 from graph.records import SCORES_GRAPH
 from graph.store import open_store

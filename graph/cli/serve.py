@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
     """Bring the store up to date with the bundled files, then serve until interrupted."""
-    from graph.commands import load_bundled, store_from
+    from graph.cli.store import load_bundled, store_from
     from graph.serve import serve
     from graph.store import default_location
 

@@ -47,7 +47,7 @@ def _model(store, name: str):  # noqa: ANN001, ANN202
 @command("derive")
 def cmd_derive(args: argparse.Namespace) -> int:
     """Recompute and store the assessments and scores of some models, or all."""
-    from graph.commands import flush, store_from
+    from graph.cli.store import flush, store_from
     from graph.derive import derive
     from graph.flags import NAMES, ordered
 
@@ -74,7 +74,7 @@ def cmd_derive(args: argparse.Namespace) -> int:
 @command("trace")
 def cmd_trace(args: argparse.Namespace) -> int:
     """Print a model's chain of evidence: scores, assessments, claims, sources, citations."""
-    from graph.commands import store_from
+    from graph.cli.store import store_from
     from graph.evidence import UnknownFramework, trace
     from graph.evidence.as_text import trace_text
 

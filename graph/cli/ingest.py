@@ -61,7 +61,7 @@ def read_batch(paths: list[str]) -> rdflib.Graph:
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Validate and write the files; print what changed, or the violations."""
-    from graph.commands import store_from
+    from graph.cli.store import store_from
 
     try:
         batch = read_batch(args.paths)

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     """Convert the dataset, then load (with validation) and drop graphs of files it no longer has."""
     from graph import loading, paths
-    from graph.commands import load_files, store_from
+    from graph.cli.store import load_files, store_from
     from graph.importers import run_import
     from graph.importers.load import stale_graphs
     from graph.store.writes import drop_graphs

@@ -1,8 +1,8 @@
 """The `openness` command line: load, validate, query, stats, spectrum, serve.
 
-Each area registers its own sub-commands: a module listed in COMMAND_MODULES
-has ``register(sub)``, which adds parsers to the sub-parser set and handlers
-with the ``@command`` decorator.
+Each area registers its own sub-commands: a module of this package listed in
+COMMAND_MODULES has ``register(sub)``, which adds parsers to the sub-parser set and
+handlers with the ``@command`` decorator.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from graph import __version__
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {}
 COMMAND_MODULES = (
-    "graph.commands",
-    "graph.trace_commands",
-    "graph.ingest_commands",
-    "graph.serve_commands",
-    "graph.transfer_commands",
-    "graph.import_commands",
-    "graph.analytics_commands",
-    "graph.quality_commands",
+    "graph.cli.store",
+    "graph.cli.trace",
+    "graph.cli.ingest",
+    "graph.cli.serve",
+    "graph.cli.transfer",
+    "graph.cli.imports",
+    "graph.cli.analyze",
+    "graph.cli.report",
 )
 
 
@@ -89,7 +89,3 @@ def read_query_arg(text: str) -> str:
     if not path.is_file():
         raise UsageError(f"{path}: no such query file")
     return path.read_text(encoding="utf-8")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Compute one measure and print it."""
     from graph import analytics
-    from graph.commands import store_from
+    from graph.cli.store import store_from
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
@@ -74,7 +74,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def render_table(result: dict) -> str:
     """Render a measure's result as a summary line and an aligned table."""
-    from graph.output import table
+    from graph.cli.output import table
 
     name = result["measure"]
     label = _namer(result["labels"])

@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 @command("dump")
 def cmd_dump(args: argparse.Namespace) -> int:
     """Dump the store's graphs to a file."""
-    from graph.commands import store_from
+    from graph.cli.store import store_from
 
     path = Path(args.file)
     try:
@@ -38,7 +38,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 @command("restore")
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore a dump into the store."""
-    from graph.commands import store_from
+    from graph.cli.store import store_from
 
     path = Path(args.file)
     if not path.is_file():

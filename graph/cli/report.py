@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 @command("report")
 def cmd_report(args: argparse.Namespace) -> int:
     """Compute the report and print it."""
-    from graph.commands import store_from
+    from graph.cli.store import store_from
     from graph.quality import quality_report
 
     if args.limit < 0:
@@ -126,7 +126,7 @@ def _notes(section: str, part: dict) -> str:
 
 def render_text(report: dict, limit: int | None = DEFAULT_LIMIT) -> str:
     """Render the report as a summary followed by a table per section."""
-    from graph.output import table
+    from graph.cli.output import table
 
     name = _namer(report["labels"])
     lines = [f"data quality; data version {report['data_version'][:19]}…", ""]

@@ -12,8 +12,8 @@ from typing import TypeVar
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from graph import loading, output, paths
-from graph.cli import UsageError, command, read_query_arg
+from graph import loading, paths
+from graph.cli import UsageError, command, output, read_query_arg
 from graph.context import context_for, referenced_iris, to_rdflib
 from graph.namespaces import sparql_prefixes
 from graph.store import StoreError, open_store, writes
@@ -220,7 +220,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 @command("spectrum")
 def cmd_spectrum(args: argparse.Namespace) -> int:
     """Load the bundled data (unless told not to) and print the OTI spectrum table."""
-    from graph.spectrum import format_spectrum, spectrum_rows
+    from graph.cli.spectrum_table import format_spectrum, spectrum_rows
 
     store = store_from(args)
     if not args.no_load:
