@@ -22,12 +22,12 @@ import pyoxigraph as ox
 import rdflib
 
 from graph.batch_limits import blank_depths
-from graph.context import construct, context_for, referenced_iris, to_rdflib
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, XSD, graph_iri, mint, slugify
 from graph.rdf_input import UnsafeInput, check_input
 from graph.roles import CONTRIBUTOR
 from graph.store import writes
 from graph.validation import ValidationReport, validate
+from graph.validation.context import construct, context_for, referenced_iris, to_rdflib
 
 SUBMISSION_GRAPH_PREFIX = graph_iri("submissions/")
 PROVENANCE_GRAPH = graph_iri("submissions")

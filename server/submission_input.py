@@ -16,11 +16,11 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
-from graph.context import to_rdflib
 from graph.ingest import IngestError, deprecation_triples
 from graph.rdf_input import UnsafeInput, check_input
 from graph.sparql.formats import JSON_LD, N_TRIPLES, TURTLE, Format
 from graph.submission_form import check_keys, check_text, form_to_graph
+from graph.validation.context import to_rdflib
 from server.errors import Problem
 
 RDF_BODIES: dict[str, Format] = {

@@ -17,7 +17,6 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from graph.context import to_rdflib
 from graph.importers import import_mof, import_osai_index, load_import, run_import
 from graph.importers.load import dataset_prefix
 from graph.importers.mof import component_level
@@ -26,6 +25,7 @@ from graph.namespaces import ID, OG, SCHEMA
 from graph.paths import FRAMEWORKS_DIR
 from graph.scoring import legacy_score, mof_classes, osai_index_score
 from graph.validation import validate_files
+from graph.validation.context import to_rdflib
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 INDEX = FIXTURES / "osai-index"

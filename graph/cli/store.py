@@ -14,9 +14,9 @@ from tqdm import tqdm
 
 from graph import loading, paths
 from graph.cli import UsageError, command, output, read_query_arg
-from graph.context import context_for, referenced_iris, to_rdflib
 from graph.namespaces import sparql_prefixes
 from graph.store import StoreError, open_store, writes
+from graph.validation.context import context_for, referenced_iris, to_rdflib
 
 T = TypeVar("T")
 

@@ -30,10 +30,10 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from graph.context import to_rdflib
 from graph.loading import ParseError, parse_file, rdf_files
 from graph.namespaces import PREFIXES, SH
 from graph.paths import ONTOLOGY_DIR, SHAPES_DIR
+from graph.validation.context import to_rdflib
 
 SHAPES_BASE = "https://w3id.org/openness/shapes#"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "openness.ttl"
