@@ -1,0 +1,117 @@
+"""Say what a validation found: one Violation per SHACL result, and the report around them.
+
+A report reads for people: nodes are named with the project's prefixes, and blank
+nodes by where they hang ("the og:quote of id:claim/x").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rdflib
+from rdflib.namespace import RDF
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from graph.namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: which node, which property, what is wrong and how to fix it.
+
+    ``shape_id`` is the short id of the node shape the failed constraint belongs
+    to (``ClaimShape``); ``constraint_id`` the short id of the shape that
+    reported it (``ClaimShape-statedOn``). ``in_context`` is true when the focus
+    node is described only by the context, not by the data being validated.
+    """
+
+    focus_node: Node
+    path: Node | None
+    value: Node | None
+    message: str
+    shape_id: str
+    severity: str
+    source_file: str | None = None
+    constraint_id: str = ""
+    in_context: bool = False
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of one validation: a verdict, the results, and the SHACL report graph."""
+
+    conforms: bool
+    results: list[Violation]
+    graph: rdflib.Graph
+    # Readable names for blank focus nodes ("the og:quote of id:claim/x"), taken
+    # from the validated graph while it was at hand.
+    node_labels: dict[Node, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def data_results(self) -> list[Violation]:
+        """Return the results on nodes the data itself describes."""
+        return [v for v in self.results if not v.in_context]
+
+    @property
+    def data_conforms(self) -> bool:
+        """Tell whether nothing the data describes violates a shape."""
+        return not self.data_results
+
+    def format(self, violation: Violation) -> str:
+        """Return one line naming file, node and property, what is wrong and how to fix it."""
+        node = self.node_labels.get(violation.focus_node) or short(violation.focus_node)
+        where = f"{violation.source_file}: " if violation.source_file else ""
+        prop = f" {short(violation.path)}" if violation.path is not None else ""
+        shown = violation.value is not None and not isinstance(violation.value, BNode)
+        found = f" (found {short(violation.value)})" if shown else ""
+        context = " (context)" if violation.in_context else ""
+        tag = violation.constraint_id or violation.shape_id
+        return f"{where}{node}{prop}: {violation.message}{found} [{tag}]{context}"
+
+    def lines(self) -> list[str]:
+        """Return every result as one human line, data results first, repeats dropped.
+
+        One property shape can fail twice on one value (a quoted "0" is neither
+        an integer nor positive); the reader needs to hear it once.
+        """
+        ordered = sorted(self.results, key=lambda v: v.in_context)
+        return list(dict.fromkeys(self.format(v) for v in ordered))
+
+    def __str__(self) -> str:
+        verdict = "conforms" if self.conforms else f"{len(self.results)} violation(s)"
+        return "\n".join([f"SHACL validation: {verdict}", *self.lines()])
+
+
+# ---------------------------------------------------------------- rendering
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def short(node: Node | None) -> str:
+    """Render a term compactly: prefix and rest where a project namespace fits."""
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        text = str(node)
+        # The longest namespace wins, so og: is not shadowed by a shorter base.
+        for prefix, ns in _BY_LENGTH:
+            if text.startswith(ns) and len(text) > len(ns):
+                return f"{prefix}:{text[len(ns) :]}"
+        return f"<{text}>"
+    if isinstance(node, Literal):
+        if node.datatype is not None:
+            return f'"{node}"^^{short(node.datatype)}'
+        return f'"{node}"@{node.language}' if node.language else f'"{node}"'
+    return "a blank node"
+
+
+def blank_label(node: BNode, graph: rdflib.Graph, depth: int = 0) -> str:
+    """Name a blank node by the triple that points at it: 'the og:quote of id:claim/x'."""
+    for subject, predicate in graph.subject_predicates(node):
+        if isinstance(subject, BNode):
+            owner = blank_label(subject, graph, depth + 1) if depth < 3 else "a blank node"
+        else:
+            owner = short(subject)
+        return f"the {short(predicate)} of {owner}"
+    kinds = ", ".join(sorted(short(t) for t in graph.objects(node, RDF.type)))
+    return f"a blank node ({kinds})" if kinds else "a blank node"
