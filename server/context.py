@@ -20,7 +20,7 @@ from graph.endpoint.forwarding import ForwardingRunner
 from graph.endpoint.pool import ProcessRunner
 from graph.endpoint.runner import InProcessRunner, QueryRequest
 from graph.ingest import IngestError, Rejected
-from graph.roles import CONTRIBUTOR, allows
+from graph.ingest.roles import CONTRIBUTOR, allows
 from graph.store import MEMORY, default_location, is_external, is_store, open_store
 from server.errors import Problem
 from server.settings import Token, write_tokens

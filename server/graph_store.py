@@ -13,9 +13,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from graph.batch_limits import CONTROLS_REFUSED, text_problem
+from graph.ingest.roles import ADMIN
 from graph.namespaces import GRAPH
 from graph.rdf_input import UnsafeInput, check_input
-from graph.roles import ADMIN
 from graph.sparql.formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
 from graph.store import writes
 from server.context import context

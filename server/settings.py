@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from graph.roles import ADMIN, CONTRIBUTOR, ROLES, check_role
+from graph.ingest.roles import ADMIN, CONTRIBUTOR, ROLES, check_role
 
 ENV_PREFIX = "OPENNESS_"
 # A WRITE_TOKENS entry that names no role gets the least one; WRITE_TOKEN, the operator's

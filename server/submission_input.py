@@ -17,9 +17,9 @@ import rdflib
 from rdflib import URIRef
 
 from graph.ingest import IngestError, deprecation_triples
+from graph.ingest.form import check_keys, check_text, form_to_graph
 from graph.rdf_input import UnsafeInput, check_input
 from graph.sparql.formats import JSON_LD, N_TRIPLES, TURTLE, Format
-from graph.submission_form import check_keys, check_text, form_to_graph
 from graph.validation.context import to_rdflib
 from server.errors import Problem
 

@@ -1,7 +1,7 @@
 """Take submitted evidence: POST /api/submissions, the /submit page, and the templates.
 
 A submission is RDF (Turtle, JSON-LD, N-Triples) or the small JSON form of
-``graph.submission_form``, optionally with corrections (``"deprecate"``).
+``graph.ingest.form``, optionally with corrections (``"deprecate"``).
 ``server.submission_input`` turns it into a batch and ``server.submission_outcome``
 writes it and describes what changed. Every route, status and key is in
 docs/submissions.md.
@@ -20,9 +20,9 @@ from rdflib import URIRef
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph.ingest import Rejected
+from graph.ingest.form import LEVELS, RANKS, TEMPLATE, form_to_graph
 from graph.namespaces import ID, OG, PREFIXES, RDF, RDFS, SKOS
 from graph.sparql.formats import HTML, JSON, TURTLE
-from graph.submission_form import LEVELS, RANKS, TEMPLATE, form_to_graph
 from server.context import context
 from server.cors import mark_write
 from server.errors import Problem

@@ -23,11 +23,11 @@ from graph.ingest import (
     ingest,
     parse_batch,
 )
+from graph.ingest.form import TEMPLATE, form_to_graph
+from graph.ingest.roles import CURATOR
 from graph.namespaces import OG, PROV
-from graph.roles import CURATOR
 from graph.store.server import STAGING
 from graph.store.server_writes import STAGED_TRIPLES
-from graph.submission_form import TEMPLATE, form_to_graph
 
 FRAMEWORK = """@prefix og: <https://w3id.org/openness/ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .

@@ -18,7 +18,7 @@ from conftest import free_port, load_sample
 
 from graph import loading, paths
 from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, ingest
-from graph.roles import CURATOR
+from graph.ingest.roles import CURATOR
 from graph.store import open_store
 from graph.store.server import STAGING, SparqlStore, StoreUnavailable
 from server import create_app

@@ -15,8 +15,8 @@ from rdflib.compare import isomorphic
 from graph import loading, paths
 from graph.evidence import trace
 from graph.ingest import PROVENANCE_GRAPH
+from graph.ingest.form import TEMPLATE, form_to_graph
 from graph.namespaces import ID, OG, PROV, SH
-from graph.submission_form import TEMPLATE, form_to_graph
 
 WORLD = Path(__file__).parent / "fixtures" / "submissions" / "world.ttl"
 DOCS = paths.ROOT / "docs" / "submissions.md"

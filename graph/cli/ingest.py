@@ -13,8 +13,8 @@ import rdflib
 from graph.batch_limits import BatchRefused, check_shape
 from graph.cli import UsageError, command
 from graph.ingest import SUFFIXES, IngestError, Rejected, ingest, parse_batch
-from graph.roles import CURATOR, ROLES
-from graph.submission_form import form_to_graph
+from graph.ingest.form import form_to_graph
+from graph.ingest.roles import CURATOR, ROLES
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -29,11 +29,11 @@ import rdflib
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from graph.corrections import report_graph
 from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, agent_iri, deprecated_in
+from graph.ingest.corrections import report_graph
+from graph.ingest.roles import CURATOR, allows
 from graph.namespaces import CITO, DQV, GRAPH, ID, OG, PROV, RDF
 from graph.queries import chunks, values_block
-from graph.roles import CURATOR, allows
 from graph.validation import ValidationReport, Violation
 
 CHECK = "SubmissionRules"

@@ -22,9 +22,9 @@ import pyoxigraph as ox
 import rdflib
 
 from graph.batch_limits import blank_depths
+from graph.ingest.roles import CONTRIBUTOR
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, XSD, graph_iri, mint, slugify
 from graph.rdf_input import UnsafeInput, check_input
-from graph.roles import CONTRIBUTOR
 from graph.store import writes
 from graph.validation import ValidationReport, validate
 from graph.validation.context import construct, context_for, referenced_iris, to_rdflib
@@ -263,15 +263,15 @@ def ingest(
 ) -> Outcome:
     """Validate ``batch`` and write it atomically; raise Rejected with the report when it fails.
 
-    ``role`` is the sender's (graph.roles): what the batch may say about nodes the
-    store already holds follows from it (graph.submission_rules). ``digest`` is the
+    ``role`` is the sender's (graph.ingest.roles): what the batch may say about nodes the
+    store already holds follows from it (graph.ingest.rules). ``digest`` is the
     batch's canonical hash when the caller computed it (outside the write lock);
     computing it raises BatchRefused for blank-node shapes no submission needs.
     Returns what was written and which models were recomputed. An identical
     batch submitted again returns ``created=False`` and writes nothing.
     """
-    from graph.corrections import correction_problems
-    from graph.submission_rules import judge
+    from graph.ingest.corrections import correction_problems
+    from graph.ingest.rules import judge
 
     digest = digest or canonical_hash(batch)
     key = digest.removeprefix("sha256:")[:32]
