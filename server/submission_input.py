@@ -16,7 +16,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
-from graph.ingest import IngestError, deprecation_triples
+from graph.ingest import IngestError
+from graph.ingest.corrections import deprecation_triples
 from graph.ingest.form import check_keys, check_text, form_to_graph
 from graph.rdf_input import UnsafeInput, check_input
 from graph.sparql.formats import JSON_LD, N_TRIPLES, TURTLE, Format

@@ -17,7 +17,8 @@ from rdflib import BNode, URIRef
 
 from graph.batch_limits import BatchRefused, check_batch
 from graph.derive import affected_models
-from graph.ingest import PROVENANCE_GRAPH, Outcome, canonical_hash, ingest
+from graph.ingest import Outcome, canonical_hash, ingest
+from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, SKOS
 from graph.sparql.formats import JSON, JSON_LD, TURTLE
 from graph.stored_scores import read_scores

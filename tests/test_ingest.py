@@ -14,16 +14,10 @@ import rdflib
 
 from graph import loading, paths
 from graph.batch_limits import BatchRefused
-from graph.ingest import (
-    PROVENANCE_GRAPH,
-    IngestError,
-    Rejected,
-    canonical_hash,
-    deprecation_triples,
-    ingest,
-    parse_batch,
-)
+from graph.ingest import IngestError, Rejected, canonical_hash, ingest, parse_batch
+from graph.ingest.corrections import deprecation_triples
 from graph.ingest.form import TEMPLATE, form_to_graph
+from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.ingest.roles import CURATOR
 from graph.namespaces import OG, PROV
 from graph.store.server import STAGING

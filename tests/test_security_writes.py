@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph import loading, paths
-from graph.ingest import PROVENANCE_GRAPH
+from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.namespaces import ID, OG
 from graph.rdf_input import check_input, xml_declaration
 

@@ -17,7 +17,8 @@ import servers
 from conftest import free_port, load_sample
 
 from graph import loading, paths
-from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, ingest
+from graph.ingest import ingest
+from graph.ingest.provenance import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX
 from graph.ingest.roles import CURATOR
 from graph.store import open_store
 from graph.store.server import STAGING, SparqlStore, StoreUnavailable

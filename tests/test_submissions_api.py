@@ -14,8 +14,8 @@ from rdflib.compare import isomorphic
 
 from graph import loading, paths
 from graph.evidence import trace
-from graph.ingest import PROVENANCE_GRAPH
 from graph.ingest.form import TEMPLATE, form_to_graph
+from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.namespaces import ID, OG, PROV, SH
 
 WORLD = Path(__file__).parent / "fixtures" / "submissions" / "world.ttl"

@@ -8,7 +8,7 @@ entry: who (the token's name), when, from what request
 or file, and the SHA-256 of its canonical form. The same content submitted again
 hashes the same and changes nothing. Nothing is ever deleted: a correction is a
 batch that gives earlier claims ``og:rank og:DeprecatedRank`` with a reason,
-who and when (see :func:`deprecation_triples`).
+who and when (see :mod:`graph.ingest.corrections`).
 """
 
 from __future__ import annotations
@@ -22,15 +22,22 @@ import pyoxigraph as ox
 import rdflib
 
 from graph.batch_limits import blank_depths
+from graph.ingest.corrections import (
+    claim_statements,
+    correction_problems,
+    deprecated_in,
+    existing_claims,
+    statements_about,
+)
+from graph.ingest.provenance import SUBMISSION_GRAPH_PREFIX, provenance_block, provenance_triples
 from graph.ingest.roles import CONTRIBUTOR
-from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, XSD, graph_iri, mint, slugify
+from graph.ingest.rules import judge
+from graph.namespaces import OG, RDF, mint
 from graph.rdf_input import UnsafeInput, check_input
 from graph.store import writes
 from graph.validation import ValidationReport, validate
-from graph.validation.context import construct, context_for, referenced_iris, to_rdflib
+from graph.validation.context import context_for, referenced_iris, to_rdflib
 
-SUBMISSION_GRAPH_PREFIX = graph_iri("submissions/")
-PROVENANCE_GRAPH = graph_iri("submissions")
 FORMATS = {
     "text/turtle": "turtle",
     "application/x-turtle": "turtle",
@@ -129,44 +136,6 @@ def tree_labels(
     return labels
 
 
-def deprecation_triples(
-    claim: str, reason: str, who: str, when: datetime | None = None
-) -> list[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
-    """Return the statements that deprecate ``claim`` (to add to a batch)."""
-    when = when or datetime.now(UTC)
-    node = rdflib.URIRef(claim)
-    return [
-        (node, OG.rank, OG.DeprecatedRank),
-        (node, OG.deprecationReason, rdflib.Literal(reason)),
-        (node, OG.deprecatedBy, rdflib.URIRef(agent_iri(who))),
-        (node, OG.deprecatedOn, rdflib.Literal(when.replace(microsecond=0), datatype=XSD.dateTime)),
-    ]
-
-
-def agent_iri(name: str) -> str:
-    """Return the IRI of the agent a write token is named for."""
-    return mint("person", slugify(name))
-
-
-def existing_claims(store: ox.Store, iris: Iterable[str]) -> set[str]:
-    """Return those of ``iris`` that are claims already in the store."""
-    iris = sorted(iris)
-    if not iris:
-        return set()
-    values = " ".join(f"<{i}>" for i in iris)
-    query = (
-        f"SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }} GRAPH ?g {{ ?c a <{OG.Claim}> }} }}"
-    )
-    return {row["c"].value for row in store.query(query)}
-
-
-def deprecated_in(batch: rdflib.Graph) -> set[str]:
-    """Return the claims the batch marks deprecated."""
-    return {
-        str(s) for s in batch.subjects(OG.rank, OG.DeprecatedRank) if isinstance(s, rdflib.URIRef)
-    }
-
-
 def check(store: ox.Store, batch: rdflib.Graph, described: Iterable[str] = ()) -> ValidationReport:
     """Validate ``batch`` with the context it references; never writes.
 
@@ -183,71 +152,9 @@ def check(store: ox.Store, batch: rdflib.Graph, described: Iterable[str] = ()) -
     return validate(batch, context + extra)
 
 
-def claim_statements(store: ox.Store, claims: Iterable[str]) -> rdflib.Graph:
-    """Return everything the store says about ``claims`` (for validating their deprecation)."""
-    claims = sorted(claims)
-    graph = statements_about(store, claims)
-    # Rank and deprecation come from the batch; the stored rank would clash with it.
-    for c in claims:
-        graph.remove((rdflib.URIRef(c), OG.rank, None))
-    return graph
-
-
-def statements_about(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
-    """Return everything the store says about ``iris``, with their blank nodes two levels deep."""
-    graph = rdflib.Graph()
-    iris = sorted(iris)
-    # A few hundred IRIs a query: some servers cap the length of one query's text.
-    for start in range(0, len(iris), 500):
-        values = " ".join(f"<{c}>" for c in iris[start : start + 500])
-        query = (
-            "CONSTRUCT { ?c ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE { "
-            f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?c ?p ?o "
-            "OPTIONAL { ?o ?p2 ?o2 FILTER isBlank(?o) "
-            "OPTIONAL { ?o2 ?p3 ?o3 FILTER isBlank(?o2) } } } }"
-        )
-        construct(store, query, into=graph)
-    return graph
-
-
 def submission_exists(store: ox.Store, graph: str) -> bool:
     """Tell whether a submission graph with this name was already written."""
     return store.query(f"ASK {{ GRAPH <{writes.CATALOG}> {{ <{graph}> ?p ?o }} }}").__bool__()
-
-
-def provenance_triples(
-    submission: str,
-    graph: str,
-    digest: str,
-    who: str,
-    origin: str,
-    when: datetime,
-    triples: int,
-    curated: Iterable[str] = (),
-) -> str:
-    """Return N-Triples lines recording who submitted what, when, from where, and what it curated."""
-    s, g, agent = rdflib.URIRef(submission), rdflib.URIRef(graph), rdflib.URIRef(agent_iri(who))
-    stamp = rdflib.Literal(when.replace(microsecond=0), datatype=XSD.dateTime)
-    prov = rdflib.Graph()
-    prov.add((s, RDF.type, PROV.Activity))
-    prov.add((s, RDF.type, OG.Submission))
-    prov.add((s, PROV.wasAssociatedWith, agent))
-    prov.add((agent, RDF.type, PROV.Agent))
-    prov.add((agent, RDFS.label, rdflib.Literal(who)))
-    prov.add((s, PROV.endedAtTime, stamp))
-    prov.add((s, OG.loadedFrom, rdflib.Literal(origin)))
-    prov.add((s, OG.contentHash, rdflib.Literal(digest)))
-    prov.add((s, PROV.generated, g))
-    prov.add((g, PROV.wasGeneratedBy, s))
-    prov.add((g, DCTERMS.extent, rdflib.Literal(triples)))
-    for node in sorted(curated):
-        prov.add((s, OG.curated, rdflib.URIRef(node)))
-    return prov.serialize(format="nt")
-
-
-def provenance_block(provenance: str) -> str:
-    """Return the ``GRAPH`` block of the provenance graph holding a batch's provenance."""
-    return f"GRAPH <{PROVENANCE_GRAPH}> {{\n{provenance}\n}}"
 
 
 def ingest(
@@ -270,9 +177,6 @@ def ingest(
     Returns what was written and which models were recomputed. An identical
     batch submitted again returns ``created=False`` and writes nothing.
     """
-    from graph.ingest.corrections import correction_problems
-    from graph.ingest.rules import judge
-
     digest = digest or canonical_hash(batch)
     key = digest.removeprefix("sha256:")[:32]
     graph = SUBMISSION_GRAPH_PREFIX + key

@@ -1,17 +1,25 @@
-"""Check a correction batch beyond the shapes: it may deprecate only claims the graph holds, once."""
+"""Deprecate claims, and check a correction batch beyond the shapes.
+
+A correction is a batch that gives earlier claims ``og:rank og:DeprecatedRank`` with a
+reason, who and when (:func:`deprecation_triples`). It may deprecate only claims the
+graph holds, and each once (:func:`correction_problems`); it is validated with those
+claims' stored statements (:func:`claim_statements`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-from graph.ingest import deprecated_in, existing_claims
-from graph.namespaces import OG, RDF, SH
+from graph.ingest.provenance import agent_iri
+from graph.namespaces import OG, RDF, SH, XSD
 from graph.queries import values_block
 from graph.validation import ValidationReport, Violation
+from graph.validation.context import construct
 
 CHECK = "CorrectionCheck"
 UNKNOWN_CLAIM = (
@@ -22,6 +30,66 @@ ALREADY_DEPRECATED = (
     "This claim is already deprecated, and a claim is deprecated once: to say more, submit a "
     "new claim."
 )
+
+
+def deprecation_triples(
+    claim: str, reason: str, who: str, when: datetime | None = None
+) -> list[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
+    """Return the statements that deprecate ``claim`` (to add to a batch)."""
+    when = when or datetime.now(UTC)
+    node = rdflib.URIRef(claim)
+    return [
+        (node, OG.rank, OG.DeprecatedRank),
+        (node, OG.deprecationReason, rdflib.Literal(reason)),
+        (node, OG.deprecatedBy, rdflib.URIRef(agent_iri(who))),
+        (node, OG.deprecatedOn, rdflib.Literal(when.replace(microsecond=0), datatype=XSD.dateTime)),
+    ]
+
+
+def existing_claims(store: ox.Store, iris: Iterable[str]) -> set[str]:
+    """Return those of ``iris`` that are claims already in the store."""
+    iris = sorted(iris)
+    if not iris:
+        return set()
+    values = " ".join(f"<{i}>" for i in iris)
+    query = (
+        f"SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }} GRAPH ?g {{ ?c a <{OG.Claim}> }} }}"
+    )
+    return {row["c"].value for row in store.query(query)}
+
+
+def deprecated_in(batch: rdflib.Graph) -> set[str]:
+    """Return the claims the batch marks deprecated."""
+    return {
+        str(s) for s in batch.subjects(OG.rank, OG.DeprecatedRank) if isinstance(s, rdflib.URIRef)
+    }
+
+
+def claim_statements(store: ox.Store, claims: Iterable[str]) -> rdflib.Graph:
+    """Return everything the store says about ``claims`` (for validating their deprecation)."""
+    claims = sorted(claims)
+    graph = statements_about(store, claims)
+    # Rank and deprecation come from the batch; the stored rank would clash with it.
+    for c in claims:
+        graph.remove((rdflib.URIRef(c), OG.rank, None))
+    return graph
+
+
+def statements_about(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
+    """Return everything the store says about ``iris``, with their blank nodes two levels deep."""
+    graph = rdflib.Graph()
+    iris = sorted(iris)
+    # A few hundred IRIs a query: some servers cap the length of one query's text.
+    for start in range(0, len(iris), 500):
+        values = " ".join(f"<{c}>" for c in iris[start : start + 500])
+        query = (
+            "CONSTRUCT { ?c ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE { "
+            f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?c ?p ?o "
+            "OPTIONAL { ?o ?p2 ?o2 FILTER isBlank(?o) "
+            "OPTIONAL { ?o2 ?p3 ?o3 FILTER isBlank(?o2) } } } }"
+        )
+        construct(store, query, into=graph)
+    return graph
 
 
 def correction_problems(store: ox.Store, batch: rdflib.Graph) -> ValidationReport | None:

@@ -29,8 +29,8 @@ import rdflib
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, agent_iri, deprecated_in
-from graph.ingest.corrections import report_graph
+from graph.ingest.corrections import deprecated_in, report_graph
+from graph.ingest.provenance import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, agent_iri
 from graph.ingest.roles import CURATOR, allows
 from graph.namespaces import CITO, DQV, GRAPH, ID, OG, PROV, RDF
 from graph.queries import chunks, values_block
