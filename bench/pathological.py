@@ -3,7 +3,7 @@
     .venv/bin/python bench/pathological.py [--triples 20000] [--clients 10] [--runs 21]
 
 Builds a synthetic store (``bench/generate.py``, loaded and derived as ``bench/run.py``
-does), serves it with ``graph.serve`` (its default workers, threads and queue), and
+does), serves it with ``server.serve`` (its default workers, threads and queue), and
 measures the median latency of ``/healthz`` and of one model page: first with no load
 (the baseline), then while ``--clients`` threads each send pathological queries in a loop
 (a six-way cross product counted, which only the deadline stops; the query that grew a

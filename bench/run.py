@@ -15,7 +15,7 @@ measures taken in the same run on the same data:
   ``bulk_load`` into a staging graph followed by ``MOVE`` to the target graph
   (the MOVE timed alone), the design the streamed path was measured against;
 - the example queries (``graph/queries/*.rq``) and one model's claims, through
-  our HTTP endpoint (``graph.serve`` in a subprocess, its query timeout set to
+  our HTTP endpoint (``server.serve`` in a subprocess, its query timeout set to
   ``--query-limit``, other settings the defaults) and
   through the ``oxigraph`` server from PyPI, against the same queries on
   pyoxigraph in-process; the three run side by side, run after run, over the
@@ -34,7 +34,7 @@ measures taken in the same run on the same data:
   server alternately;
 - peak memory while serving: the peak RSS of each server process and of each
   of its query workers, summed, after the queries and throughput runs;
-- server cold start: from spawning ``graph.serve`` on the store to /healthz;
+- server cold start: from spawning ``server.serve`` on the store to /healthz;
 - ingest of a 100-claim batch (``graph.ingest.ingest``, recomputing the models).
 
 ``--smoke`` runs everything once on a few thousand triples, to keep the script
@@ -164,9 +164,9 @@ def peak_rss(pid: int) -> int:
 
 
 def ours(store_dir: Path, port: int, query_timeout: float | None = None) -> list[str]:
-    """Return the command that serves ``store_dir`` with graph.serve on ``port``."""
+    """Return the command that serves ``store_dir`` with server.serve on ``port``."""
     code = (
-        f"from graph.serve import serve; "
+        f"from server.serve import serve; "
         f"serve({str(store_dir)!r}, port={port}, query_timeout={query_timeout!r})"
     )
     return [sys.executable, "-c", code]

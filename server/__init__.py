@@ -1,4 +1,4 @@
-"""The openness-graph web application: a SPARQL 1.1 endpoint, its query page and health check.
+"""The openness-graph web application: the SPARQL 1.1 protocols, the pages, submissions and health.
 
 ``create_app(config)`` builds it; ``config`` overrides the settings documented in
 ``docs/endpoint.md`` (defaults, then ``OPENNESS_*`` environment variables, then ``config``).
@@ -14,8 +14,37 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from server import cors, errors, settings
+from server import cors, derived, errors, health, settings, submissions
 from server.context import EXTENSION, ServerContext
+from server.pages import (
+    analytics,
+    common,
+    downloads,
+    graphs,
+    home,
+    lists,
+    quality,
+    resources,
+    vocabulary,
+)
+from server.protocol import graph_store, query_page, sparql
+
+# Every blueprint of the site: the protocols, health, submissions, then the pages.
+BLUEPRINTS = (
+    sparql.bp,
+    graph_store.bp,
+    query_page.bp,
+    health.bp,
+    submissions.bp,
+    home.bp,
+    lists.bp,
+    resources.bp,
+    graphs.bp,
+    downloads.bp,
+    vocabulary.bp,
+    quality.bp,
+    analytics.bp,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -40,24 +69,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cors.init_app(app)
     app.extensions[EXTENSION] = ServerContext(app.config)
-    from server import derived
-
     derived.init_app(app)
-
-    from server import graph_store, health, query_page, sparql
-
-    for blueprint in (sparql.bp, graph_store.bp, query_page.bp, health.bp):
+    common.init_app(app)
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    from server import submissions
-
-    app.register_blueprint(submissions.bp)
-    from server import pages
-
-    pages.register(app)
-    from server import quality
-
-    app.register_blueprint(quality.bp)
-    from server import analytics
-
-    app.register_blueprint(analytics.bp)
     return app

@@ -282,10 +282,10 @@ def live_write_token() -> str:
 
 
 def _run_live_server(root: Path, location: str):
-    """Run ``graph.serve.serve`` over ``location`` in a subprocess; yield its base URL."""
+    """Run ``server.serve.serve`` over ``location`` in a subprocess; yield its base URL."""
     port = free_port()
     code = (
-        "from graph.serve import serve; "
+        "from server.serve import serve; "
         f"serve({location!r}, port={port}, query_timeout=2, query_workers=2, "
         f"max_rows=1000, write_token={WRITE_TOKEN!r}, server_threads=6)"
     )
@@ -319,7 +319,7 @@ def _run_live_server(root: Path, location: str):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """Run ``graph.serve.serve`` in a subprocess over an on-disk copy of the sample data.
+    """Run ``server.serve.serve`` in a subprocess over an on-disk copy of the sample data.
 
     Yields the base URL. Settings: 2 s query timeout, 2 workers, row cap 1000, a write token.
     """

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from graph import analytics, derive, loading
 from graph.namespaces import graph_iri
 from graph.store import writes
-from server import charts
+from server.pages import charts
 
 WORLD = Path(__file__).parent / "fixtures" / "analytics" / "world.ttl"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -173,7 +173,7 @@ def test_charts_show_in_a_browser_with_scripts_off(browser, served):
 
 
 def test_scores_without_a_grade_get_a_column_of_their_own(app):
-    from server.analytics import _distribution_chart
+    from server.pages.analytics import _distribution_chart
 
     # Five MOF scores, two of them in Class I: the other three reach no class.
     item = {

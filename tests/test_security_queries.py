@@ -472,7 +472,7 @@ def busy_server(tmp_path, store_kind):
     del store
     port = free_port()
     code = (
-        "from graph.serve import serve; "
+        "from server.serve import serve; "
         f"serve({str(tmp_path / 'store')!r}, port={port}, query_timeout=8, query_workers=2, "
         "query_queue=2, server_threads=6)"
     )

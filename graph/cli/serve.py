@@ -27,8 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Bring the store up to date with the bundled files, then serve until interrupted."""
     from graph.cli.store import load_bundled, store_from
-    from graph.serve import serve
     from graph.store import default_location
+    from server.serve import serve
 
     if not args.no_load:
         store = store_from(args)

@@ -1,21 +1,7 @@
-"""The linked-data pages: every IRI under /id/, the ontology, lists, graphs and downloads.
+"""The pages: every IRI under /id/, the ontology, lists, graphs, downloads, quality and analytics.
 
-One module per family of pages, each a blueprint; ``register(app)`` adds them
-all with the template helpers they share. What each page shows and its JSON
-keys are documented in docs/pages.md (a test fails when a route is not).
+One module per family of pages, each a blueprint that ``server.create_app`` registers;
+``common`` holds what they share (formats, twins, template helpers). What each page
+shows and its JSON keys are documented in docs/pages.md (a test fails when a route is
+not).
 """
-
-from __future__ import annotations
-
-from flask import Flask
-
-from server.pages import common
-
-
-def register(app: Flask) -> None:
-    """Register every page blueprint on ``app``."""
-    from server.pages import downloads, graphs, home, lists, resources, vocabulary
-
-    common.init_app(app)
-    for module in (home, lists, resources, graphs, downloads, vocabulary):
-        app.register_blueprint(module.bp)

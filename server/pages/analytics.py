@@ -2,7 +2,7 @@
 
 The measures are ``graph.analytics.MEASURES`` (keys in docs/analytics.md); the
 server adds nothing to their results but the request's ``limit``. The page draws
-three of them as inline SVG (``server.charts``), so its charts need no script.
+three of them as inline SVG (``server.pages.charts``), so its charts need no script.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from flask import Blueprint, g, render_template, request, url_for
 
 from graph import analytics
 from graph.sparql.formats import JSON
-from server.charts import Bar, Stack, bar_chart, histogram, stacked_bars
 from server.context import context
 from server.cors import read_endpoint
 from server.errors import Problem
+from server.pages.charts import Bar, Stack, bar_chart, histogram, stacked_bars
 from server.pages.common import href
 from server.rendering import render
 

@@ -22,12 +22,12 @@ from graph.sparql.formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, T
 from graph.sparql.guard import GuardError, check_update, parse_safely
 from graph.sparql.lexer import add_using
 from graph.store import is_external, writes
-from server import service_description
 from server.context import context
 from server.cors import mark_write, read_endpoint
 from server.derived import admin_write
 from server.errors import Problem
 from server.negotiation import negotiate
+from server.protocol import service_description
 from server.rendering import negotiated
 
 bp = Blueprint("sparql", __name__)

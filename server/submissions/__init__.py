@@ -2,7 +2,7 @@
 
 A submission is RDF (Turtle, JSON-LD, N-Triples) or the small JSON form of
 ``graph.ingest.form``, optionally with corrections (``"deprecate"``).
-``server.submission_input`` turns it into a batch and ``server.submission_outcome``
+``server.submissions.input`` turns it into a batch and ``server.submissions.outcome``
 writes it and describes what changed. Every route, status and key is in
 docs/submissions.md.
 """
@@ -28,8 +28,8 @@ from server.cors import mark_write
 from server.errors import Problem
 from server.negotiation import negotiate
 from server.rendering import negotiated, render
-from server.submission_input import JSON_BODY, RDF_BODIES, page_batch, parse_rdf, read_json
-from server.submission_outcome import (
+from server.submissions.input import JSON_BODY, RDF_BODIES, page_batch, parse_rdf, read_json
+from server.submissions.outcome import (
     describe,
     rejection_detail,
     rejection_response,
