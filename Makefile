@@ -28,15 +28,15 @@ test: $(STAMP)
 SIZE ?= 100000 1000000
 RUNS ?= 5
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes $(SIZE) --runs $(RUNS) --docs docs/benchmarks.md
+	$(BIN)/python -m bench.run --sizes $(SIZE) --runs $(RUNS) --docs docs/benchmarks.md
 
 ## bench-reads: time only the reads behind scoring, ingest and the trace at each SIZE; prints a table
 bench-reads: $(STAMP)
-	$(BIN)/python bench/reads.py --sizes $(SIZE) --runs $(RUNS)
+	$(BIN)/python -m bench.reads --sizes $(SIZE) --runs $(RUNS)
 
 ## bench-pathological: time /healthz and a model page while ten clients send pathological queries
 bench-pathological: $(STAMP)
-	$(BIN)/python bench/pathological.py --clients 10
+	$(BIN)/python -m bench.pathological --clients 10
 
 ## lint: ruff over the code
 lint: $(STAMP)

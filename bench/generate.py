@@ -1,6 +1,6 @@
 """Generate a synthetic claims graph shaped like the real data, at a given size.
 
-    .venv/bin/python bench/generate.py --triples 100000 [--seed 1] [--format nt|nq] [--out FILE]
+    .venv/bin/python -m bench.generate --triples 100000 [--seed 1] [--format nt|nq] [--out FILE]
 
 The graph conforms to ``shapes/`` when validated with the ontology and
 frameworks: organizations with labels; models with developers; per model a

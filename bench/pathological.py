@@ -1,6 +1,6 @@
 """Time /healthz and a model page while pathological queries hold the query workers.
 
-    .venv/bin/python bench/pathological.py [--triples 20000] [--clients 10] [--runs 21]
+    .venv/bin/python -m bench.pathological [--triples 20000] [--clients 10] [--runs 21]
 
 Builds a synthetic store (``bench/generate.py``, loaded and derived as ``bench/run.py``
 does), serves it with ``server.serve`` (its default workers, threads and queue), and
@@ -25,10 +25,8 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import generate  # noqa: E402
-import run as bench  # noqa: E402
+from bench import generate
+from bench import run as bench
 
 PATHOLOGICAL = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n0 ?o }",

@@ -1,6 +1,6 @@
 """Time the reads behind scoring, ingest and the trace as the graph grows.
 
-    .venv/bin/python bench/reads.py [--sizes 100000 1000000 5000000] [--runs 3] [--out FILE]
+    .venv/bin/python -m bench.reads [--sizes 100000 1000000 5000000] [--runs 3] [--out FILE]
 
 At each size ``bench/generate.py`` writes a synthetic graph, ``bench/run.py``'s
 ``build_store`` loads it with the ontology and derives every model into an
@@ -38,12 +38,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from generate import ID, generate, models_for, write  # noqa: E402
-from run import (  # noqa: E402
+from bench.generate import ID, generate, models_for, write
+from bench.run import (
     RDFLIB_SCORING_MAX,
     batch,
     build_store,
@@ -55,10 +51,11 @@ from run import (  # noqa: E402
     rdflib_scoring_cell,
     versions,
 )
+from graph import derive, queries, records
+from graph.evidence import trace
+from graph.namespaces import OG
 
-from graph import derive, queries, records  # noqa: E402
-from graph.evidence import trace  # noqa: E402
-from graph.namespaces import OG  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BATCH_MODELS = 100
 LOOKUP_CLAIMS = 2_000

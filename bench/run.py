@@ -1,7 +1,7 @@
 """Benchmark the store, the scoring, ingest and the HTTP endpoint on synthetic graphs.
 
-    .venv/bin/python bench/run.py [--sizes 100000 1000000] [--runs 5] [--seed 1] [--out FILE]
-    .venv/bin/python bench/run.py --smoke
+    .venv/bin/python -m bench.run [--sizes 100000 1000000] [--runs 5] [--seed 1] [--out FILE]
+    .venv/bin/python -m bench.run --smoke
 
 At each size ``bench/generate.py`` writes a synthetic graph as N-Triples, and
 every measure is the median of ``--runs`` runs; each ratio compares two
@@ -68,14 +68,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from bench.generate import GRAPH, ID, OG, batch, generate, models_for, write
+from bench.rdflib_store import RdflibStore
+from graph import derive, loading, paths, records
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from generate import GRAPH, ID, OG, batch, generate, models_for, write  # noqa: E402
-from rdflib_store import RdflibStore  # noqa: E402
-
-from graph import derive, loading, paths, records  # noqa: E402
 
 RDFLIB_SCORING_MAX = 1_000_000
 MAX_ROWS = 10_000  # the endpoint's default row cap; in-process reads stop there too
@@ -278,7 +275,7 @@ def measure_load(mode: str, data: Path, work: Path, runs: int) -> dict:
     for k in range(runs):
         target = work / f"load-{mode}-{k}"
         out = subprocess.run(
-            [sys.executable, __file__, "--child-load", mode, str(target), str(data)],
+            [sys.executable, "-m", "bench.run", "--child-load", mode, str(target), str(data)],
             cwd=ROOT,
             check=True,
             capture_output=True,
@@ -734,7 +731,7 @@ into an on-disk store, and times load, queries, trace, scoring, ingest and HTTP
 {time.strftime("%Y-%m-%d", time.gmtime())}:
 
 ```
-.venv/bin/python bench/run.py --sizes {sizes} --runs {args.runs}{extra} --docs docs/benchmarks.md
+.venv/bin/python -m bench.run --sizes {sizes} --runs {args.runs}{extra} --docs docs/benchmarks.md
 ```
 
 {text}"""

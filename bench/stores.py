@@ -6,10 +6,10 @@ request, as any server must be used when it holds other data.
 
 The same bundled data goes into each store; every figure is a median of several runs
 taken in this one process, so the three columns are comparable. The servers are started
-on loopback ports with the test suite's helpers (tests/servers.py). Writes the table to
+on loopback ports with the helpers the test suite uses too (bench/servers.py). Writes the table to
 stdout as Markdown, and as JSON with --json.
 
-    .venv/bin/python bench/stores.py --runs 5
+    .venv/bin/python -m bench.stores --runs 5
 """
 
 from __future__ import annotations
@@ -23,14 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import servers
+from graph import derive, evidence, loading, paths
+from graph.namespaces import PREFIXES
+from graph.store import open_store, transfer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-import servers  # noqa: E402
-
-from graph import derive, evidence, loading, paths, transfer  # noqa: E402
-from graph.namespaces import PREFIXES  # noqa: E402
-from graph.store import open_store  # noqa: E402
 
 QUERIES = sorted((ROOT / "graph" / "queries").glob("[01][0-9]-*.rq"))
 

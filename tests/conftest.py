@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-import servers
 
+from bench import servers
 from graph.store import open_store
 from server import create_app
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from bench import generate
+from bench.rdflib_store import RdflibStore
 from graph import derive, loading, paths, records
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import generate  # noqa: E402
-from rdflib_store import RdflibStore  # noqa: E402
 
 
 @pytest.fixture(scope="module")

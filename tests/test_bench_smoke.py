@@ -13,14 +13,12 @@ import pytest
 import rdflib
 from rdflib import RDF, Namespace, URIRef
 
+from bench import generate
+from bench import run as bench
 from graph import paths
 from graph.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import generate  # noqa: E402
-import run as bench  # noqa: E402
 
 OG = Namespace("https://w3id.org/openness/ns#")
 CITO = "http://purl.org/spar/cito/"
@@ -99,8 +97,7 @@ def test_smoke_benchmark_runs_end_to_end(tmp_path, skipped):
     # The skip-loads run also leaves out the scoring on rdflib, the other run does it.
     options = ["--skip-loads", *skipped, "--rdflib-scoring-max", "0"] if skipped else []
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--json", str(figures)]
-        + options,
+        [sys.executable, "-m", "bench.run", "--smoke", "--json", str(figures)] + options,
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -195,7 +192,7 @@ def test_a_query_stopped_in_a_later_run_is_left_out(tmp_path, monkeypatch, stopp
 def test_the_reads_benchmark_runs_at_two_small_sizes(tmp_path):
     out = tmp_path / "reads.md"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "reads.py"), "--sizes", "2000", "4000"]
+        [sys.executable, "-m", "bench.reads", "--sizes", "2000", "4000"]
         + ["--runs", "1", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,

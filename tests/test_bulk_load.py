@@ -12,14 +12,12 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from bench import generate
 from graph import loading
 from graph.namespaces import OG, graph_iri
 from graph.store import embedded_writes, is_external, writes
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import generate  # noqa: E402
 
 BAD_TAIL = '<http://example.org/a> <http://example.org/p> "unterminated .\n'
 

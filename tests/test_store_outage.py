@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 import requests
-import servers
 from conftest import free_port, load_sample
 
+from bench import servers
 from graph import loading, paths
 from graph.ingest import ingest
 from graph.ingest.provenance import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX
