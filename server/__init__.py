@@ -8,42 +8,33 @@ The shared :class:`server.context.ServerContext` (store, query runner, write loc
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from server import cors, derived, errors, health, settings, submissions
+from server import cors, derived, errors, settings
 from server.context import EXTENSION, ServerContext
-from server.pages import (
-    analytics,
-    common,
-    downloads,
-    graphs,
-    home,
-    lists,
-    quality,
-    resources,
-    vocabulary,
-)
-from server.protocol import graph_store, query_page, sparql
+from server.pages import common
 
-# Every blueprint of the site: the protocols, health, submissions, then the pages.
+# Every blueprint of the site, by module: the protocols, health, submissions, then the
+# pages. Imported when an app is made, so that importing server.settings stays light.
 BLUEPRINTS = (
-    sparql.bp,
-    graph_store.bp,
-    query_page.bp,
-    health.bp,
-    submissions.bp,
-    home.bp,
-    lists.bp,
-    resources.bp,
-    graphs.bp,
-    downloads.bp,
-    vocabulary.bp,
-    quality.bp,
-    analytics.bp,
+    "server.protocol.sparql",
+    "server.protocol.graph_store",
+    "server.protocol.query_page",
+    "server.health",
+    "server.submissions",
+    "server.pages.home",
+    "server.pages.lists",
+    "server.pages.resources",
+    "server.pages.graphs",
+    "server.pages.downloads",
+    "server.pages.vocabulary",
+    "server.pages.quality",
+    "server.pages.analytics",
 )
 
 
@@ -71,6 +62,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = ServerContext(app.config)
     derived.init_app(app)
     common.init_app(app)
-    for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
     return app
