@@ -230,45 +230,14 @@ def import_mof(
                 version=common.text(release.get("version")),
             )
         )
-        page = URIRef(mint("source", f"{DATASET}/{slug}"))
-        add_source(
-            sources,
-            page,
-            OG.WebPage,
-            f"Model Openness Tool record: {release.get('name')}",
-            f"{REPOSITORY}/blob/{commit}/{quote(rel)}",
-        )
-        sources.add((page, DCTERMS.isPartOf, TOOL_SOURCE))
-        sources.add((page, DCTERMS.publisher, MAINTAINERS))
-        sources.add((page, DCTERMS.license, common.SPDX_MIT))
+        page = _record_page(sources, release, rel, slug, commit)
         developer = Developer.of(
             developers, [release.get("huggingface"), release.get("repository")], ident.hf_id
         )
         stated_on = common.date_literal(release.get("date")) or fallback_date
-        listed: dict[str, dict] = {}
-        for entry in release.get("components") or []:
-            if isinstance(entry, dict) and entry.get("name"):
-                listed.setdefault(" ".join(str(entry["name"]).split()).lower(), entry)
-        for component in COMPONENTS:
-            entry = listed.get(component.name.lower())
-            level, licence, why = component_level(entry, component.content_type, licences)
-            links = [entry.get("component_path"), entry.get("license_path")] if entry else []
-            evidence = evidence_sources(sources, [str(x) for x in links if x], developer)
-            claim = URIRef(mint("claim", f"{DATASET}/{slug}/{component.slug}"))
-            common.add_claim(
-                claims,
-                claim,
-                model=ident.model_iri,
-                criterion=component.iri,
-                level=LEVELS[level],
-                stated_on=stated_on,
-                attributed_to=MAINTAINERS,
-                sources=[page, *evidence],
-                comment=why,
-                no_link=not evidence,
-            )
-            _claim_licence(claims, claim, licence)
-            result.claims += 1
+        result.claims += _component_claims(
+            claims, sources, release, (ident.model_iri, slug), page, developer, stated_on, licences
+        )
         result.identities.append(ident)
     families = common.add_models(models, facts)
     result.models = len(families)
@@ -281,3 +250,60 @@ def import_mof(
     ):
         result.files.append(write_turtle(graph, out_dir / file_name, header))
     return result
+
+
+def _record_page(sources: Graph, release: dict, rel: str, slug: str, commit: str) -> URIRef:
+    """Describe the record's page in the tool's repository as a source; return its IRI."""
+    page = URIRef(mint("source", f"{DATASET}/{slug}"))
+    add_source(
+        sources,
+        page,
+        OG.WebPage,
+        f"Model Openness Tool record: {release.get('name')}",
+        f"{REPOSITORY}/blob/{commit}/{quote(rel)}",
+    )
+    sources.add((page, DCTERMS.isPartOf, TOOL_SOURCE))
+    sources.add((page, DCTERMS.publisher, MAINTAINERS))
+    sources.add((page, DCTERMS.license, common.SPDX_MIT))
+    return page
+
+
+def _component_claims(
+    claims: Graph,
+    sources: Graph,
+    release: dict,
+    model: tuple[str, str],
+    page: URIRef,
+    developer: Developer,
+    stated_on: Literal,
+    licences: dict,
+) -> int:
+    """Add one claim per MOF component of a release; return how many.
+
+    ``model`` is the model's IRI and the record's slug, which names its claims.
+    """
+    model_iri, slug = model
+    listed: dict[str, dict] = {}
+    for entry in release.get("components") or []:
+        if isinstance(entry, dict) and entry.get("name"):
+            listed.setdefault(" ".join(str(entry["name"]).split()).lower(), entry)
+    for component in COMPONENTS:
+        entry = listed.get(component.name.lower())
+        level, licence, why = component_level(entry, component.content_type, licences)
+        links = [entry.get("component_path"), entry.get("license_path")] if entry else []
+        evidence = evidence_sources(sources, [str(x) for x in links if x], developer)
+        claim = URIRef(mint("claim", f"{DATASET}/{slug}/{component.slug}"))
+        common.add_claim(
+            claims,
+            claim,
+            model=model_iri,
+            criterion=component.iri,
+            level=LEVELS[level],
+            stated_on=stated_on,
+            attributed_to=MAINTAINERS,
+            sources=[page, *evidence],
+            comment=why,
+            no_link=not evidence,
+        )
+        _claim_licence(claims, claim, licence)
+    return len(COMPONENTS)
