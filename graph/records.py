@@ -1,7 +1,7 @@
 """Read plain records from the store: models, claims with their sources and quotes, mappings.
 
 The stored scores are read by ``graph.stored_scores``, and what a change
-touches by ``graph.changes``. Everything here is a read with
+touches by ``graph.derive.changes``. Everything here is a read with
 SPARQL over the union of the store's graphs; the records are dataclasses that
 ``graph.scoring``, ``graph.derive`` and ``graph.evidence`` work on without
 touching RDF. The citation graph behind sources is read by ``graph.citations``;

@@ -17,8 +17,8 @@ import pyoxigraph as ox
 from flask import Flask
 
 from graph import staleness
-from graph.changes import affected_models
 from graph.derive import derive_after_load, derive_marked
+from graph.derive.changes import affected_models
 from graph.store import writes
 from server.context import EXTENSION, ServerContext, context
 

@@ -11,7 +11,8 @@ import yaml
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF
 
-from graph import changes, derive, loading, paths
+from graph import derive, loading, paths
+from graph.derive import changes
 from graph.licences import resolve_licence
 from graph.namespaces import DQV, ID, OG, graph_iri
 from graph.scoring import mof, mof_component_level

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import flags
+from graph.derive import flags
 from graph.namespaces import ID
 from graph.records import ClaimRecord, SourceRecord
 from graph.scoring import mof, mof_classes, osaid, osaid_meets, resolve_claims

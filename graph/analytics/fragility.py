@@ -33,12 +33,12 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from graph import flags as fl
 from graph.analytics.cache import ResultCache, Snapshot, finish
 from graph.analytics.graphs import names_of
 from graph.analytics.inputs import claims_by_model, derivations, evidence_records
 from graph.derive import MATCHED_CRITERIA, RULES, ModelDerivation, derive_model, evidenced
 from graph.derive import _from_matches as from_matches_rule  # derive_model's borrowing rule
+from graph.derive import flags as fl
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Claim, resolve_claims
 from graph.scoring.levels import DEPRECATED, NO_CLAIM_RULE

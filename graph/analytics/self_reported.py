@@ -3,7 +3,7 @@
 Each claim about a model that is not deprecated falls in one of three groups:
 
 - self-reported: the developer's own statement, as ``og:SelfReported`` reads
-  it (``graph.flags.is_self_reported``): the claim is ``prov:wasAttributedTo``
+  it (``graph.derive.flags.is_self_reported``): the claim is ``prov:wasAttributedTo``
   one of the model's ``og:developer``, or every one of its sources has a
   developer as ``dcterms:publisher``;
 - mixed: not self-reported, but some of its sources are the developer's;
@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from graph.analytics.cache import ResultCache, Snapshot, finish
 from graph.analytics.graphs import names_of
 from graph.analytics.inputs import claims_by_model, evidence_records
-from graph.flags import is_self_reported
+from graph.derive.flags import is_self_reported
 from graph.records import ClaimRecord, ModelRecord, SourceRecord
 from graph.scoring.levels import DEPRECATED
 

@@ -49,7 +49,7 @@ def cmd_derive(args: argparse.Namespace) -> int:
     """Recompute and store the assessments and scores of some models, or all."""
     from graph.cli.store import flush, store_from
     from graph.derive import derive
-    from graph.flags import NAMES, ordered
+    from graph.derive.flags import NAMES, ordered
 
     store = store_from(args)
     models = [_model(store, name).iri for name in args.models] if args.models else None

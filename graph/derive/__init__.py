@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph import flags as fl
 from graph import staleness
-from graph.changes import affected_models
+from graph.derive import flags as fl
+from graph.derive.changes import affected_models
 from graph.namespaces import DCTERMS, DQV, ID, OG, PROV, RDF, slugify
 from graph.queries import values_block
 from graph.records import (

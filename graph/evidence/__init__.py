@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph import flags as fl
 from graph.derive import (
     RULES,
     RULES_BY_IRI,
@@ -32,6 +31,7 @@ from graph.derive import (
     ScoreResult,
     derive_model,
 )
+from graph.derive import flags as fl
 from graph.evidence.as_dict import trace_dict
 from graph.evidence.as_rdf import trace_graph
 from graph.evidence.citations import CitationGraph, read_citations

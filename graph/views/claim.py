@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph import flags as fl
 from graph.derive import FRAMEWORK_PREFIX, framework_of
+from graph.derive import flags as fl
 from graph.labels import Labels
 from graph.namespaces import OG, PROV, RDFS
 from graph.records import ClaimRecord, Evidence, read_evidence

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph import flags as fl
 from graph.derive import ASSESSMENTS_GRAPH, SCORES_GRAPH
+from graph.derive import flags as fl
 from graph.evidence.citations import CITO_PROPERTIES
 from graph.labels import Labels, short
 from graph.namespaces import ID, OG, RDF

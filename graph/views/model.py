@@ -13,9 +13,9 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from graph import flags as fl
 from graph import stored_scores
 from graph.derive import FRAMEWORK_PREFIX, RULES, derive_model, framework_of
+from graph.derive import flags as fl
 from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, OG, PROV, SCHEMA, SKOS, SPDX
 from graph.records import ClaimRecord, Evidence, ModelRecord, read_evidence
