@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from bench.generate import generate, lit
 from graph import analytics, derive, loading, paths
+from graph.derive.triples import derivation_triples, now_stamp
 from graph.namespaces import graph_iri
 
 TRIPLES_PER_MODEL = 865  # measured: generated claims and sources plus derived data, per model
@@ -52,13 +53,9 @@ def build(size: int, seed: int) -> tuple[ox.Store, dict[str, float]]:
     steps["generate and load"] = time.perf_counter() - clock
     clock = time.perf_counter()
     derivations = derive.compute(store)
-    stamp = derive.now_stamp()
+    stamp = now_stamp()
     for name, index in (("assessments", 0), ("scores", 1)):
-        lines = [
-            line
-            for d in derivations.values()
-            for line in derive.derivation_triples(d, stamp)[index]
-        ]
+        lines = [line for d in derivations.values() for line in derivation_triples(d, stamp)[index]]
         store.load(
             "\n".join(lines).encode(),
             format=ox.RdfFormat.N_TRIPLES,

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.derive import DERIVED_GRAPHS, FRAMEWORK_PREFIX, RULES
 from graph.labels import Labels
 from graph.loading import CATALOG
 from graph.namespaces import BASE, DCAT, DCTERMS, ID, OG, OWL, PREFIXES, PROV, RDF, VOID, XSD
+from graph.records import DERIVED_GRAPHS
+from graph.scoring.rules import FRAMEWORK_PREFIX, RULES
 from graph.sparql.formats import JSON_LD, N_QUADS, TRIG, TURTLE, Format
 from graph.stored_scores import read_scores
 from graph.views.common import flag_name

@@ -15,7 +15,7 @@ from graph.analytics.distribution import histogram
 from graph.analytics.fragility import Remover, score_changes, without_source
 from graph.analytics.reliance import source_pagerank
 from graph.cli import main
-from graph.derive import derive_model
+from graph.derive.model import derive_model
 from graph.namespaces import ID, OG, graph_iri
 from graph.records import ClaimRecord, ModelRecord, SourceRecord
 from graph.store import writes

@@ -15,6 +15,7 @@ from graph import derive, loading, paths
 from graph.derive import changes
 from graph.licences import resolve_licence
 from graph.namespaces import DQV, ID, OG, graph_iri
+from graph.records import DERIVED_GRAPHS
 from graph.scoring import mof, mof_component_level
 from graph.store import writes
 from graph.validation import validate
@@ -70,7 +71,7 @@ def derived(store: ox.Store, keep_time: bool = False) -> rdflib.Graph:
     g = rdflib.Graph()
     text = "\n".join(
         f"{q.triple} ."
-        for graph in derive.DERIVED_GRAPHS
+        for graph in DERIVED_GRAPHS
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
     )
     g.parse(data=text, format="nt")
@@ -257,7 +258,7 @@ def test_the_derived_graphs_conform_to_the_shapes(new_store) -> None:
     text = "\n".join(
         f"{q.triple} ."
         for graph in store.named_graphs()
-        if graph.value not in derive.DERIVED_GRAPHS
+        if graph.value not in DERIVED_GRAPHS
         for q in store.quads_for_pattern(None, None, None, graph)
     )
     context = rdflib.Graph().parse(data=text, format="nt")
@@ -338,13 +339,13 @@ def test_affected_models_follow_claims_sources_models_and_frameworks(
     store = world(new_store)
     derive.derive(store)
     publisher = put(store, "publisher", "source:news-d dcterms:publisher org:alpha-lab .")
-    assert derive.affected_models(store, [publisher]) == [ALPHA]
+    assert changes.affected_models(store, [publisher]) == [ALPHA]
     report = put(store, "report", 'source:report-a dcterms:title "Report A, second edition" .')
-    assert derive.affected_models(store, [report]) == [ALPHA, BETA]
-    assert derive.affected_models(store, [f"{ID}claim/beta-code-report"]) == [BETA]
+    assert changes.affected_models(store, [report]) == [ALPHA, BETA]
+    assert changes.affected_models(store, [f"{ID}claim/beta-code-report"]) == [BETA]
     mapping = put(store, "mapping", "oti:public-access skos:closeMatch osaid:code .")
-    assert derive.affected_models(store, [mapping]) == [ALPHA, BETA]
-    assert derive.affected_models(store, [graph_iri("test/nothing-here")]) == []
+    assert changes.affected_models(store, [mapping]) == [ALPHA, BETA]
+    assert changes.affected_models(store, [graph_iri("test/nothing-here")]) == []
 
 
 def test_models_left_on_claims_gone_are_found_unless_the_change_only_added(new_store) -> None:
@@ -352,11 +353,11 @@ def test_models_left_on_claims_gone_are_found_unless_the_change_only_added(new_s
     derive.derive(store)
     gone = f"GRAPH ?g {{ ?claim a <{OG.Claim}> ; <{OG.aboutModel}> <{BETA}> }}"
     store.update(f"DELETE {{ {gone} }} WHERE {{ {gone} }}")  # the claims, not the assessments
-    assert derive.affected_models(store, []) == [BETA]
-    assert derive.affected_models(store, [], stale=False) == []
+    assert changes.affected_models(store, []) == [BETA]
+    assert changes.affected_models(store, [], stale=False) == []
     added = put(store, "publisher", "source:news-d dcterms:publisher org:alpha-lab .")
-    assert derive.affected_models(store, [added]) == [ALPHA, BETA]
-    assert derive.affected_models(store, [added], stale=False) == [ALPHA]
+    assert changes.affected_models(store, [added]) == [ALPHA, BETA]
+    assert changes.affected_models(store, [added], stale=False) == [ALPHA]
 
 
 def test_a_change_to_a_source_publisher_makes_the_claims_self_reported(new_store) -> None:

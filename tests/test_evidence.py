@@ -15,6 +15,7 @@ from graph import derive, loading, paths
 from graph.evidence import UnknownFramework, resolve_framework, trace, walk
 from graph.evidence.citations import Citation, CitationGraph
 from graph.namespaces import CITO, DQV, ID, OG
+from graph.records import DERIVED_GRAPHS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORLD = FIXTURES / "trace" / "world.ttl"
@@ -222,7 +223,7 @@ def test_the_turtle_trace_is_the_prov_chain_and_matches_the_stored_derivation(ne
             part.add((node, p, same_number(o)))
     text = "\n".join(
         f"{q.triple} ."
-        for graph in derive.DERIVED_GRAPHS
+        for graph in DERIVED_GRAPHS
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
     )
     stored = rdflib.Graph().parse(data=text, format="nt")

@@ -11,8 +11,8 @@ import rdflib
 
 from graph import loading, paths
 from graph.cli import main
-from graph.derive import SCORES_GRAPH
 from graph.namespaces import ID, OG
+from graph.records import SCORES_GRAPH
 from graph.store import is_external, open_store
 
 WORLD = Path(__file__).parent / "fixtures" / "trace" / "world.ttl"

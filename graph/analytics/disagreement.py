@@ -21,10 +21,10 @@ import pyoxigraph as ox
 
 from graph.analytics.cache import ResultCache, Snapshot, finish
 from graph.analytics.graphs import names_of
-from graph.derive import framework_of
 from graph.namespaces import SKOS
 from graph.queries import load_query
 from graph.scoring.levels import LEVEL_ORDER, as_level
+from graph.scoring.rules import framework_of
 
 QUERY = load_query("analytics-disagreement")
 DISAGREEMENTS_ONLY = "#: disagreements only"

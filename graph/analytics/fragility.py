@@ -4,10 +4,10 @@ Removing a source S takes it out of every claim's sources: a claim whose only
 source is S drops out, and a claim with other sources stays with those (which
 can change whether it counts as primary evidence, and so which claim decides a
 contested criterion). The models that had claims from S are derived again
-with ``graph.derive.derive_model``, the same pure function ``openness derive``
+with ``graph.derive.model.derive_model``, the same pure function ``openness derive``
 uses, and each of their scores is compared with today's: a score changes when
 its value or grade changes, or when it appears or disappears (a score is only
-kept while it rests on some evidence: ``graph.derive.evidenced``).
+kept while it rests on some evidence: ``graph.derive.model.evidenced``).
 
 Deriving a model again costs a few milliseconds and most removals change no
 score, so each removal is first checked on levels alone, and the model is
@@ -36,12 +36,13 @@ import pyoxigraph as ox
 from graph.analytics.cache import ResultCache, Snapshot, finish
 from graph.analytics.graphs import names_of
 from graph.analytics.inputs import claims_by_model, derivations, evidence_records
-from graph.derive import MATCHED_CRITERIA, RULES, ModelDerivation, derive_model, evidenced
-from graph.derive import _from_matches as from_matches_rule  # derive_model's borrowing rule
 from graph.derive import flags as fl
+from graph.derive.model import ModelDerivation, derive_model, evidenced
+from graph.derive.model import from_matches as from_matches_rule  # derive_model's borrowing rule
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Claim, resolve_claims
 from graph.scoring.levels import DEPRECATED, NO_CLAIM_RULE
+from graph.scoring.rules import MATCHED_CRITERIA, RULES
 
 
 def fragility(
@@ -98,7 +99,7 @@ def _state_dict(state: tuple[float, str | None, str] | None, integer: bool) -> d
 
 
 class _Level(NamedTuple):
-    """An assessment as ``graph.derive.evidenced`` reads it: only its level."""
+    """An assessment as ``graph.derive.model.evidenced`` reads it: only its level."""
 
     level: str
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.analytics.cache import Snapshot
-from graph.derive import ModelDerivation, derive_model
+from graph.derive.model import ModelDerivation, derive_model
 from graph.records import ClaimRecord, Evidence, read_evidence, read_matches
 
 
@@ -27,7 +27,7 @@ def claims_by_model(snap: Snapshot) -> dict[str, list[ClaimRecord]]:
 
 
 def derivations(snap: Snapshot) -> dict[str, ModelDerivation]:
-    """Return model IRI -> its derivation today, as ``graph.derive.derive_model`` makes it."""
+    """Return model IRI -> its derivation today, as ``graph.derive.model.derive_model`` makes it."""
 
     def build() -> dict[str, ModelDerivation]:
         evidence, matches = evidence_records(snap)

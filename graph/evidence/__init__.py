@@ -5,7 +5,7 @@ queries, the model's claims with their sources and quotes (one query), the
 citation graph reachable from those sources (one query: ``cito:cites`` and its
 sub-properties, ``cito:isCitedBy`` backwards, and ``cito:Citation`` nodes), the
 closely matching criteria, and the labels to show. It derives the model with
-``graph.derive.derive_model`` (so a trace always agrees with what ``openness
+``graph.derive.model.derive_model`` (so a trace always agrees with what ``openness
 derive`` stores) and walks the citation graph in Python: the depth of every
 source is the fewest citation steps from a claim's source, and a citation that
 leads back to a source on the current path is reported as a cycle and not
@@ -23,15 +23,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph.derive import (
-    RULES,
-    RULES_BY_IRI,
-    AssessmentResult,
-    ModelDerivation,
-    ScoreResult,
-    derive_model,
-)
 from graph.derive import flags as fl
+from graph.derive.model import AssessmentResult, ModelDerivation, ScoreResult, derive_model
 from graph.evidence.as_dict import trace_dict
 from graph.evidence.as_rdf import trace_graph
 from graph.evidence.citations import CitationGraph, read_citations
@@ -46,6 +39,7 @@ from graph.records import (
     resolve_model,
 )
 from graph.scoring.resolution import as_of_date
+from graph.scoring.rules import RULES, RULES_BY_IRI
 
 __all__ = ["Trace", "UnknownFramework", "resolve_framework", "trace", "trace_dict", "walk"]
 

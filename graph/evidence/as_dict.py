@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from graph.derive import AssessmentResult, ScoreResult
 from graph.derive import flags as fl
+from graph.derive.model import AssessmentResult, ScoreResult
 from graph.evidence.citations import CitedSource
 from graph.labels import number
 from graph.records import ClaimRecord

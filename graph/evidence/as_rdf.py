@@ -8,7 +8,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from graph.derive import assessment_triples, derivation_triples
+from graph.derive.triples import assessment_triples, derivation_triples
 from graph.evidence.as_dict import source_dict
 from graph.namespaces import CITO, OA, OG, PREFIXES, SCHEMA
 from graph.records import ClaimRecord

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.derive import FRAMEWORK_PREFIX, framework_of
 from graph.derive import flags as fl
 from graph.labels import Labels
 from graph.namespaces import OG, PROV, RDFS
 from graph.records import ClaimRecord, Evidence, read_evidence
+from graph.scoring.rules import FRAMEWORK_PREFIX, framework_of
 from graph.stored_scores import read_scores
 from graph.views.common import (
     ASSESSMENTS_GRAPH,

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.derive import ASSESSMENTS_GRAPH, SCORES_GRAPH
 from graph.derive import flags as fl
 from graph.evidence.citations import CITO_PROPERTIES
 from graph.labels import Labels, short
 from graph.namespaces import ID, OG, RDF
 from graph.queries import select
+from graph.records import ASSESSMENTS_GRAPH, SCORES_GRAPH
 from graph.scoring.levels import RANK_IRIS
 
 __all__ = [

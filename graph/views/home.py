@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.derive import RULES
 from graph.labels import Labels
 from graph.namespaces import BASE, CITO, DQV, OG, PROV
+from graph.scoring.rules import RULES
 from graph.views.common import select
 
 COUNTED = {

@@ -14,12 +14,13 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from graph import stored_scores
-from graph.derive import FRAMEWORK_PREFIX, RULES, derive_model, framework_of
 from graph.derive import flags as fl
+from graph.derive.model import derive_model
 from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, OG, PROV, SCHEMA, SKOS, SPDX
 from graph.records import ClaimRecord, Evidence, ModelRecord, read_evidence
 from graph.scoring.resolution import first_day
+from graph.scoring.rules import FRAMEWORK_PREFIX, RULES, framework_of
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     Description,

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.derive import FRAMEWORK_PREFIX, RULES
 from graph.labels import Labels, short
 from graph.namespaces import DCTERMS, OG, RDFS, SPDX
 from graph.records import model_slug
+from graph.scoring.rules import FRAMEWORK_PREFIX, RULES
 from graph.stored_scores import read_scores
 from graph.views.common import flag_name, select
 

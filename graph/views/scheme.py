@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.derive import RULES, FrameworkRule, framework_of
 from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, DQV, OG, OWL, SKOS
+from graph.scoring.rules import RULES, FrameworkRule, framework_of
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     SCORES_GRAPH,

@@ -10,9 +10,10 @@ from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from graph.derive import FRAMEWORK_PREFIX, score_iri
+from graph.derive.model import score_iri
 from graph.namespaces import DCTERMS, DQV, OG, PROV, RDF, RDFS, SKOS, XSD
 from graph.records import ModelRecord
+from graph.scoring.rules import FRAMEWORK_PREFIX
 
 KIND_CLASSES = {
     "score": str(DQV.QualityMeasurement),

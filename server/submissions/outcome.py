@@ -16,7 +16,7 @@ from flask import Response, request
 from rdflib import BNode, URIRef
 
 from graph.batch_limits import BatchRefused, check_batch
-from graph.derive import affected_models
+from graph.derive.changes import affected_models
 from graph.ingest import Outcome, canonical_hash, ingest
 from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, SKOS

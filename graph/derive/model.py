@@ -1,0 +1,275 @@
+"""Derive one model: its claims in, its assessments, scores and flags out. Pure.
+
+``derive_model`` resolves the claims on each criterion a framework reads (borrowing
+claims on closely matching criteria where the framework's rule says so), scores the
+model under every rule of graph.scoring.rules and decides the flags. The rules are
+written down in docs/scoring.md. "As of" results carry IRIs ending in
+``/as-of-YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from graph.derive import flags as fl
+from graph.namespaces import ID, slugify
+from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
+from graph.scoring import Assessment, Score, mof, osai_index, osaid, resolve_claims, spectrum
+from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
+from graph.scoring.resolution import as_of_date
+from graph.scoring.rules import (
+    CRITERION_PREFIX,
+    FRAMEWORK_PREFIX,
+    MATCHED_CRITERIA,
+    RULES,
+    FrameworkRule,
+    framework_of,
+)
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    """An assessment with its IRI, points, flags, and the claims left out or mapped in."""
+
+    iri: str
+    assessment: Assessment
+    points: float | None = None
+    flags: tuple[str, ...] = ()
+    mapped_from: tuple[str, ...] = ()  # other frameworks' criteria whose claims stood in
+    not_counted: tuple[tuple[str, str], ...] = ()  # (claim IRI, why it did not count)
+
+    @property
+    def criterion(self) -> str:
+        """Return the criterion IRI."""
+        return self.assessment.criterion
+
+    @property
+    def level(self) -> str:
+        """Return the level's short name."""
+        return self.assessment.level
+
+    @property
+    def counted(self) -> tuple[str, ...]:
+        """Return every claim that counted, whichever side it took."""
+        return tuple(i for iris in self.assessment.claims_by_level.values() for i in iris)
+
+
+@dataclass(frozen=True)
+class SubScore:
+    """A part of a score: an index category's mean, a MOF class's progress."""
+
+    iri: str
+    measures: str  # the metric or category it measures
+    value: float
+    missing: tuple[str, ...]
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """A model's score under one framework, with its flags and parts."""
+
+    iri: str
+    rule: FrameworkRule
+    score: Score
+    flags: tuple[str, ...]
+    sub_scores: tuple[SubScore, ...]
+    evidenced: bool  # see ``evidenced``
+
+
+@dataclass(frozen=True)
+class ModelDerivation:
+    """Everything derived for one model (as of a date, or now)."""
+
+    model: ModelRecord
+    as_of: dt.date | None
+    assessments: Mapping[str, AssessmentResult]  # by criterion IRI
+    scores: Mapping[str, ScoreResult]  # by framework IRI, one per rule
+    openwashing: fl.Openwashing
+
+    @property
+    def stored_scores(self) -> list[ScoreResult]:
+        """Return the scores worth storing: those with some evidence."""
+        return [s for s in self.scores.values() if s.evidenced]
+
+    @property
+    def stored_assessments(self) -> list[AssessmentResult]:
+        """Return the assessments worth storing: those with claims, or read by a stored score."""
+        used = {c for s in self.stored_scores for c in s.rule.criteria}
+        return [a for a in self.assessments.values() if a.counted or a.criterion in used]
+
+
+# ---------------------------------------------------------------- IRIs
+
+
+def dated(iri: str, as_of: dt.date | None) -> str:
+    """Return ``iri`` for an "as of" result: suffixed ``/as-of-YYYY-MM-DD``."""
+    return iri if as_of is None else f"{iri}/as-of-{as_of.isoformat()}"
+
+
+def assessment_iri(model: ModelRecord, criterion: str, as_of: dt.date | None = None) -> str:
+    """Return id:assessment/<model-slug>/<framework-slug>/<criterion-slug>."""
+    if framework_of(criterion):
+        tail = criterion[len(CRITERION_PREFIX) :]
+    else:
+        tail = "other/" + slugify(criterion.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+    return dated(f"{ID}assessment/{model.slug}/{tail}", as_of)
+
+
+def score_iri(model: ModelRecord, framework: str, as_of: dt.date | None = None) -> str:
+    """Return id:score/<model-slug>/<framework-slug>."""
+    slug = framework.removeprefix(FRAMEWORK_PREFIX)
+    return dated(f"{ID}score/{model.slug}/{slugify(slug) if '/' in slug else slug}", as_of)
+
+
+# ---------------------------------------------------------------- the pure derivation
+
+
+def derive_model(
+    model: ModelRecord,
+    claims: Sequence[ClaimRecord],
+    sources: Mapping[str, SourceRecord],
+    matches: Mapping[str, Iterable[str]],
+    as_of: dt.date | str | None = None,
+) -> ModelDerivation:
+    """Resolve a model's claims into assessments, score them per framework and flag them."""
+    day = as_of_date(as_of) if as_of is not None else None
+    records = {c.iri: c for c in claims if c.model == model.iri}
+    scoring = claims_as_of(records.values(), sources, model.developers, day)
+    by_criterion: dict[str, list] = {}
+    for claim in scoring:
+        by_criterion.setdefault(claim.criterion, []).append(claim)
+
+    criteria = sorted({c for r in RULES for c in r.criteria} | set(by_criterion))
+    resolved: dict[str, tuple[Assessment, tuple[str, ...]]] = {}
+    for criterion in criteria:
+        own = by_criterion.get(criterion, [])
+        assessment = resolve_claims(own, criterion=criterion, model=model.iri, as_of=day)
+        mapped_from: tuple[str, ...] = ()
+        if assessment.rule == NO_CLAIM_RULE and criterion in MATCHED_CRITERIA:
+            assessment, mapped_from = from_matches(model, criterion, by_criterion, matches, day)
+        resolved[criterion] = (assessment, mapped_from)
+
+    scores = {r.iri: r.score({c: a for c, (a, _) in resolved.items()}) for r in RULES}
+    points = {c: p for s in scores.values() for c, p in s.points.items()}
+    assessments = {}
+    for criterion, (assessment, mapped_from) in resolved.items():
+        own_records = [r for r in records.values() if r.criterion == criterion]
+        assessments[criterion] = AssessmentResult(
+            iri=assessment_iri(model, criterion, day),
+            assessment=assessment,
+            points=points.get(criterion),
+            flags=fl.assessment_flags(assessment, records, sources, model.developers),
+            mapped_from=mapped_from,
+            not_counted=_not_counted(own_records, assessment, day),
+        )
+    self_description = assessments.get(fl.CALLED_OPEN_SOURCE)
+    called_open = (
+        self_description.assessment.claims_by_level.get("open", ()) if self_description else ()
+    )
+    washing = fl.openwashing(called_open, scores[osaid.FRAMEWORK], scores[mof.FRAMEWORK])
+    if washing.flagged and self_description:
+        assessments[fl.CALLED_OPEN_SOURCE] = dataclasses.replace(
+            self_description, flags=fl.ordered(self_description.flags + (fl.OPENWASHING,))
+        )
+
+    results = {}
+    for rule in RULES:
+        score = scores[rule.iri]
+        iri = score_iri(model, rule.iri, day)
+        read = [assessments[c] for c in rule.criteria]
+        results[rule.iri] = ScoreResult(
+            iri=iri,
+            rule=rule,
+            score=score,
+            flags=fl.score_flags((a.flags for a in read), washing),
+            sub_scores=_sub_scores(iri, rule, score),
+            evidenced=evidenced(rule, score, assessments),
+        )
+    return ModelDerivation(model, day, assessments, results, washing)
+
+
+def evidenced(
+    rule: FrameworkRule, score: Score, assessments: Mapping[str, AssessmentResult]
+) -> bool:
+    """Tell whether a score rests on evidence: a criterion it reads has a known level.
+
+    On the spectrum, that criterion must be one the reached tier's row speaks
+    of: the closed row is where a model no row fits lands, and weights alone
+    do not place a model there.
+    """
+    criteria = rule.criteria
+    if rule.iri == spectrum.FRAMEWORK:
+        criteria = tuple(c.criterion for c in spectrum.TIERS[int(score.value)])
+    return any(assessments[c].level != UNKNOWN for c in criteria)
+
+
+def from_matches(
+    model: ModelRecord,
+    criterion: str,
+    by_criterion: Mapping[str, list],
+    matches: Mapping[str, Iterable[str]],
+    day: dt.date | None,
+) -> tuple[Assessment, tuple[str, ...]]:
+    """Resolve the claims on other frameworks' criteria that closely match ``criterion``."""
+    own_framework = framework_of(criterion)
+    others = sorted(
+        m
+        for m in matches.get(criterion, ())
+        if framework_of(m) != own_framework or own_framework is None
+    )
+    borrowed = [
+        dataclasses.replace(claim, criterion=criterion)
+        for other in others
+        for claim in by_criterion.get(other, [])
+    ]
+    assessment = resolve_claims(borrowed, criterion=criterion, model=model.iri, as_of=day)
+    if assessment.rule == NO_CLAIM_RULE:
+        return assessment, ()
+    counted = {i for iris in assessment.claims_by_level.values() for i in iris}
+    used = tuple(o for o in others if any(c.iri in counted for c in by_criterion.get(o, [])))
+    return assessment, used
+
+
+def _not_counted(
+    records: Sequence[ClaimRecord], assessment: Assessment, day: dt.date | None
+) -> tuple[tuple[str, str], ...]:
+    counted = {i for iris in assessment.claims_by_level.values() for i in iris}
+    left = []
+    for r in sorted(records, key=lambda r: r.iri):
+        if r.iri in counted:
+            continue
+        deprecated = r.rank_as_of(day) == "deprecated"
+        why = "stated after the as-of date" if r.stated_on else "no date stated"
+        left.append((r.iri, "deprecated" if deprecated else why))
+    return tuple(left)
+
+
+def _sub_scores(iri: str, rule: FrameworkRule, score: Score) -> tuple[SubScore, ...]:
+    if rule.iri == mof.FRAMEWORK:
+        return tuple(
+            SubScore(
+                iri=f"{iri}/{metric.rsplit('/', 1)[-1]}",
+                measures=metric,
+                value=score.sub_scores[metric],
+                missing=score.missing_by_class[mof.CLASS_GRADES[k]],  # type: ignore[attr-defined]
+                criteria=mof.required_for(k),
+            )
+            for k, metric in mof.PROGRESS_METRICS.items()
+        )
+    if rule.iri == osai_index.FRAMEWORK:
+        parts = []
+        for name, members in osai_index.CATEGORIES.items():
+            category = osai_index.CATEGORY_IRIS[name]
+            criteria = tuple(f"{CRITERION_PREFIX}osai-index/{j}" for j in members)
+            missing = tuple(c for c in criteria if c in score.missing)
+            value = score.sub_scores[category]
+            parts.append(SubScore(f"{iri}/category-{name}", category, value, missing, criteria))
+        return tuple(parts)
+    return tuple(
+        SubScore(f"{iri}/{slugify(k.rsplit('/', 1)[-1])}", k, v, (), rule.criteria)
+        for k, v in score.sub_scores.items()
+    )
