@@ -227,7 +227,7 @@ class SparqlStore:
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         """Yield the named graphs of the application's dataset."""
-        return iter([ox.NamedNode(g) for g in self._dataset_graphs(fresh=True)])
+        return iter([ox.NamedNode(g) for g in self._dataset_graphs(fresh=True) if g != EMPTY])
 
     def contains_named_graph(self, graph) -> bool:
         """Tell whether ``graph`` holds at least one triple (servers drop empty graphs)."""
