@@ -281,3 +281,18 @@ def test_drop_graph_removes_a_graph_its_inserts_made_on_every_store(new_store) -
     assert {g.value for g in store.named_graphs()} == set()
     with pytest.raises(RuntimeError, match="nowhere"):  # still refused for no graph at all
         store.update(f"DROP GRAPH <{EX}nowhere>")
+
+
+@pytest.mark.parametrize("exists", ["EXISTS", "NOT EXISTS"])
+def test_a_graph_variable_bound_outside_its_pattern_keeps_its_value(new_store, exists) -> None:
+    # Virtuoso, sent one named graph, reads GRAPH ?g inside EXISTS as that graph, whatever ?g.
+    here, there = ox.Store(), new_store()
+    listing = f"""INSERT DATA {{ GRAPH <{EX}list> {{
+      <{EX}list> <{EX}names> "self" . <{EX}gone> <{EX}names> "gone" }} }}"""
+    query = f"""SELECT ?g WHERE {{ GRAPH <{EX}list> {{ ?g <{EX}names> ?x }}
+      FILTER {exists} {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"""
+    for store in (here, there):
+        store.update(listing)
+    assert rows(there.query(query)) == rows(here.query(query))
+    union = {"use_default_graph_as_union": True}
+    assert rows(there.query(query, **union)) == rows(here.query(query, **union))

@@ -217,6 +217,12 @@ class SparqlStore:
             listed = self._dataset_graphs() if open_graph else []
             extra = sorted(g for g in targets - set(listed) if not self._excluded(g))
             params += [("named-graph-uri", g) for g in [*listed, *extra]]
+        named = [value for key, value in params if key == "named-graph-uri"]
+        if open_graph and len(named) == 1 and named != [EMPTY]:
+            # Virtuoso reads GRAPH ?g as GRAPH <g> when a request names one graph, and a ?g
+            # bound outside it, as in FILTER EXISTS { GRAPH ?g { ... } }, then matches any
+            # graph. A second named graph, one holding nothing, keeps ?g a variable.
+            params.append(("named-graph-uri", EMPTY))
         accept = ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
         try:
             media, body = self._query_raw(text, params, timeout, accept)
