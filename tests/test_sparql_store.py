@@ -10,6 +10,7 @@ import pytest
 
 from graph.store import open_store, writes
 from graph.store.server import DEFAULT, STAGING, SparqlStore, StoreError
+from graph.store.server_text import graph_drops, silenced
 from graph.store.setting import PASSWORD_VAR, is_server_url, parse_store_url
 
 EX = "https://example.org/"
@@ -89,6 +90,21 @@ def test_the_password_is_never_shown(monkeypatch) -> None:
     with pytest.raises(StoreError) as failed:
         store.query("ASK {}")
     assert secret not in str(failed.value) and "127.0.0.1:9" in str(failed.value)
+
+
+def test_the_graphs_an_update_drops_without_silent_are_read_from_its_tokens() -> None:
+    text = (
+        'INSERT DATA { <urn:s> <urn:p> "DROP GRAPH <urn:in-a-string>" } ; # DROP GRAPH <urn:c>\n'
+        "drop  graph ex:one ; DROP SILENT GRAPH <urn:quiet> ; DROP GRAPH ?nothing ;\n"
+        "DROP GRAPH <urn:two> ; DROP GRAPH unknown:three"
+    )
+    drops = graph_drops(text, {"ex": "urn:ex:"})
+    assert [iri for _, iri in drops] == ["urn:ex:one", "urn:two"]
+    rewritten = silenced(text, [at for at, _ in drops])
+    assert rewritten == text.replace("drop  graph ex:one", "drop  SILENT graph ex:one").replace(
+        "DROP GRAPH <urn:two>", "DROP SILENT GRAPH <urn:two>"
+    )
+    assert graph_drops("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 1 } }", None) == []
 
 
 # ------------------------------------------------------------------ on the servers
@@ -255,3 +271,28 @@ def test_excluded_graphs_are_invisible(new_store) -> None:
     assert list(hiding.query(union, use_default_graph_as_union=True)) == []
     assert list(hiding.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EX}z> ?p ?o }} }}")) == []
     assert len(hiding) == len(store) - 1
+
+
+def test_drop_graph_removes_a_graph_its_inserts_made_on_every_store(new_store) -> None:
+    # Virtuoso drops, without SILENT, only graphs made by CREATE GRAPH.
+    store = new_store()
+    fill(store)
+    store.update(f"PREFIX ex: <{EX}>\nDROP # the first\n GRAPH ex:g1 ; DROP GRAPH <{EX}g2>")
+    assert {g.value for g in store.named_graphs()} == set()
+    with pytest.raises(RuntimeError, match="nowhere"):  # still refused for no graph at all
+        store.update(f"DROP GRAPH <{EX}nowhere>")
+
+
+@pytest.mark.parametrize("exists", ["EXISTS", "NOT EXISTS"])
+def test_a_graph_variable_bound_outside_its_pattern_keeps_its_value(new_store, exists) -> None:
+    # Virtuoso, sent one named graph, reads GRAPH ?g inside EXISTS as that graph, whatever ?g.
+    here, there = ox.Store(), new_store()
+    listing = f"""INSERT DATA {{ GRAPH <{EX}list> {{
+      <{EX}list> <{EX}names> "self" . <{EX}gone> <{EX}names> "gone" }} }}"""
+    query = f"""SELECT ?g WHERE {{ GRAPH <{EX}list> {{ ?g <{EX}names> ?x }}
+      FILTER {exists} {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"""
+    for store in (here, there):
+        store.update(listing)
+    assert rows(there.query(query)) == rows(here.query(query))
+    union = {"use_default_graph_as_union": True}
+    assert rows(there.query(query, **union)) == rows(here.query(query, **union))

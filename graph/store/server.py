@@ -39,9 +39,11 @@ from graph.store.server_text import (
     EMPTY,
     STAGING,
     dataset_clauses,
+    graph_drops,
     graph_targets,
     insert_data,
     quad_text,
+    silenced,
     with_prologue,
 )
 from graph.store.setting import ServerSettings
@@ -215,6 +217,12 @@ class SparqlStore:
             listed = self._dataset_graphs() if open_graph else []
             extra = sorted(g for g in targets - set(listed) if not self._excluded(g))
             params += [("named-graph-uri", g) for g in [*listed, *extra]]
+        named = [value for key, value in params if key == "named-graph-uri"]
+        if open_graph and len(named) == 1 and named != [EMPTY]:
+            # Virtuoso reads GRAPH ?g as GRAPH <g> when a request names one graph, and a ?g
+            # bound outside it, as in FILTER EXISTS { GRAPH ?g { ... } }, then matches any
+            # graph. A second named graph, one holding nothing, keeps ?g a variable.
+            params.append(("named-graph-uri", EMPTY))
         accept = ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
         try:
             media, body = self._query_raw(text, params, timeout, accept)
@@ -225,15 +233,12 @@ class SparqlStore:
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         """Yield the named graphs of the application's dataset."""
-        return iter([ox.NamedNode(g) for g in self._dataset_graphs(fresh=True)])
+        return iter([ox.NamedNode(g) for g in self._dataset_graphs(fresh=True) if g != EMPTY])
 
     def contains_named_graph(self, graph) -> bool:
         """Tell whether ``graph`` holds at least one triple (servers drop empty graphs)."""
         name = _iri(graph)
-        if self._excluded(name):
-            return False
-        ask = f"ASK WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
-        return bool(self._parsed(ask, [("named-graph-uri", name)]))
+        return not self._excluded(name) and self._holds_triples(name)
 
     def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[ox.Quad]:
         """Yield the quads matching a pattern; None matches anything."""
@@ -367,9 +372,10 @@ class SparqlStore:
         """Run a SPARQL update as one request (the server applies all of it or none).
 
         ``using`` and ``using_named`` go as the protocol's ``using-graph-uri`` and
-        ``using-named-graph-uri`` parameters.
+        ``using-named-graph-uri`` parameters. ``DROP GRAPH`` of a graph that holds triples
+        goes as ``DROP SILENT GRAPH``, which means the same for it (see :meth:`_drop_text`).
         """
-        text = with_prologue(update, base_iri, prefixes)
+        text = with_prologue(self._drop_text(update, prefixes), base_iri, prefixes)
         dataset = [("using-graph-uri", g) for g in using]
         dataset += [("using-named-graph-uri", g) for g in using_named]
         url = self.settings.update_url
@@ -394,6 +400,27 @@ class SparqlStore:
             raise
         finally:
             self.forget_graphs()
+
+    def _drop_text(self, update: str, prefixes: dict[str, str] | None) -> str:
+        """Return ``update`` with ``SILENT`` added to each ``DROP GRAPH`` of a graph that
+        holds triples.
+
+        Virtuoso refuses ``DROP GRAPH <g>`` for a graph not made by ``CREATE GRAPH`` ("has
+        not been explicitly created"), even one holding triples, which is every graph
+        written by inserts. For a graph that exists, ``SILENT`` changes nothing the
+        standard defines, so the drop does what it does on other stores; a graph with no
+        triples is left to the server to judge (Oxigraph keeps empty graphs, Virtuoso
+        does not). The check is made before the request: a graph an earlier operation of
+        the same request fills is judged as it was before.
+        """
+        drops = graph_drops(update, prefixes)
+        held = [at for at, graph in drops if self._holds_triples(graph)]
+        return silenced(update, held) if held else update
+
+    def _holds_triples(self, graph: str) -> bool:
+        """Tell whether ``graph`` holds a triple, whether or not the dataset lists it."""
+        ask = f"ASK WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        return bool(self._parsed(ask, [("named-graph-uri", graph)]))
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one update."""
