@@ -32,6 +32,7 @@ from graph.store.server_answers import (
     ACCEPT_TRIPLES,
     explain_syntax,
     parse_answer,
+    pattern_quads,
     refusal,
 )
 from graph.store.server_text import (
@@ -276,17 +277,7 @@ class SparqlStore:
             fixed = ox.DefaultGraph()
         else:
             fixed = ox.NamedNode(_iri(graph_name))
-        return iter(
-            [
-                ox.Quad(
-                    terms["s"] or row["s"],
-                    terms["p"] or row["p"],
-                    terms["o"] or row["o"],
-                    fixed or _graph_of(row["g"]),
-                )
-                for row in rows
-            ]
-        )
+        return iter(pattern_quads(rows, terms, fixed))
 
     def __iter__(self) -> Iterator[ox.Quad]:
         return self.quads_for_pattern(None, None, None)
@@ -501,13 +492,6 @@ class SparqlStore:
 
     def optimize(self) -> None:
         """Do nothing: the server manages its own storage."""
-
-
-def _graph_of(name: ox.NamedNode | None) -> ox.NamedNode | ox.DefaultGraph:
-    """Return the graph a result row names, DEFAULT standing for the default graph."""
-    if name is None or name.value == DEFAULT:
-        return ox.DefaultGraph()
-    return name
 
 
 def _iri(graph) -> str:

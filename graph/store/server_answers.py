@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib import error
 
 import pyoxigraph as ox
 
 from graph.store.errors import StoreError
+from graph.store.server_text import DEFAULT
 
 _RESULTS = {
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -138,3 +139,32 @@ def refusal(failure: error.HTTPError, url: str, what: str) -> Exception:
     return StoreError(
         f"the SPARQL server at {url} failed the {what} (HTTP {failure.code}): {detail}"
     )
+
+
+def pattern_quads(
+    rows: Iterable[ox.QuerySolution],
+    terms: dict[str, ox.NamedNode | ox.Literal | None],
+    graph: ox.NamedNode | ox.DefaultGraph | None,
+) -> list[ox.Quad]:
+    """Return the quads a pattern's answer rows stand for.
+
+    ``terms`` are the pattern's subject, predicate and object by variable name, None
+    where the pattern asked (``?s``, ``?p``, ``?o``); ``graph`` is the graph the pattern
+    named, or None for any, which the rows then give as ``?g``.
+    """
+    return [
+        ox.Quad(
+            terms["s"] or row["s"],
+            terms["p"] or row["p"],
+            terms["o"] or row["o"],
+            graph or _graph_of(row["g"]),
+        )
+        for row in rows
+    ]
+
+
+def _graph_of(name: ox.NamedNode | None) -> ox.NamedNode | ox.DefaultGraph:
+    """Return the graph a result row names, DEFAULT standing for the default graph."""
+    if name is None or name.value == DEFAULT:
+        return ox.DefaultGraph()
+    return name
