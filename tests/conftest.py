@@ -33,10 +33,15 @@ def load_sample(store: ox.Store) -> ox.Store:
 
 # ------------------------------------------------------------------ stores of every kind
 #
-# Tests that take ``new_store`` (or ``module_new_store``) run once per store kind: the
-# embedded Oxigraph store, the ``oxigraph`` server and Virtuoso, both started here on
-# loopback ports. OPENNESS_TEST_STORES=embedded,oxigraph narrows the kinds for a quick run;
-# OPENNESS_REQUIRE_SERVERS=1 (set by .ci/run) turns a missing server into a failure.
+# A test that reaches a store (``new_store``, ``module_new_store``, ``sample_store`` and so
+# the ``app`` and ``client`` over it) runs on the embedded Oxigraph store. One marked
+# ``every_store_kind`` (a test, or a module through ``pytestmark``) runs once per store
+# kind instead: the embedded store, the ``oxigraph`` server and Virtuoso, both started here
+# on loopback ports. The mark goes on the tests whose subject is the store: protocol,
+# update, Graph Store, writes, reads, the CLI over a store; pages and negotiation are the
+# same whatever the store behind them. OPENNESS_TEST_STORES=embedded,oxigraph narrows the
+# kinds of the marked tests for a quick run; OPENNESS_REQUIRE_SERVERS=1 (set by .ci/run)
+# turns a missing server into a failure.
 
 STORE_KINDS = ("embedded", *servers.KINDS)
 
@@ -104,6 +109,15 @@ class StoreMaker:
         self.lent.clear()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give ``store_kind`` every wanted kind where the test is marked, else the embedded store."""
+    if "store_kind" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker("every_store_kind") is not None
+    kinds = _wanted_kinds() if marked else ("embedded",)
+    metafunc.parametrize("store_kind", kinds, indirect=True, scope="session")
+
+
 def pytest_collection_modifyitems(items) -> None:
     """Expect failure where a test is marked ``differs_on(kind, reason=...)`` for its kind.
 
@@ -124,7 +138,7 @@ def server_pool(tmp_path_factory):
     pool.stop()
 
 
-@pytest.fixture(scope="session", params=_wanted_kinds())
+@pytest.fixture(scope="session")
 def store_kind(request) -> str:
     """Return the store kind this test runs on; skip (or fail in CI) if it cannot run."""
     kind = request.param

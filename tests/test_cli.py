@@ -12,6 +12,9 @@ import pytest
 from graph import paths
 from graph.cli import main
 
+# The commands read and write the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 ORG = """@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://w3id.org/openness/id/organization/example-lab> a prov:Organization ;

@@ -16,6 +16,9 @@ from graph.citations import Citation, CitationGraph
 from graph.evidence import UnknownFramework, resolve_framework, trace, walk
 from graph.namespaces import CITO, DQV, ID, OG
 
+# A trace is read from the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 FIXTURES = Path(__file__).parent / "fixtures"
 WORLD = FIXTURES / "trace" / "world.ttl"
 DOCS = paths.ROOT / "docs" / "scoring.md"

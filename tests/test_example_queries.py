@@ -25,6 +25,9 @@ from graph import derive, loading, paths
 from graph.namespaces import CITO, DCTERMS, DQV, ID, OA, OG, PROV, RDF, SKOS
 from graph.queries import example_queries
 
+# The queries run on the store's own engine: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 QUESTIONS = {q.name: q for q in example_queries() if re.match(r"(0[1-9]|10)-", q.name)}
 
 OTI_REPORT = f"{ID}source/oti-2024-openness-in-ai-models"

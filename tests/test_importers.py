@@ -27,6 +27,9 @@ from graph.paths import FRAMEWORKS_DIR
 from graph.scoring import legacy_score, mof_classes, osai_index_score
 from graph.validation import validate_files
 
+# Imports are loaded into the store: each store kind (the conversions need none).
+pytestmark = pytest.mark.every_store_kind
+
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 INDEX = FIXTURES / "osai-index"
 LEGACY = INDEX / "legacy-opening-up-chatgpt"

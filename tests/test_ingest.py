@@ -29,6 +29,9 @@ from graph.roles import CURATOR
 from graph.sparql_store import STAGING
 from graph.submission_form import TEMPLATE, form_to_graph
 
+# Ingest writes to the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 FRAMEWORK = """@prefix og: <https://w3id.org/openness/ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -7,6 +7,9 @@ import time
 import pyoxigraph as ox
 import pytest
 
+# The endpoint runs its queries on the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 # A count over a six-way cross product of the sample's 32 triples: about 10^9 solutions,
 # with nothing to stream before the end, so only killing the worker stops it.
 RUNAWAY = (

@@ -12,6 +12,9 @@ from graph.sparql_store import DEFAULT, LIST_GRAPHS, STAGING, SparqlStore, Store
 from graph.store import open_store
 from graph.store_url import PASSWORD_VAR, is_server_url, parse_store_url
 
+# The store is the subject: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 EX = "https://example.org/"
 
 

@@ -15,6 +15,9 @@ from graph.derive import SCORES_GRAPH
 from graph.namespaces import ID, OG
 from graph.store import is_external, open_store
 
+# derive writes to the store and trace reads it: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 WORLD = Path(__file__).parent / "fixtures" / "trace" / "world.ttl"
 
 
