@@ -16,6 +16,7 @@ import pytest
 import requests
 import servers
 
+from graph.cli import main
 from graph.store import open_store
 from server import create_app
 
@@ -177,6 +178,39 @@ def module_fresh_store(store_kind, server_pool):
     maker = StoreMaker(store_kind, server_pool, fresh=True)
     yield maker
     maker.close()
+
+
+class BundledWorld:
+    """Name a store holding the bundled ontology and data with its derived scores, read-only."""
+
+    def __init__(self, kind: str, location: str):
+        self.kind = kind
+        self.location = location
+
+    def open(self) -> ox.Store:
+        """Open the store for reading (an on-disk store without its write lock)."""
+        if self.kind == "embedded":
+            return ox.Store.read_only(self.location)
+        return open_store(self.location)
+
+
+@pytest.fixture(scope="session")
+def bundled_world(store_kind, server_pool, tmp_path_factory) -> BundledWorld:
+    """Return the bundled ontology and data, loaded and derived once per run in a store of each kind.
+
+    Tests only read it; a test that writes makes its own store. Loaded as `openness load`
+    does, less the SHACL validation, which costs more than the load and does not depend on
+    the store: test_cli's test_validate_accepts_the_bundled_data validates the same data in
+    full, once per run. On a server that has run nothing else: Virtuoso's plans depend on
+    what the server ran before, and test_example_queries times the example queries.
+    """
+    if store_kind == "embedded":
+        location = str(tmp_path_factory.mktemp("bundled") / "store")
+    else:
+        # Never given back to the pool: its data stays for the whole run.
+        location = server_pool.acquire(store_kind, fresh=True).store_url
+    assert main(["--store", location, "load", "--no-validate"]) == 0
+    return BundledWorld(store_kind, location)
 
 
 @pytest.fixture(scope="session")

@@ -23,11 +23,9 @@ ORG = """@prefix prov: <http://www.w3.org/ns/prov#> .
 
 
 @pytest.fixture(scope="module")
-def loaded_store(module_new_store_location) -> str:
+def loaded_store(bundled_world) -> str:
     """A store of each kind holding the bundled ontology, frameworks and data."""
-    store = module_new_store_location()
-    assert main(["--store", store, "load"]) == 0
-    return store
+    return bundled_world.location
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

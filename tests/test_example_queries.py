@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import pytest
 
-from graph import derive, loading, paths
+from graph import derive
 from graph.namespaces import CITO, DCTERMS, DQV, ID, OA, OG, PROV, RDF, SKOS
 from graph.queries import example_queries
 
@@ -46,14 +46,10 @@ Row = dict[str, str | None]
 
 
 @pytest.fixture(scope="module")
-def store(module_fresh_store) -> ox.Store:
+def store(bundled_world) -> ox.Store:
     """Return the bundled ontology and data, with derived assessments and scores, in a
     store of each kind (on a server that ran nothing before: the runaway-plan test times it)."""
-    s = module_fresh_store()
-    todo, _ = loading.prepare(loading.rdf_files(paths.bundled_paths()), paths.ROOT, s)
-    list(loading.write(s, todo, paths.ROOT))
-    derive.derive(s)
-    return s
+    return bundled_world.open()
 
 
 @dataclass
