@@ -12,6 +12,9 @@ import servers
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+# Every test here starts a server of its own.
+pytestmark = pytest.mark.external_server
+
 GRAPH = "https://w3id.org/openness/graph/test/servers"
 TURTLE = """
 @prefix og: <https://w3id.org/openness/ns#> .

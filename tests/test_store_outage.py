@@ -22,6 +22,9 @@ from graph.sparql_store import STAGING, SparqlStore, StoreUnavailable
 from graph.store import open_store
 from server import create_app
 
+# Every test here starts, kills and restarts an oxigraph server of its own.
+pytestmark = pytest.mark.external_server
+
 SIZE = 6_000
 
 
