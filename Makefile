@@ -20,13 +20,17 @@ run: $(STAMP)
 spectrum: $(STAMP)
 	$(BIN)/openness spectrum
 
+# Test processes (pytest-xdist); loadgroup keeps together what conftest.py groups.
+WORKERS ?= 2
+PYTEST  := $(BIN)/pytest -n $(WORKERS) --dist loadgroup
+
 ## test: run the whole test suite, the store tests on every store kind (the benchmark smoke is bench-smoke)
 test: $(STAMP)
-	$(BIN)/pytest
+	$(PYTEST)
 
 ## test-fast: run the suite on the embedded store only: leaves out the store tests' runs on the oxigraph and Virtuoso servers, the tests that start a server of their own, and the benchmark smoke
 test-fast: $(STAMP)
-	OPENNESS_TEST_STORES=embedded $(BIN)/pytest -m "not bench and not external_server"
+	OPENNESS_TEST_STORES=embedded $(PYTEST) -m "not bench and not external_server"
 
 ## bench-smoke: run the benchmark end to end on tiny data, to keep it working (its own CI step)
 bench-smoke: $(STAMP)

@@ -129,6 +129,20 @@ def pytest_collection_modifyitems(items) -> None:
         kind = getattr(item, "callspec", None) and item.callspec.params.get("store_kind")
         if mark and kind in mark.args:
             item.add_marker(pytest.mark.xfail(strict=True, reason=mark.kwargs["reason"]))
+        if item.config.pluginmanager.hasplugin("xdist"):
+            item.add_marker(pytest.mark.xdist_group(_worker_group(item, kind)))
+
+
+def _worker_group(item: pytest.Item, kind: str | None) -> str:
+    """Name the tests one xdist worker runs together (``--dist loadgroup``).
+
+    A module's tests stay together, so its module fixtures are made once, except the
+    readers of the bundled world, which are kept together per store kind, so each kind's
+    bundled world is loaded by one worker only.
+    """
+    if "bundled_world" in item.fixturenames:
+        return f"bundled-world-{kind}"
+    return item.nodeid.split("::", 1)[0]
 
 
 @pytest.fixture(scope="session")
@@ -217,6 +231,18 @@ def bundled_world(store_kind, server_pool, tmp_path_factory) -> BundledWorld:
 def sample_path() -> Path:
     """Return the path of the endpoint tests' sample dataset (TriG)."""
     return SAMPLE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def terminal_width():
+    """Give the commands' text tables one width, whatever terminal runs the tests.
+
+    The tables fit the terminal (graph/output.py): an 80-column one, or an xdist worker,
+    which runs with COLUMNS=80, would cut cells that tests read.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COLUMNS", "160")
+        yield
 
 
 @pytest.fixture
