@@ -20,9 +20,9 @@ run: $(STAMP)
 spectrum: $(STAMP)
 	$(BIN)/openness spectrum
 
-# Test processes (pytest-xdist); loadgroup keeps together what conftest.py groups.
+# Test processes (pytest-xdist), each running whole modules (tests/conftest.py says why).
 WORKERS ?= 2
-PYTEST  := $(BIN)/pytest -n $(WORKERS) --dist loadgroup
+PYTEST  := $(BIN)/pytest -n $(WORKERS) --dist loadscope
 
 ## test: run the whole test suite, the store tests on every store kind (the benchmark smoke is bench-smoke)
 test: $(STAMP)

@@ -129,20 +129,30 @@ def pytest_collection_modifyitems(items) -> None:
         kind = getattr(item, "callspec", None) and item.callspec.params.get("store_kind")
         if mark and kind in mark.args:
             item.add_marker(pytest.mark.xfail(strict=True, reason=mark.kwargs["reason"]))
-        if item.config.pluginmanager.hasplugin("xdist"):
-            item.add_marker(pytest.mark.xdist_group(_worker_group(item, kind)))
 
 
-def _worker_group(item: pytest.Item, kind: str | None) -> str:
-    """Name the tests one xdist worker runs together (``--dist loadgroup``).
+# The modules that read the bundled world: one xdist worker runs them all, so each kind's
+# world is loaded once. A module missing here still passes; it only costs a second load.
+BUNDLED_WORLD_READERS = ("tests/test_cli.py", "tests/test_example_queries.py")
 
-    A module's tests stay together, so its module fixtures are made once, except the
-    readers of the bundled world, which are kept together per store kind, so each kind's
-    bundled world is loaded by one worker only.
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Send each module's tests to one worker, and the bundled world's readers to one.
+
+    Used with ``--dist loadscope`` (the Makefile's): a module's fixtures are then made
+    once. (``--dist loadgroup`` and its marks would say the same, but pytest-xdist 3.8
+    groups by renaming test ids, which pytest 9 no longer lets it do.)
     """
-    if "bundled_world" in item.fixturenames:
-        return f"bundled-world-{kind}"
-    return item.nodeid.split("::", 1)[0]
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "bundled world" if module in BUNDLED_WORLD_READERS else module
+
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -209,7 +219,18 @@ class BundledWorld:
 
 
 @pytest.fixture(scope="session")
-def bundled_world(store_kind, server_pool, tmp_path_factory) -> BundledWorld:
+def bundled_worlds(server_pool, tmp_path_factory) -> dict[str, BundledWorld]:
+    """Return the bundled worlds loaded so far in this run, by store kind.
+
+    Kept apart from ``store_kind``, whose session fixture pytest ends whenever the next
+    test runs on another kind: under xdist a worker runs module after module, each on
+    every kind, and would load the worlds again for each module.
+    """
+    return {}
+
+
+@pytest.fixture(scope="module")
+def bundled_world(store_kind, bundled_worlds, server_pool, tmp_path_factory) -> BundledWorld:
     """Return the bundled ontology and data, loaded and derived once per run in a store of each kind.
 
     Tests only read it; a test that writes makes its own store. Loaded as `openness load`
@@ -218,13 +239,15 @@ def bundled_world(store_kind, server_pool, tmp_path_factory) -> BundledWorld:
     full, once per run. On a server that has run nothing else: Virtuoso's plans depend on
     what the server ran before, and test_example_queries times the example queries.
     """
-    if store_kind == "embedded":
-        location = str(tmp_path_factory.mktemp("bundled") / "store")
-    else:
-        # Never given back to the pool: its data stays for the whole run.
-        location = server_pool.acquire(store_kind, fresh=True).store_url
-    assert main(["--store", location, "load", "--no-validate"]) == 0
-    return BundledWorld(store_kind, location)
+    if store_kind not in bundled_worlds:
+        if store_kind == "embedded":
+            location = str(tmp_path_factory.mktemp("bundled") / "store")
+        else:
+            # Never given back to the pool: its data stays for the whole run.
+            location = server_pool.acquire(store_kind, fresh=True).store_url
+        assert main(["--store", location, "load", "--no-validate"]) == 0
+        bundled_worlds[store_kind] = BundledWorld(store_kind, location)
+    return bundled_worlds[store_kind]
 
 
 @pytest.fixture(scope="session")
