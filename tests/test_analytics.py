@@ -19,6 +19,9 @@ from graph.derive import derive_model
 from graph.namespaces import ID, OG, graph_iri
 from graph.records import ClaimRecord, ModelRecord, SourceRecord
 
+# The measures read the store with queries the engines may answer differently: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 STAMP = "2025-01-01T00:00:00Z"
 PREFIXES = """
 @prefix og:      <https://w3id.org/openness/ns#> .

@@ -154,6 +154,7 @@ def test_pages_read_at_phone_width(browser, site) -> None:
         context.close()
 
 
+@pytest.mark.every_store_kind
 def test_a_page_served_from_each_store_kind_reaches_the_browser(browser, new_store) -> None:
     with serving(world_store(new_store())) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
