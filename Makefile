@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run spectrum test test-fast bench-smoke lint bench bench-reads clean
+.PHONY: run spectrum test test-fast bench-smoke lint bench bench-reads bench-pathological clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(STAMP)
 ## bench-reads: time only the reads behind scoring, ingest and the trace at each SIZE; prints a table
 bench-reads: $(STAMP)
 	$(BIN)/python bench/reads.py --sizes $(SIZE) --runs $(RUNS)
+
+## bench-pathological: time /healthz and a model page while ten clients send pathological queries
+bench-pathological: $(STAMP)
+	$(BIN)/python bench/pathological.py --clients 10
 
 ## lint: ruff over the code
 lint: $(STAMP)

@@ -56,7 +56,7 @@ from run import (  # noqa: E402
     versions,
 )
 
-from graph import derive, records  # noqa: E402
+from graph import derive, queries, records  # noqa: E402
 from graph.evidence import trace  # noqa: E402
 from graph.namespaces import OG  # noqa: E402
 
@@ -100,7 +100,7 @@ def time_lookups(store, runs: int) -> dict:
         )
     )
     some = claims[:: max(1, len(claims) // LOOKUP_CLAIMS)][:LOOKUP_CLAIMS]
-    pattern = f"{records.values_block('claim', some)} ?claim ?p ?o"
+    pattern = f"{queries.values_block('claim', some)} ?claim ?p ?o"
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
     rows = f"SELECT ?claim ?p ?o WHERE {{ {pattern} }}"
     return {
@@ -124,9 +124,9 @@ def batch_reach(store, models: int, size: int, seed: int) -> dict:
 def time_reads(store, models: int, runs: int) -> dict:
     """Time the evidence reads, the scoring and a trace on ``store``."""
     r: dict = {"in_store": len(store)}
-    every = records.load_query("claim-evidence")
+    every = queries.load_query("claim-evidence")
     some = sorted(records.read_models(store))[:: max(1, models // BATCH_MODELS)][:BATCH_MODELS]
-    narrowed = records.restrict(every, "model", some)
+    narrowed = queries.restrict(every, "model", some)
     r["evidence_all"] = median(lambda: records.read_evidence(store, quotes=False), runs)
     r["evidence_all_quotes"] = median(lambda: records.read_evidence(store), runs)
     r["one_row_all"] = median(lambda: every_row(store, every), 1)  # minutes at 5M

@@ -10,7 +10,7 @@ measures taken in the same run on the same data:
 - bulk load: the file into a fresh on-disk store, each in a child process
   (triples/s, peak RSS of the child): with pyoxigraph's bulk loader; with the
   project's loader (``graph.loading``, which streams files of at least
-  ``graph.bulk_load.THRESHOLD`` bytes, see ``graph/bulk_load.py``); with the
+  ``graph.store.embedded_writes.THRESHOLD`` bytes, see ``graph/store/writes.py``); with the
   project's small-file path (one ``DROP``/``INSERT DATA`` update); and
   ``bulk_load`` into a staging graph followed by ``MOVE`` to the target graph
   (the MOVE timed alone), the design the streamed path was measured against;
@@ -246,12 +246,12 @@ STAGING = GRAPH + "/staging"
 
 def child_load(mode: str, store_dir: str, data: str) -> None:
     """Load ``data`` into a fresh store in this process; print seconds, triples and peak RSS."""
-    from graph import bulk_load
+    from graph.store import embedded_writes
 
     store = ox.Store(store_dir)
     streamed = False
     if mode == "update":  # the small-file path, whatever the size
-        bulk_load.THRESHOLD = float("inf")
+        embedded_writes.THRESHOLD = float("inf")
     if mode == "move":  # only the MOVE is timed
         store.bulk_load(path=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(STAGING))
         store.flush()
@@ -263,7 +263,7 @@ def child_load(mode: str, store_dir: str, data: str) -> None:
     else:
         todo, _ = loading.prepare([Path(data)], Path(data).parent, store)
         list(loading.write(store, todo, Path(data).parent))
-        streamed = isinstance(todo[0].quads, bulk_load.StreamedQuads)
+        streamed = isinstance(todo[0].quads, loading.StreamedQuads)
     store.flush()
     seconds = time.perf_counter() - clock
     triples = len(store)

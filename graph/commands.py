@@ -16,8 +16,7 @@ from graph import loading, output, paths
 from graph.cli import UsageError, command, read_query_arg
 from graph.context import context_for, referenced_iris, to_rdflib
 from graph.namespaces import sparql_prefixes
-from graph.sparql_store import SparqlStore
-from graph.store import StoreError, open_store
+from graph.store import StoreError, open_store, writes
 
 T = TypeVar("T")
 
@@ -127,9 +126,8 @@ def load_files(
             return 1
     elif todo:
         print("warning: loading without SHACL validation (--no-validate).", file=sys.stderr)
-    if isinstance(store, SparqlStore):
-        # Staging graphs left by a write that died (they are never read) go now.
-        store.drop_stale_staging()
+    # What writes that died left behind (a server's staging graphs, never read) goes now.
+    writes.clean_up(store)
     triples = 0
     for item in progress(loading.write(store, todo, paths.ROOT), len(todo), "loading"):
         triples += len(item.quads)

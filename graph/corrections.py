@@ -10,7 +10,7 @@ from rdflib import BNode, Literal, URIRef
 
 from graph.ingest import deprecated_in, existing_claims
 from graph.namespaces import OG, RDF, SH
-from graph.records import values_block
+from graph.queries import values_block
 from graph.validation import ValidationReport, Violation
 
 CHECK = "CorrectionCheck"

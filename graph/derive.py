@@ -12,7 +12,7 @@ data it writes, so a derive a crash prevented runs at the next one
 Derived data lives in two named graphs, ``graph/derived/assessments`` and
 ``graph/derived/scores``. Recomputing some models rewrites exactly those of
 their nodes that changed (every derived node names its model with
-``og:aboutModel`` or ``dqv:computedOn``), in one SPARQL Update. "As of"
+``og:aboutModel`` or ``dqv:computedOn``), in one write (``graph.store.writes.edit_graphs``). "As of"
 results are computed on the fly and never stored; their IRIs end in
 ``/as-of-YYYY-MM-DD``.
 """
@@ -29,7 +29,9 @@ import pyoxigraph as ox
 
 from graph import flags as fl
 from graph import staleness
+from graph.changes import affected_models
 from graph.namespaces import DCTERMS, DQV, ID, OG, PROV, RDF, slugify
+from graph.queries import values_block
 from graph.records import (
     ASSESSMENTS_GRAPH,
     DERIVED_GRAPHS,
@@ -37,11 +39,9 @@ from graph.records import (
     ClaimRecord,
     ModelRecord,
     SourceRecord,
-    affected_models,
     claims_as_of,
     read_evidence,
     read_matches,
-    values_block,
 )
 from graph.scoring import (
     Assessment,
@@ -59,7 +59,7 @@ from graph.scoring import (
 )
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN, level_iri
 from graph.scoring.resolution import as_of_date
-from graph.sparql_store import SparqlStore
+from graph.store import writes
 
 CRITERION_PREFIX = f"{ID}criterion/"
 FRAMEWORK_PREFIX = f"{ID}framework/"
@@ -524,21 +524,7 @@ def new_nodes(derivations: Iterable[ModelDerivation], when: str) -> Nodes:
     return found
 
 
-Edits = dict[str, tuple[list[str], list[str]]]
-
-
-def replace_update(old: Nodes, new: Nodes) -> tuple[str | None, int]:
-    """Return one SPARQL Update turning ``old`` into ``new`` (None if nothing changed), and
-    how many nodes it rewrites."""
-    edits, changed = node_edits(old, new)
-    ops = [
-        f"{verb} DATA {{\n"
-        + "".join(f"GRAPH <{g}> {{\n" + "\n".join(e[i]) + "\n}\n" for g, e in edits.items() if e[i])
-        + "}"
-        for i, verb in enumerate(("DELETE", "INSERT"))
-        if any(e[i] for e in edits.values())
-    ]
-    return (" ;\n".join(ops) or None), changed
+Edits = writes.Edits
 
 
 def node_edits(old: Nodes, new: Nodes) -> tuple[Edits, int]:
@@ -589,25 +575,13 @@ def derive(
     derivations = compute(store, wanted)
     old = stored_nodes(store, wanted)
     new = new_nodes(derivations.values(), when or now_stamp())
-    if isinstance(store, SparqlStore):
-        # A server caps one update's size: edit copies of the graphs and swap them in.
-        edits, changed = node_edits(old, new)
-        if edits:
-            store.edit_graphs(
-                {
-                    g: (sorted({line[1 : line.index(">")] for line in gone}), added)
-                    for g, (gone, added) in edits.items()
-                }
-            )
-        if done:
-            # Only after the swap: a crash between the two leaves the marks, and deriving
-            # again writes nothing new.
-            store.update(done)
-    else:
-        update, changed = replace_update(old, new)
-        ops = [op for op in (update, done) if op]
-        if ops:
-            store.update(" ;\n".join(ops))
+    edits, changed = node_edits(old, new)
+    # The marks go only with or after the derived data: a crash before leaves them, and
+    # deriving again writes nothing new.
+    if edits:
+        writes.edit_graphs(store, edits, then=done or "")
+    elif done:
+        store.update(done)
     return DeriveReport(
         models=tuple(wanted if wanted is not None else derivations),
         assessments=sum(len(d.stored_assessments) for d in derivations.values()),

@@ -23,11 +23,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.derive import DERIVED_GRAPHS, FRAMEWORK_PREFIX, RULES
+from graph.labels import Labels
 from graph.loading import CATALOG
-from graph.namespaces import BASE, DCAT, DCTERMS, DQV, ID, OG, OWL, PREFIXES, PROV, RDF, VOID, XSD
+from graph.namespaces import BASE, DCAT, DCTERMS, ID, OG, OWL, PREFIXES, PROV, RDF, VOID, XSD
 from graph.query_formats import JSON_LD, N_QUADS, TRIG, TURTLE, Format
-from graph.views.common import SCORES_GRAPH, Labels, flag_name, select
-from graph.views.model import number
+from graph.stored_scores import read_scores
+from graph.views.common import flag_name
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,6 @@ class DumpCache:
 
 # ---------------------------------------------------------------- scores as CSV
 
-SCORES_QUERY = f"""
-SELECT ?score ?model ?framework ?value ?grade ?flag WHERE {{
-  GRAPH <{SCORES_GRAPH}> {{
-    ?score <{DQV.computedOn}> ?model ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
-    FILTER NOT EXISTS {{ ?score <{DCTERMS.isPartOf}> ?whole }}
-    OPTIONAL {{ ?score <{OG.grade}> ?grade }}
-    OPTIONAL {{ ?score <{OG.flag}> ?flag }}
-  }}
-}}"""
-
 CSV_COLUMNS = (
     "model",
     "model_label",
@@ -134,20 +125,21 @@ CSV_COLUMNS = (
 def score_rows(store: ox.Store) -> list[dict]:
     """Return one row per stored score (parts left out), by model then framework (two queries)."""
     rows: dict[str, dict] = {}
-    for r in select(store, SCORES_QUERY):
+    for s in read_scores(store):
+        if s.whole is not None:
+            continue
         row = rows.setdefault(
-            r["score"].value,
+            s.iri,
             {
-                "score": r["score"].value,
-                "model": r["model"].value,
-                "framework": r["framework"].value.removeprefix(FRAMEWORK_PREFIX),
-                "value": number(r["value"].value),
-                "grade": r["grade"].value if "grade" in r else "",
+                "score": s.iri,
+                "model": s.model,
+                "framework": s.framework.removeprefix(FRAMEWORK_PREFIX),
+                "value": s.value,
+                "grade": s.grade or "",
                 "flags": set(),
             },
         )
-        if "flag" in r:
-            row["flags"].add(flag_name(r["flag"].value))
+        row["flags"] |= {flag_name(f) for f in s.flags}
     labels = Labels(
         store, {r["model"] for r in rows.values()} | {r["grade"] for r in rows.values()}
     )

@@ -27,6 +27,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from graph.commands import load_files, store_from
     from graph.importers import run_import
     from graph.importers.load import stale_graphs
+    from graph.store.writes import drop_graphs
 
     if not Path(args.dir).is_dir():
         raise UsageError(f"{args.dir}: no such folder")
@@ -42,7 +43,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if status:
         return status
     stale = stale_graphs(store, out, files, paths.ROOT)
-    loading.drop_graphs(store, stale)
+    drop_graphs(store, stale)
     if stale:
         print(f"dropped {len(stale)} graph(s) the new import no longer has.")
     return 0

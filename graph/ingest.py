@@ -2,8 +2,9 @@
 
 A batch is validated on its own plus the context it references in the store
 (never the whole store), so the cost follows the batch. An accepted batch goes
-into its own named graph, ``graph/submissions/<hash>``, in one SPARQL Update
-together with its provenance: who (the token's name), when, from what request
+into its own named graph, ``graph/submissions/<hash>``, in one write
+(:func:`graph.store.writes.write_batch`) together with its provenance and catalogue
+entry: who (the token's name), when, from what request
 or file, and the SHA-256 of its canonical form. The same content submitted again
 hashes the same and changes nothing. Nothing is ever deleted: a correction is a
 batch that gives earlier claims ``og:rank og:DeprecatedRank`` with a reason,
@@ -20,14 +21,12 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 import rdflib
 
-from graph import staleness
 from graph.batch_limits import blank_depths
 from graph.context import construct, context_for, referenced_iris, to_rdflib
-from graph.insert_text import insert
-from graph.loading import CATALOG
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, XSD, graph_iri, mint, slugify
 from graph.rdf_input import UnsafeInput, check_input
 from graph.roles import CONTRIBUTOR
+from graph.store import writes
 from graph.validation import ValidationReport, validate
 
 SUBMISSION_GRAPH_PREFIX = graph_iri("submissions/")
@@ -45,8 +44,6 @@ OX_FORMATS = {
     "json-ld": ox.RdfFormat.JSON_LD,
     "nt": ox.RdfFormat.N_TRIPLES,
 }
-# Batches larger than this go to an external server through a staging graph.
-STAGED_TRIPLES = 2000
 
 
 class IngestError(ValueError):
@@ -215,7 +212,7 @@ def statements_about(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
 
 def submission_exists(store: ox.Store, graph: str) -> bool:
     """Tell whether a submission graph with this name was already written."""
-    return store.query(f"ASK {{ GRAPH <{CATALOG}> {{ <{graph}> ?p ?o }} }}").__bool__()
+    return store.query(f"ASK {{ GRAPH <{writes.CATALOG}> {{ <{graph}> ?p ?o }} }}").__bool__()
 
 
 def provenance_triples(
@@ -248,26 +245,9 @@ def provenance_triples(
     return prov.serialize(format="nt")
 
 
-def write_update(
-    graph: str, batch: rdflib.Graph, provenance: str, digest: str, origin: str, when: datetime
-) -> str:
-    """Return the one SPARQL Update that writes the batch, its provenance and its catalogue entry."""
-    body = batch.serialize(format="nt")
-    return insert(
-        f"GRAPH <{graph}> {{\n{body}\n}}\n" + records_block(graph, provenance, digest, origin, when)
-    )
-
-
-def records_block(graph: str, provenance: str, digest: str, origin: str, when: datetime) -> str:
-    """Return the provenance and catalogue ``GRAPH`` blocks that record a batch."""
-    stamp = when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    catalog = (
-        f"<{graph}> <{OG.contentHash}> {ox.Literal(digest)} ; <{OG.loadedFrom}> {ox.Literal(origin)} ; "
-        f'<{DCTERMS.modified}> "{stamp}"^^<{XSD.dateTime}> .'
-    )
-    # The batch's models are marked stale with the write, until its derive clears the mark.
-    catalog += "\n" + staleness.mark_lines([graph])
-    return f"GRAPH <{PROVENANCE_GRAPH}> {{\n{provenance}\n}}\nGRAPH <{CATALOG}> {{ {catalog} }}"
+def provenance_block(provenance: str) -> str:
+    """Return the ``GRAPH`` block of the provenance graph holding a batch's provenance."""
+    return f"GRAPH <{PROVENANCE_GRAPH}> {{\n{provenance}\n}}"
 
 
 def ingest(
@@ -314,14 +294,15 @@ def ingest(
     provenance = provenance_triples(
         submission, graph, digest, who, origin, when, len(batch), verdict.curated
     )
-    if len(batch) > STAGED_TRIPLES and hasattr(store, "replace_graph"):
-        # One update text this big fails on some servers (Virtuoso's SQL limit): the batch
-        # goes to a staging graph, and one final operation moves it and writes its records.
-        triples = ox.parse(batch.serialize(format="nt").encode(), ox.RdfFormat.N_TRIPLES)
-        records = records_block(graph, provenance, digest, origin, when)
-        store.replace_graph(graph, triples, records=records)
-    else:
-        store.update(write_update(graph, batch, provenance, digest, origin, when))
+    # The catalogue entry marks the batch's models stale with the write, until its derive
+    # clears the mark (graph.staleness).
+    writes.write_batch(
+        store,
+        graph,
+        ox.parse(batch.serialize(format="nt").encode(), ox.RdfFormat.N_TRIPLES),
+        catalogue=writes.catalogue_entry(graph, digest, origin, when),
+        records=provenance_block(provenance),
+    )
     outcome = Outcome(submission, graph, digest, True, len(batch), claims, deprecated)
     outcome.curated = sorted(verdict.curated)
     if recompute:

@@ -2,10 +2,14 @@
 
 Every file becomes one named graph, ``<GRAPH><path relative to the root>``. The
 catalogue graph records each loaded graph's content hash and origin, so loading
-an unchanged file again does nothing, and a changed file replaces its graph in
-one transaction (``DROP`` and ``INSERT DATA`` in a single SPARQL Update). A file
-that fails to parse raises :class:`ParseError` naming file, line and column, and
-changes nothing.
+an unchanged file again does nothing, and a changed file replaces its graph and its
+catalogue entry in one write (:func:`graph.store.writes.replace_graph`, whose contract
+says what a reader can see). A file that fails to parse raises :class:`ParseError`
+naming file, line and column, and changes nothing.
+
+Every file is parsed by :func:`iter_quads`. A big file bound for the embedded store
+(``graph.store.writes.streams``) is checked in one pass without keeping its quads, and
+parsed again as it is written (:class:`StreamedQuads`), which keeps memory flat.
 """
 
 from __future__ import annotations
@@ -14,19 +18,15 @@ import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import bulk_load, staleness
 from graph.batch_limits import CONTROLS_REFUSED, text_problem
-from graph.insert_text import insert
 from graph.namespaces import GRAPH, OG, graph_iri
 from graph.rdf_input import UnsafeInput, check_input
-from graph.sparql_store import SparqlStore
-
-CATALOG = graph_iri("catalog")
+from graph.store import writes
+from graph.store.writes import CATALOG, Streamed
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -96,29 +96,61 @@ def content_hash(data: bytes) -> str:
 def parse_file(path: Path, data: bytes | None = None, graph: str | None = None) -> list[ox.Quad]:
     """Parse one file into quads in ``graph`` (default graph when None); raise ParseError."""
     data = path.read_bytes() if data is None else data
+    _check(path, data)
+    return list(iter_quads(path, data, graph))
+
+
+def iter_quads(path: Path, data: bytes, graph: str | None) -> Iterator[ox.Quad]:
+    """Yield the quads of ``data`` in ``graph`` (default graph when None); raise ParseError.
+
+    A file loaded into its own graph may not name graphs; no term may hold the control
+    characters the batch limits refuse.
+    """
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     try:
-        check_input(data, FORMATS[path.suffix])
-        triples = list(
-            ox.parse(data, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
-        )
-    except UnsafeInput as exc:
-        raise ParseError(str(path), None, None, str(exc)) from None
+        for t in ox.parse(data, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri()):
+            problem = text_problem((t.subject, t.predicate, t.object))
+            if problem:
+                raise ParseError(str(path), None, None, f"{problem}; {CONTROLS_REFUSED}")
+            if isinstance(t, ox.Quad) and not isinstance(t.graph_name, ox.DefaultGraph) and graph:
+                raise ParseError(
+                    str(path), None, None, "a file loaded into its own graph may not name graphs"
+                )
+            yield ox.Quad(t.subject, t.predicate, t.object, target)
     except SyntaxError as exc:
         raise ParseError(str(path), exc.lineno, exc.offset, exc.msg) from None
     except UnicodeDecodeError as exc:
         raise ParseError(str(path), None, None, f"not UTF-8 text ({exc.reason})") from None
-    quads = []
-    for t in triples:
-        problem = text_problem((t.subject, t.predicate, t.object))
-        if problem:
-            raise ParseError(str(path), None, None, f"{problem}; {CONTROLS_REFUSED}")
-        if isinstance(t, ox.Quad) and not isinstance(t.graph_name, ox.DefaultGraph) and graph:
-            raise ParseError(
-                str(path), None, None, "a file loaded into its own graph may not name graphs"
-            )
-        quads.append(ox.Quad(t.subject, t.predicate, t.object, target))
-    return quads
+
+
+def _check(path: Path, data: bytes) -> None:
+    """Refuse input no parser should be given (graph.rdf_input), as a ParseError."""
+    try:
+        check_input(data, FORMATS[path.suffix])
+    except UnsafeInput as exc:
+        raise ParseError(str(path), None, None, str(exc)) from None
+
+
+class StreamedQuads(Streamed):
+    """The quads of one checked file, parsed again each time they are iterated."""
+
+    def __init__(self, path: Path, data: bytes, graph: str, count: int):
+        self.path, self.data, self.graph, self.count = path, data, graph, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter_quads(self.path, self.data, self.graph)
+
+
+def parse_streamed(path: Path, data: bytes, graph: str) -> StreamedQuads:
+    """Check that ``data`` parses, counting its quads without keeping them."""
+    _check(path, data)
+    count = 0
+    for _ in iter_quads(path, data, graph):
+        count += 1
+    return StreamedQuads(path, data, graph, count)
 
 
 def stored_hashes(store: ox.Store) -> dict[str, str]:
@@ -134,59 +166,6 @@ def stored_hashes(store: ox.Store) -> dict[str, str]:
     return {row["g"].value: row["h"].value for row in store.query(query)}
 
 
-def catalogue_entry(graph: str, digest: str, origin: str) -> str:
-    """Return the catalogue triples recording that ``graph`` holds ``origin`` at ``digest``.
-
-    They mark the derived data stale after ``graph`` (graph.staleness) in the same
-    transaction, until the derive that follows the load removes the mark.
-    """
-    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return (
-        f"<{graph}> <{OG.contentHash}> {ox.Literal(digest)} ; "
-        f"<{OG.loadedFrom}> {ox.Literal(origin)} ; <http://purl.org/dc/terms/modified> "
-        f'"{now}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n' + staleness.mark_lines([graph])
-    )
-
-
-def forget_update(graphs: Iterable[str]) -> str | None:
-    """Return the SPARQL Update removing the catalogue entries of ``graphs`` (None if none).
-
-    For writes that change a graph behind the loader's back (the Graph Store): without
-    its entry, the next load writes a bundled file's graph again, and a submission's
-    batch sent again is written again.
-    """
-    ops = [f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{g}> ?p ?o }} }}" for g in sorted(set(graphs))]
-    return " ;\n".join(ops) or None
-
-
-def replace_graph_update(graph: str, quads: Iterable[ox.Quad], digest: str, origin: str) -> str:
-    """Return one SPARQL Update that replaces ``graph`` with ``quads`` and records it."""
-    body = "\n".join(f"{q.triple} ." for q in quads)
-    g = f"<{graph}>"
-    meta = catalogue_entry(graph, digest, origin)
-    return (
-        f"DROP SILENT GRAPH {g} ;\n"
-        f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ {g} ?p ?o }} }} ;\n"
-        + insert(f"GRAPH {g} {{\n{body}\n}} GRAPH <{CATALOG}> {{ {meta} }}")
-    )
-
-
-def _staged_replace(store: SparqlStore, item: PreparedFile, origin: str) -> None:
-    """Replace a file's graph on an external server: staged, then one swapping operation.
-
-    Servers cap the size of one update (Virtuoso near 1,500 triples) and some commit each
-    operation of a request on its own, so the triples are staged through the Graph Store
-    Protocol and one DELETE/INSERT swaps graph and catalogue entry in together.
-    """
-    meta = catalogue_entry(item.graph, item.digest, origin)
-    store.replace_graph(
-        item.graph,
-        (q.triple for q in item.quads),
-        records=f"GRAPH <{CATALOG}> {{ {meta} }}",
-        forget=(f"<{CATALOG}> <{item.graph}>",),
-    )
-
-
 @dataclass
 class PreparedFile:
     """A parsed file ready to be written."""
@@ -194,7 +173,7 @@ class PreparedFile:
     path: Path
     graph: str
     digest: str
-    quads: list[ox.Quad] | bulk_load.StreamedQuads
+    quads: list[ox.Quad] | StreamedQuads
 
 
 def prepare(
@@ -215,12 +194,8 @@ def prepare(
             unchanged.append(graph)
             continue
         # Big files on an embedded store are checked without keeping their quads.
-        if bulk_load.applies(store, data):
-            try:
-                check_input(data, FORMATS[path.suffix])
-            except UnsafeInput as exc:
-                raise ParseError(str(path), None, None, str(exc)) from None
-            quads = bulk_load.parse_streamed(path, data, graph)
+        if writes.streams(store, len(data)):
+            quads = parse_streamed(path, data, graph)
         else:
             quads = parse_file(path, data, graph)
         todo.append(PreparedFile(path, graph, digest, quads))
@@ -228,34 +203,16 @@ def prepare(
 
 
 def write(store: ox.Store, prepared: Iterable[PreparedFile], root: Path) -> Iterator[PreparedFile]:
-    """Write each prepared file into its graph, one transaction per file; yield each when done."""
+    """Write each prepared file into its graph with its catalogue entry, one write per file;
+    yield each when done."""
     for item in prepared:
         try:
             origin = item.path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             origin = str(item.path.resolve())
-        if isinstance(store, SparqlStore):
-            _staged_replace(store, item, origin)
-        elif isinstance(item.quads, bulk_load.StreamedQuads) and isinstance(store, ox.Store):
-            bulk_load.write_file(store, item.quads, item.digest, origin)
-        else:
-            store.update(replace_graph_update(item.graph, item.quads, item.digest, origin))
+        entry = writes.catalogue_entry(item.graph, item.digest, origin)
+        writes.replace_graph(store, item.graph, item.quads, catalogue=entry)
         yield item
-
-
-def drop_graphs(store: ox.Store, graphs: Iterable[str]) -> None:
-    """Remove named graphs and their catalogue entries in one transaction.
-
-    The same transaction marks the derived data stale after them (graph.staleness): the
-    next derive recomputes the models they described.
-    """
-    graphs = list(graphs)
-    ops = [
-        f"DROP SILENT GRAPH <{g}> ; DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{g}> ?p ?o }} }}"
-        for g in graphs
-    ]
-    if ops:
-        store.update(" ;\n".join([*ops, staleness.mark_update(graphs)]))
 
 
 def is_project_graph(iri: str) -> bool:

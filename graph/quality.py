@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from graph.analytics import disagreement
 from graph.analytics.cache import ResultCache, data_version
-from graph.analytics.graphs import read_names
+from graph.labels import ENGLISH_FIRST, last_segment, read_names
 from graph.namespaces import ID, sparql_prefixes
 
 INDEX = f"{ID}framework/osai-index"
@@ -297,5 +297,5 @@ def quality_report(store: ox.Store, *, cache: ResultCache | None = None) -> dict
         "data_version": data_version(store),
         "counts": {name: sections[name]["total"] for name in SECTIONS},
         **sections,
-        "labels": read_names(store, _mentioned(sections)),
+        "labels": read_names(store, _mentioned(sections), ENGLISH_FIRST, fallback=last_segment),
     }

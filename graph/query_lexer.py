@@ -1,12 +1,14 @@
-"""Read SPARQL text lexically: find SERVICE targets, LOAD operations and update WHERE clauses.
+"""Read SPARQL text lexically: tokens, the prologue, and update WHERE clauses.
 
-pyoxigraph does not expose the parsed algebra, so the checks that must happen before a
-query reaches the engine (which would fetch a ``SERVICE`` or ``LOAD`` IRI over HTTP) work
-on tokens. The tokenizer follows the SPARQL 1.1 terminals that can hide a keyword: strings
-(short and long, with escapes), IRI references, comments, variables and language tags are
-single tokens, so ``"SERVICE"``, ``<urn:SERVICE>``, ``# SERVICE``, ``?service`` and
-``ex:service`` never count as the keyword. Any doubt errs towards finding a keyword: a
-query the lexer misreads is refused, never sent out.
+This serves conveniences only: inserting the protocol's ``USING`` clauses into an update
+(:func:`add_using`) and the external store's rewriting of its own queries
+(graph/store/server_text.py). It decides nothing that matters for security: a lexer that does
+not know every SPARQL terminal (prefixed-name escapes such as ``ex:a\\#``) misreads
+text, so SERVICE, LOAD and FROM are decided by a parser in graph/query_guard.py.
+
+Strings (short and long, with escapes), IRI references, comments, variables and language
+tags are single tokens, so ``"WHERE"``, ``<urn:WHERE>`` or ``# WHERE`` never count as the
+keyword.
 """
 
 from __future__ import annotations
@@ -108,28 +110,6 @@ def prologue(tokens: list[Token]) -> tuple[str | None, dict[str, str]]:
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
-def service_targets(text: str, predefined: dict[str, str] | None = None) -> list[str | None]:
-    """Return the endpoint of every SERVICE clause, None where it cannot be known statically.
-
-    A target is None when it is a variable, a relative IRI, or a prefixed name whose
-    namespace is not an absolute IRI: such a clause cannot be checked against an allowlist.
-    ``predefined`` are prefixes the engine knows without a PREFIX declaration.
-    """
-    tokens = tokenize(text)
-    _, declared = prologue(tokens)
-    prefixes = {**(predefined or {}), **declared}
-    targets: list[str | None] = []
-    for i, token in enumerate(tokens):
-        if not is_keyword(token, "SERVICE"):
-            continue
-        j = i + 1
-        if j < len(tokens) and is_keyword(tokens[j], "SILENT"):
-            j += 1
-        target = tokens[j] if j < len(tokens) else None
-        targets.append(_resolve(target, prefixes))
-    return targets
-
-
 def _resolve(token: Token | None, prefixes: dict[str, str]) -> str | None:
     """Turn an IRI or prefixed-name token into an absolute IRI, or None."""
     if token is None:
@@ -144,11 +124,6 @@ def _resolve(token: Token | None, prefixes: dict[str, str]) -> str | None:
     else:
         return None
     return iri if _ABSOLUTE.match(iri) else None
-
-
-def has_keyword(text: str, word: str) -> bool:
-    """Tell whether the keyword ``word`` (upper case) occurs as a keyword in ``text``."""
-    return any(is_keyword(token, word) for token in tokenize(text))
 
 
 def add_using(text: str, using: list[str], using_named: list[str]) -> str:

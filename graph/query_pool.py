@@ -4,14 +4,23 @@ Each worker (:mod:`graph.query_worker`) opens a *snapshot* of the store read-onl
 that passes the deadline is killed and replaced, which really stops the work, aggregates
 included. A snapshot is a RocksDB checkpoint made with ``Store.backup`` (hard links, a few
 milliseconds); a new one is taken after every write, so no worker ever reads files that
-another process is writing, and snapshots no worker has open are removed.
+another process is writing, and snapshots no worker has open are removed. When a new
+snapshot cannot be made (a full disk, a store left failing by a failed write), queries go
+on over the last good one and the next query tries again.
+
+Workers may run without network access and under a memory limit (see
+:mod:`graph.query_worker`); one that dies is replaced by the next query that needs it.
+At most ``max_waiting`` requests wait for a busy worker; any more are answered at once
+with RunnerBusy, so that a burst of slow queries cannot hold every server thread.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -25,34 +34,55 @@ from queue import Empty, Queue
 
 import pyoxigraph as ox
 
+from graph import query_guard, query_runner
 from graph.query_runner import (
-    NotAcceptable,
+    OutOfMemory,
     QueryError,
     QueryRequest,
     QueryResult,
-    QuerySyntaxError,
     QueryTimeout,
     RunnerBusy,
+    StoreUnreadable,
 )
+
+log = logging.getLogger(__name__)
 
 
 class _Worker:
     """One worker process and the socket to it."""
 
-    def __init__(self):
+    def __init__(self, sandbox: bool, memory_mb: int | None):
         parent, child = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        command = [sys.executable, "-m", "graph.query_worker", str(child.fileno())]
+        if sandbox:
+            command.append("--sandbox")
+        if memory_mb:
+            command += ["--memory-mb", str(memory_mb)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "graph.query_worker", str(child.fileno())],
-            pass_fds=(child.fileno(),),
-            env=env,
-            stdin=subprocess.DEVNULL,
+            command, pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL
         )
         child.close()
         self.conn = Connection(parent.detach())
         self.snapshot: str | None = None
+        self.hello: dict | None = None
+
+    def ready(self, deadline: float) -> dict:
+        """Read the worker's greeting (its sandbox state) once, waiting until ``deadline``."""
+        if self.hello is None:
+            if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout("the query worker did not start before the deadline")
+            kind, self.hello = pickle.loads(self.conn.recv_bytes())
+        return self.hello
+
+    def exit_code(self) -> int | None:
+        """Return the exit code of a worker whose socket closed (it may still be exiting)."""
+        try:
+            return self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return None
 
     def kill(self) -> None:
         self.process.kill()
@@ -63,12 +93,28 @@ class _Worker:
 class ProcessRunner:
     """Run queries in worker processes over read-only snapshots of an on-disk store."""
 
-    def __init__(self, store: ox.Store, snapshot_dir: str | os.PathLike[str], workers: int = 2):
+    def __init__(
+        self,
+        store: ox.Store,
+        snapshot_dir: str | os.PathLike[str],
+        workers: int = 2,
+        *,
+        sandbox: bool = False,
+        memory_mb: int | None = None,
+        max_waiting: int | None = None,
+    ):
         if workers < 1:
             raise ValueError("a ProcessRunner needs at least one worker")
         self.store = store
         self.snapshot_dir = Path(snapshot_dir)
         self.size = workers
+        self.sandbox = sandbox
+        self.memory_mb = memory_mb
+        self.max_waiting = workers if max_waiting is None else max_waiting
+        self._waiting = 0
+        # What the last worker to start said about its sandbox; None until one has.
+        self._sandbox_state: dict | None = None
+        self._snapshot_error: str | None = None
         self._idle: Queue[_Worker] = Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -107,31 +153,63 @@ class ProcessRunner:
             worker = self._acquire(time.monotonic() + 60)
             workers.append(worker)
         for worker in workers:
+            self._sandbox_state = worker.ready(time.monotonic() + 60)
             self._idle.put(worker)
 
     def run(self, request: QueryRequest, timeout: float) -> QueryResult:
-        """Run ``request`` in a worker; kill the worker if it passes ``timeout`` seconds."""
+        """Run ``request`` in a worker; kill the worker if it passes ``timeout`` seconds.
+
+        Whatever fails, the worker goes back to the pool or is killed and forgotten (a new
+        one starts when needed): none is ever lost to the pool's accounting.
+        """
         deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline)
-        snapshot = self._current_snapshot()
+        worker: _Worker | None = self._acquire(deadline)
+        snapshot = worker.snapshot
         try:
+            snapshot = self._current_snapshot()
+            hello = worker.ready(deadline)
+            self._sandbox_state = hello
             worker.conn.send_bytes(pickle.dumps((snapshot, request), pickle.HIGHEST_PROTOCOL))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._discard(worker)
                 worker = None
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
             status, payload = pickle.loads(worker.conn.recv_bytes())
-        except (EOFError, OSError) as error:
+            if status == "memory":
+                # Python ran out of memory in the worker; start afresh rather than trust it.
+                self._discard(worker)
+                worker = None
+        except (EOFError, OSError):
+            dead, worker = worker, None
+            code = dead.exit_code()
+            self._discard(dead)
+            raise self._death(code) from None
+        except QueryTimeout:
             if worker is not None:
                 self._discard(worker)
                 worker = None
-            raise QueryError(f"the query worker died: {error}") from None
+            raise
         finally:
             if worker is not None:
                 self._release(worker, snapshot)
         if status == "ok":
             return payload
-        raise _ERRORS.get(status, QueryError)(payload)
+        if status == "raise":
+            name, message = payload
+            raise _ERRORS.get(name, QueryError)(message)
+        if status == "memory":
+            raise self._death(None, memory=True)
+        raise QueryError(payload)
+
+    def _death(self, code: int | None, memory: bool = False) -> QueryError:
+        """Say why a worker stopped: over its memory limit, or otherwise."""
+        aborted = code in (-signal.SIGABRT, -signal.SIGKILL)
+        if self.memory_mb and (memory or aborted):
+            return OutOfMemory(
+                f"the query needed more memory than a query worker may use "
+                f"({self.memory_mb} MiB, QUERY_MEMORY_LIMIT) and was stopped"
+            )
+        return QueryError(f"the query worker stopped (exit code {code}); it has been replaced")
 
     def _acquire(self, deadline: float) -> _Worker:
         try:
@@ -142,15 +220,23 @@ class ProcessRunner:
             if self._closed:
                 raise QueryError("the query runner is closed")
             if len(self._all) < self.size:
-                worker = _Worker()
+                worker = _Worker(self.sandbox, self.memory_mb)
                 self._all.add(worker)
                 return worker
+            if self._waiting >= self.max_waiting:
+                raise RunnerBusy(
+                    f"every query worker is busy and {self._waiting} requests already wait"
+                )
+            self._waiting += 1
         try:
             return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except Empty:
             raise RunnerBusy("every query worker stayed busy until the deadline") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
-    def _release(self, worker: _Worker, snapshot: str) -> None:
+    def _release(self, worker: _Worker, snapshot: str | None) -> None:
         worker.snapshot = snapshot
         self._idle.put(worker)
         if self._stale:
@@ -164,13 +250,23 @@ class ProcessRunner:
         self._collect()
 
     def _current_snapshot(self) -> str:
+        """Return the snapshot of the latest data, or the last good one if none can be made."""
         with self._lock:
             if self._snapshot_version != self._version:
                 version = self._version
                 path = self.snapshot_dir / f"v{version}-{uuid.uuid4().hex[:8]}"
-                self.store.flush()
-                self.store.backup(str(path))
+                try:
+                    self.store.flush()
+                    self.store.backup(str(path))
+                except Exception as error:
+                    shutil.rmtree(path, ignore_errors=True)
+                    self._snapshot_error = f"{type(error).__name__}: {error}"
+                    log.warning("cannot snapshot the store: %s", self._snapshot_error)
+                    if self._snapshot is None:
+                        raise StoreUnreadable("no snapshot of the store could be made") from None
+                    return self._snapshot
                 self._snapshot, self._snapshot_version = str(path), version
+                self._snapshot_error = None
                 self._stale = True
             return self._snapshot
 
@@ -186,12 +282,28 @@ class ProcessRunner:
 
     def status(self) -> dict:
         """Describe the worker pool for health checks."""
-        return {
+        if not self.sandbox:
+            sandbox = "off: a SERVICE allowlist is configured"
+        elif self._sandbox_state is None:
+            sandbox = "unknown: no worker has started yet"
+        elif self._sandbox_state["sandboxed"]:
+            sandbox = "on"
+        else:
+            sandbox = f"unavailable: {self._sandbox_state['sandbox_error']}"
+        status = {
             "mode": "processes",
             "workers": len(self._all),
             "max_workers": self.size,
             "idle": self._idle.qsize(),
+            "waiting": self._waiting,
+            "max_waiting": self.max_waiting,
+            "sandboxed": bool(self._sandbox_state and self._sandbox_state["sandboxed"]),
+            "sandbox": sandbox,
+            "memory_limit_mb": self.memory_mb,
         }
+        if self._snapshot_error:
+            status["snapshot_error"] = self._snapshot_error
+        return status
 
     def close(self) -> None:
         """Stop every worker and remove the snapshots."""
@@ -211,4 +323,10 @@ def _stop_workers(workers: set[_Worker]) -> None:
 # Seconds; see ProcessRunner.start.
 SWITCH_INTERVAL = 0.0005
 
-_ERRORS = {"syntax": QuerySyntaxError, "not-acceptable": NotAcceptable, "timeout": QueryTimeout}
+# The errors a worker may report, by class name.
+_ERRORS: dict[str, type[Exception]] = {
+    cls.__name__: cls
+    for module in (query_guard, query_runner)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and issubclass(cls, query_guard.GuardError | query_runner.QueryError)
+}

@@ -28,7 +28,15 @@ from graph.query_formats import (
     graph_format,
     results_format,
 )
-from graph.query_lexer import has_keyword
+from graph.query_guard import (
+    FETCH_REFUSED,
+    MAX_DEPTH,
+    SERVER_PARSE_LIMIT,
+    Plan,
+    check_query,
+    parse_safely,
+)
+from graph.store.errors import StoreError, StoreUnavailable
 
 
 class QueryError(Exception):
@@ -48,7 +56,23 @@ class NotAcceptable(QueryError):
 
 
 class RunnerBusy(QueryError):
-    """Every worker stayed busy until the deadline."""
+    """Every worker stayed busy, or too many requests already wait for one."""
+
+
+class StoreUnreadable(QueryError):
+    """The store cannot be read right now (no snapshot of it could be made)."""
+
+
+class EvaluationError(QueryError):
+    """The engine refused to evaluate a query that parses (e.g. a function given two arguments)."""
+
+
+class ServiceFailed(QueryError):
+    """A SERVICE call to an allow-listed endpoint failed; the message never says how."""
+
+
+class OutOfMemory(QueryError):
+    """The query needed more memory than a worker may use."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +83,8 @@ class QueryRequest:
     family is acceptable): which one applies depends on the query form, known after parsing.
     ``default_graph`` and ``named_graphs`` are graph IRIs from the protocol (None: the
     store's own dataset); ``max_rows`` caps solutions or triples (None: no cap).
+    ``service_allowlist`` holds the only SERVICE endpoints the query may call;
+    ``max_depth`` is the deepest bracket nesting accepted (see graph/query_guard.py).
     """
 
     query: str
@@ -69,6 +95,8 @@ class QueryRequest:
     union_default_graph: bool = True
     max_rows: int | None = None
     base_iri: str | None = None
+    service_allowlist: tuple[str, ...] = ()
+    max_depth: int = MAX_DEPTH
 
 
 @dataclass(frozen=True)
@@ -125,13 +153,13 @@ class _Sink:
         return b"".join(self.parts)
 
 
-def _dataset(store: ox.Store, request: QueryRequest, text: str):
+def _dataset(store: ox.Store, request: QueryRequest, text: str, plan: Plan):
     """Run ``store.query`` with the request's dataset options."""
     # The project's prefixes are predefined, as Wikidata's are; a query's PREFIX wins.
     options: dict = {"base_iri": request.base_iri, "prefixes": PREFIXES}
     if request.default_graph is not None:
         options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graph]
-    elif request.union_default_graph and not has_keyword(text, "FROM"):
+    elif request.union_default_graph and not plan.names_dataset:
         # The union stands in for the default graph only when the query names no dataset
         # of its own: pyoxigraph's union option would override FROM.
         options["use_default_graph_as_union"] = True
@@ -143,9 +171,44 @@ def _dataset(store: ox.Store, request: QueryRequest, text: str):
         raise QuerySyntaxError(str(error)) from None
 
 
-def execute(store: ox.Store, request: QueryRequest, deadline: float = math.inf) -> QueryResult:
-    """Evaluate ``request`` on ``store`` and serialise the answer within the row cap."""
-    answer = _dataset(store, request, request.query)
+def execute(
+    store: ox.Store,
+    request: QueryRequest,
+    deadline: float = math.inf,
+    *,
+    size_limit: int | None = None,
+    always_parse: bool = False,
+) -> QueryResult:
+    """Check ``request`` (graph/query_guard.py), evaluate it and serialise the answer.
+
+    ``size_limit`` and ``always_parse`` go to :func:`graph.query_guard.check_query`. The
+    engine's evaluation errors become EvaluationError; a failed SERVICE call becomes
+    ServiceFailed, with a message that says nothing about the network.
+    """
+    plan = check_query(
+        request.query,
+        request.service_allowlist,
+        PREFIXES,
+        max_depth=request.max_depth,
+        size_limit=size_limit,
+        always_parse=always_parse,
+    )
+    try:
+        return _evaluate(store, request, plan, deadline)
+    except (QueryError, StoreUnavailable):
+        raise
+    except Exception as error:
+        # Whatever a SERVICE call did (refused, reset, garbled an answer, or an external
+        # server's own error about it) may describe the network: one fixed message.
+        if plan.calls_service:
+            raise ServiceFailed(FETCH_REFUSED) from None
+        if isinstance(error, RuntimeError) and not isinstance(error, StoreError):
+            raise EvaluationError(str(error)) from None
+        raise
+
+
+def _evaluate(store, request: QueryRequest, plan: Plan, deadline: float) -> QueryResult:
+    answer = _dataset(store, request, request.query, plan)
     if isinstance(answer, ox.QueryBoolean):
         fmt = _require(request.results_format, "ASK", "results")
         return QueryResult("boolean", fmt, answer.serialize(format=results_format(fmt).ox_format))
@@ -230,7 +293,10 @@ class InProcessRunner:
     def run(self, request: QueryRequest, timeout: float) -> QueryResult:
         """Run ``request``; raise QueryTimeout when it ends after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
-        result = execute(self.store, request, deadline)
+        result = parse_safely(
+            lambda: execute(self.store, request, deadline, size_limit=SERVER_PARSE_LIMIT),
+            request.query,
+        )
         if time.monotonic() > deadline:
             raise QueryTimeout(f"the query ran longer than {timeout:g} s")
         return result

@@ -1,13 +1,12 @@
 """Read plain records from the store: models, claims with their sources and quotes, mappings.
 
-Also labels, and the models a change touches. Everything here is a read with
+The stored scores are read by ``graph.stored_scores``, and what a change
+touches by ``graph.changes``. Everything here is a read with
 SPARQL over the union of the store's graphs; the records are dataclasses that
 ``graph.scoring``, ``graph.derive`` and ``graph.evidence`` work on without
-touching RDF. The citation graph behind sources is read by ``graph.citations``.
-
-Queries shipped as ``graph/queries/*.rq`` run as they are over every model;
-a line holding the comment ``#: restrict ?var`` marks where ``restrict`` puts
-a ``VALUES ?var { ... }`` block to narrow them to a few IRIs.
+touching RDF. The citation graph behind sources is read by ``graph.citations``;
+the SPARQL helpers these reads share (``select``, ``values_block``, ``restrict``
+...) are in ``graph.queries``.
 
 Time lives here, so that ``graph.scoring.resolve_claims`` stays pure:
 ``claims_as_of`` turns stored claims into scoring claims for a date. A
@@ -22,18 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
-from graph.paths import QUERIES_DIR
+from graph.queries import chunks, least, one_of, select, values_block
 from graph.scoring import Claim
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
 from graph.scoring.resolution import first_day
 
-RESTRICT_MARK = "#: restrict ?"
 # Where graph.derive stores what it derives; read here to find what a change touches.
 ASSESSMENTS_GRAPH = graph_iri("derived/assessments")
 SCORES_GRAPH = graph_iri("derived/scores")
@@ -125,48 +123,6 @@ class UnknownModel(LookupError):
         super().__init__(f"no model called {name!r}{hint}")
         self.name = name
         self.suggestions = tuple(suggestions)
-
-
-# ---------------------------------------------------------------- query helpers
-
-
-def load_query(name: str) -> str:
-    """Return the text of ``graph/queries/<name>.rq``."""
-    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def values_block(var: str, iris: Iterable[str]) -> str:
-    """Return ``VALUES ?var { <iri> ... }``."""
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
-
-
-def chunks(iris: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    """Yield ``iris`` in slices of at most ``size``: the IRIs one query names."""
-    for start in range(0, len(iris), size):
-        yield iris[start : start + size]
-
-
-def restrict(query: str, var: str, iris: Iterable[str] | None) -> str:
-    """Replace the ``#: restrict ?var`` line of ``query`` with VALUES; None leaves it as it is."""
-    if iris is None:
-        return query
-    mark = RESTRICT_MARK + var
-    lines = query.splitlines()
-    hits = [i for i, line in enumerate(lines) if line.rstrip().endswith(mark)]
-    if len(hits) != 1:
-        raise ValueError(f"the query has {len(hits)} '{mark}' lines; expected one")
-    lines[hits[0]] = "  " + values_block(var, iris)
-    return "\n".join(lines)
-
-
-def select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
-    """Run a SELECT over the union of the store's graphs; return rows as dicts of bound terms."""
-    solutions = store.query(query, use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]
-    rows = []
-    for solution in solutions:
-        rows.append({n: v for n, v in zip(names, solution, strict=True) if v is not None})
-    return rows
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -287,11 +243,6 @@ SOURCE_PROPERTIES = {
 SELECTOR_PROPERTIES = {str(OA.exact): "exact", str(OA.prefix): "prefix", str(OA.suffix): "suffix"}
 
 
-def one_of(properties: Iterable[str], var: str = "p") -> str:
-    """Return ``FILTER (?var IN (<p1>, ...))``: the properties a ``?node ?p ?o`` read keeps."""
-    return f"FILTER (?{var} IN ({', '.join(f'<{p}>' for p in properties)}))"
-
-
 def _claims_about(models: Sequence[str] | None) -> str:
     """Return the pattern binding ?claim to the claims about ``models`` (every claim when None)."""
     if models is None:
@@ -353,8 +304,11 @@ def read_evidence(
     return Evidence(dict(sorted(model_records.items())), records, sources)
 
 
-def _properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[str, dict]:
-    """Gather the rows of a ``SELECT ?node ?p ?o`` into node IRI -> property name -> values."""
+def read_properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[str, dict]:
+    """Gather the rows of a ``SELECT ?node ?p ?o`` into node IRI -> property name -> values.
+
+    ``names`` maps each property IRI the query keeps to the name it is gathered under.
+    """
     found: dict[str, dict[str, set]] = {}
     # Rows read by position, not as dicts: at a million triples this read is 500,000 rows.
     for node, p, o in store.query(query, use_default_graph_as_union=True):
@@ -370,7 +324,7 @@ def _properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[s
 def _read_claims(store: ox.Store, wanted: Sequence[str] | None) -> dict[str, dict]:
     claims = {}
     narrowed = None if wanted is None else set(wanted)
-    for iri, entry in _properties(store, claims_query(wanted), CLAIM_PROPERTIES).items():
+    for iri, entry in read_properties(store, claims_query(wanted), CLAIM_PROPERTIES).items():
         models = {m.value for m in entry["model"] if isinstance(m, ox.NamedNode)}
         if narrowed is not None:
             models &= narrowed
@@ -394,7 +348,7 @@ def _read_sources(store: ox.Store, linked: set[str]) -> dict[str, SourceRecord]:
     """Return a record of each linked source, read by name in chunks."""
     found: dict[str, dict] = {}
     for chunk in chunks(sorted(linked), SOURCES_PER_QUERY):
-        found |= _properties(store, sources_query(chunk), SOURCE_PROPERTIES)
+        found |= read_properties(store, sources_query(chunk), SOURCE_PROPERTIES)
     records = {}
     for iri in sorted(linked):
         about = found.get(iri, {})
@@ -407,11 +361,6 @@ def _read_sources(store: ox.Store, linked: set[str]) -> dict[str, SourceRecord]:
             tuple(sorted({t.value for t in about.get("kinds", ())})),
         )
     return records
-
-
-def least(terms: Iterable[ox.NamedNode | ox.Literal]) -> str | None:
-    """Return the smallest value among ``terms``: one choice, whatever order rows came in."""
-    return min((t.value for t in terms), default=None)
 
 
 def _read_quotes(store: ox.Store, wanted: Sequence[str] | None, claims: dict[str, dict]) -> None:
@@ -503,7 +452,7 @@ def claims_as_of(
     return claims
 
 
-# ---------------------------------------------------------------- mappings and labels
+# ---------------------------------------------------------------- mappings
 
 MATCHES_QUERY = f"""
 SELECT DISTINCT ?a ?b WHERE {{
@@ -521,137 +470,3 @@ def read_matches(store: ox.Store) -> dict[str, frozenset[str]]:
         found.setdefault(a, set()).add(b)
         found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in sorted(found.items())}
-
-
-LABELS_QUERY = f"""
-SELECT ?x ?label WHERE {{
-  #: restrict ?x
-  ?x <{SKOS.prefLabel}>|<{RDFS.label}> ?label .
-}}
-"""
-
-
-def read_labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
-    """Return a label for each IRI that has one, English or untagged first."""
-    wanted = sorted({i for i in iris if i})
-    if not wanted:
-        return {}
-    best: dict[str, tuple[int, str]] = {}
-    for row in select(store, restrict(LABELS_QUERY, "x", wanted)):
-        term = row["label"]
-        lang = getattr(term, "language", None)
-        rank = 0 if lang in (None, "en") else 1
-        key = row["x"].value
-        if key not in best or (rank, term.value) < best[key]:
-            best[key] = (rank, term.value)
-    return {k: v for k, (_, v) in best.items()}
-
-
-# ---------------------------------------------------------------- what a change touches
-
-
-def affected_models(store: ox.Store, changed: Iterable[str], stale: bool = True) -> list[str]:
-    """Return the models whose derived data a change may alter, sorted.
-
-    ``changed`` holds named-graph IRIs or node IRIs (a model, claim or source).
-    A model is affected when it, one of its claims, or a source of its claims
-    is described in a changed graph or named directly; when a changed graph
-    defines frameworks, criteria or mappings (or is an ontology graph), every
-    model is. Models whose stored assessments rest on claims that are gone or
-    no longer about them, or that no longer exist, are affected too, unless ``stale`` is
-    false (a change that only adds triples cannot make them).
-    """
-    iris = sorted(set(changed) - set(DERIVED_GRAPHS))
-    found: set[str] = set(_stale_models(store)) if stale else set()
-    if not iris:
-        return sorted(found)
-    if any(i.startswith(ONTOLOGY_GRAPHS) for i in iris) or _defines_frameworks(store, iris):
-        return sorted(found | set(read_models(store)))
-    nodes = _nodes_in(store, iris, NODES_BY_LOOKUP)
-    query = _models_by_lookup(nodes) if nodes is not None else _models_by_scan(iris)
-    found |= {
-        r["model"].value for r in select(store, query) if isinstance(r.get("model"), ox.NamedNode)
-    }
-    return sorted(found)
-
-
-# Up to this many changed nodes, the models are looked up node by node; above it, one
-# pass over every claim's sources is cheaper (at a million triples: 404 nodes 0.2 s
-# looked up, 1.5 s scanned; a whole dataset file holds a hundred thousand nodes).
-NODES_BY_LOOKUP = 5_000
-
-
-def _nodes_in(store: ox.Store, iris: Sequence[str], limit: int) -> list[str] | None:
-    """Return the IRIs named or described in the graphs named, or None if over ``limit``."""
-    query = f"""SELECT DISTINCT ?node WHERE {{
-      {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} FILTER (isIRI(?node))
-    }} LIMIT {limit + 1}"""
-    nodes = set(iris) | {r["node"].value for r in select(store, query) if "node" in r}
-    return sorted(nodes) if len(nodes) <= limit else None
-
-
-def _models_by_lookup(nodes: Sequence[str]) -> str:
-    # VALUES inside each branch: outside the UNION, Oxigraph evaluates each branch over
-    # the whole store before joining (minutes at a million triples).
-    nodes_block = values_block("node", nodes)
-    return f"""
-    SELECT DISTINCT ?model WHERE {{
-      {{ {nodes_block} ?node a <{OG.Model}> . BIND (?node AS ?model) }}
-      UNION {{ {nodes_block} ?node a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
-      UNION {{
-        {nodes_block} ?claim <{PROV.wasDerivedFrom}> ?node .
-        ?claim a <{OG.Claim}> ; <{OG.aboutModel}> ?model
-      }}
-    }}"""
-
-
-def _models_by_scan(iris: Sequence[str]) -> str:
-    # The named IRIs are bound through BIND: Virtuoso empties a whole UNION one of whose
-    # branches holds nothing but VALUES.
-    return f"""
-    SELECT DISTINCT ?model WHERE {{
-      {{ SELECT DISTINCT ?node WHERE {{
-          {{ {values_block("g", iris)} GRAPH ?g {{ ?node ?p ?o }} FILTER (isIRI(?node)) }}
-          UNION {{ {values_block("named", iris)} BIND (?named AS ?node) }}
-      }} }}
-      {{ ?node a <{OG.Model}> . BIND (?node AS ?model) }}
-      UNION {{ ?node a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
-      UNION {{ ?claim <{PROV.wasDerivedFrom}> ?node ; a <{OG.Claim}> ; <{OG.aboutModel}> ?model }}
-    }}"""
-
-
-def _defines_frameworks(store: ox.Store, graphs: Sequence[str]) -> bool:
-    query = f"""
-    ASK {{
-      {values_block("g", graphs)}
-      GRAPH ?g {{
-        {{ ?s a <{OG.Criterion}> }} UNION {{ ?s a <{OG.Framework}> }} UNION {{ ?s a <{OG.Grade}> }}
-        UNION {{ ?s <{SKOS.closeMatch}>|<{SKOS.exactMatch}> ?o }}
-      }}
-    }}"""
-    return bool(store.query(query))
-
-
-def _stale_models(store: ox.Store) -> list[str]:
-    """Return models whose stored assessments rest on claims gone, or that are gone themselves."""
-    # Distinct pairs first, and the bound variable first in each pattern: evaluated row by
-    # row over every derived link, the checks are otherwise seconds long on a disk store.
-    query = f"""
-    SELECT DISTINCT ?model WHERE {{
-      {{
-        {{ SELECT DISTINCT ?model WHERE {{
-          GRAPH <{ASSESSMENTS_GRAPH}> {{ ?a <{OG.aboutModel}> ?model }}
-        }} }}
-        FILTER NOT EXISTS {{ ?model a <{OG.Model}> }}
-        FILTER NOT EXISTS {{ ?c <{OG.aboutModel}> ?model . ?c a <{OG.Claim}> }}
-      }} UNION {{
-        {{ SELECT DISTINCT ?model ?claim WHERE {{
-          GRAPH <{ASSESSMENTS_GRAPH}> {{
-            ?a <{OG.aboutModel}> ?model ; <{PROV.wasDerivedFrom}> ?claim
-          }}
-        }} }}
-        FILTER NOT EXISTS {{ ?claim <{OG.aboutModel}> ?model . ?claim a <{OG.Claim}> }}
-      }}
-    }}"""
-    # Some servers (Virtuoso) answer a UNION of two empty branches with one empty row.
-    return [r["model"].value for r in select(store, query) if "model" in r]

@@ -33,6 +33,14 @@ def serve(
         config["STORE"] = os.fspath(store_location)
     app = create_app(config)
     ctx = app.extensions["openness"]
+    held = app.config["QUERY_WORKERS"] + app.config["QUERY_QUEUE"]
+    if held >= app.config["SERVER_THREADS"]:
+        log.warning(
+            "SERVER_THREADS (%s) is not above QUERY_WORKERS + QUERY_QUEUE (%s): slow queries "
+            "can hold every thread, and pages and /healthz wait for them",
+            app.config["SERVER_THREADS"],
+            held,
+        )
     if threading.current_thread() is threading.main_thread():
         # Stop cleanly on SIGTERM (systemd, docker, CI) so the workers and snapshots go too.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -32,7 +32,7 @@ from rdflib.namespace import SKOS
 from graph.corrections import report_graph
 from graph.ingest import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, agent_iri, deprecated_in
 from graph.namespaces import CITO, DQV, GRAPH, ID, OG, PROV, RDF
-from graph.records import chunks, values_block
+from graph.queries import chunks, values_block
 from graph.roles import CURATOR, allows
 from graph.validation import ValidationReport, Violation
 
@@ -112,12 +112,12 @@ def owners(store: ox.Store, iris: Iterable[str]) -> dict[str, set[str | None]]:
                 else None
             )
             found.setdefault(row["s"].value, set()).add(by)
-    if isinstance(store, ox.Store):
-        # An embedded store may hold triples in its default graph (Graph Store ?default).
-        for iri in iris:
-            quads = store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph())
-            if next(iter(quads), None) is not None:
-                found.setdefault(iri, set()).add(None)
+        # The store may hold triples in its default graph (Graph Store ?default): nobody's.
+        # A query names the default graph alone on every kind of store (a server keeps
+        # it in a named graph of its own).
+        query = f"SELECT DISTINCT ?s WHERE {{ {values_block('s', part)} ?s ?p ?o }}"
+        for row in store.query(query):
+            found.setdefault(row["s"].value, set()).add(None)
     return found
 
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph import transfer
 from graph.cli import UsageError, command
+from graph.store import transfer
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -21,8 +21,7 @@ from graph.ingest import IngestError, Rejected
 from graph.query_pool import ProcessRunner
 from graph.query_runner import InProcessRunner, QueryRequest
 from graph.roles import CONTRIBUTOR, allows
-from graph.sparql_store import SparqlStore
-from graph.store import MEMORY, default_location, is_external, open_store
+from graph.store import MEMORY, default_location, is_external, is_store, open_store
 from server.errors import Problem
 from server.settings import Token, write_tokens
 
@@ -39,7 +38,7 @@ class ServerContext:
         self.settings = settings
         location = settings.get("STORE")
         self.store_path: Path | None = None
-        if isinstance(location, ox.Store | SparqlStore):
+        if is_store(location):
             self.store = location
         elif location is not None and str(location) == MEMORY:
             self.store = open_store(MEMORY)
@@ -50,14 +49,25 @@ class ServerContext:
             else:
                 self.store_path = Path(where)
                 self.store = open_store(self.store_path)
-        if isinstance(self.store, SparqlStore):
+        if is_external(self.store):
+            # A server answers the queries itself; it may take as long as one is given.
             self.store.timeout = max(self.store.timeout, settings["QUERY_TIMEOUT"])
-            self.runner = ForwardingRunner(self.store)
+            self.runner = ForwardingRunner(
+                self.store, settings["QUERY_WORKERS"] or 1, settings["QUERY_QUEUE"]
+            )
         elif self.store_path is not None and settings["QUERY_WORKERS"] > 0:
             snapshots = settings.get("SNAPSHOT_DIR") or self.store_path.with_name(
                 self.store_path.name + ".snapshots"
             )
-            self.runner = ProcessRunner(self.store, snapshots, settings["QUERY_WORKERS"])
+            self.runner = ProcessRunner(
+                self.store,
+                snapshots,
+                settings["QUERY_WORKERS"],
+                # Without an allowlist no query may reach the network: cut workers off it.
+                sandbox=not settings["SERVICE_ALLOWLIST"],
+                memory_mb=settings["QUERY_MEMORY_LIMIT"],
+                max_waiting=settings["QUERY_QUEUE"],
+            )
         else:
             self.runner = InProcessRunner(self.store)
         self.tokens: dict[str, Token] = write_tokens(settings)

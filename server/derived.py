@@ -16,9 +16,10 @@ from typing import TypeVar
 import pyoxigraph as ox
 from flask import Flask
 
-from graph import loading, staleness
+from graph import staleness
+from graph.changes import affected_models
 from graph.derive import derive_after_load, derive_marked
-from graph.records import affected_models
+from graph.store import writes
 from server.context import EXTENSION, ServerContext, context
 
 T = TypeVar("T")
@@ -40,7 +41,7 @@ def admin_write(action: Callable[[ox.Store], T], graphs: Sequence[str] | None) -
         else:
             touched = [*graphs, *affected_models(store, graphs, stale=False)]
         pending = staleness.marks(store)
-        forget = loading.forget_update(graphs or ())
+        forget = writes.forget_update(graphs or ())
         store.update(" ;\n".join(op for op in (staleness.mark_update(touched), forget) if op))
         try:
             result = action(store)

@@ -15,7 +15,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from graph.sparql_store import StoreError, StoreUnavailable
+from graph.store.server import StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 

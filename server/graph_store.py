@@ -13,12 +13,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from graph.batch_limits import CONTROLS_REFUSED, text_problem
-from graph.insert_text import insert
 from graph.namespaces import GRAPH
 from graph.query_formats import DATASET_FORMATS, GRAPH_FORMATS, TRIG, TURTLE
 from graph.rdf_input import UnsafeInput, check_input
 from graph.roles import ADMIN
-from graph.sparql_store import DEFAULT, SparqlStore
+from graph.store import writes
 from server.context import context
 from server.cors import mark_write, read_endpoint
 from server.derived import admin_write
@@ -128,18 +127,9 @@ def _write(target: Target, *, replace: bool) -> Response:
     def apply(store: ox.Store) -> bool:
         existed = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
         if replace:
-            # One update replaces the graph atomically: readers never see it empty.
-            body = ox.serialize(
-                (ox.Triple(q.subject, q.predicate, q.object) for q in triples),
-                format=ox.RdfFormat.N_TRIPLES,
-            ).decode("utf-8")
-            if isinstance(target, ox.DefaultGraph) and not isinstance(store, SparqlStore):
-                operation = f"DROP SILENT DEFAULT ; {insert(body)}"
-            else:
-                # An external store keeps the default graph in a named graph of its own.
-                graph = f"<{DEFAULT if isinstance(target, ox.DefaultGraph) else target.value}>"
-                operation = f"DROP SILENT GRAPH {graph} ; {insert(f'GRAPH {graph} {{ {body} }}')}"
-            store.update(operation)
+            # One write replaces the graph atomically: readers never see it empty.
+            graph = target.value if isinstance(target, ox.NamedNode) else None
+            writes.replace_graph(store, graph, triples)
             if isinstance(target, ox.NamedNode):
                 store.add_graph(target)
         else:

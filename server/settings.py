@@ -78,6 +78,8 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "SERVER_THREADS": (8, int),
     "SUBMISSION_MAX_TRIPLES": (50_000, int),
     "SUBMISSION_MAX_LITERAL": (100_000, int),
+    "QUERY_MEMORY_LIMIT": (2048, _optional(int)),
+    "QUERY_QUEUE": (None, _optional(int)),
 }
 
 
@@ -102,6 +104,11 @@ def load(
     values.update(config or {})
     if values["QUERY_WORKERS"] is None:
         values["QUERY_WORKERS"] = _cpu_default()
+    if values["QUERY_QUEUE"] is None:
+        # Queries that run or wait each hold a server thread: leave two for pages and
+        # health checks whatever the queries do.
+        workers = values["QUERY_WORKERS"]
+        values["QUERY_QUEUE"] = max(0, min(workers, values["SERVER_THREADS"] - workers - 2))
     if values["TRUST_PROXY"] is True:
         values["TRUST_PROXY"] = 1
     return values

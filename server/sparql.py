@@ -8,14 +8,20 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from graph.namespaces import PREFIXES
 from graph.query_formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
-from graph.query_lexer import add_using, has_keyword, service_targets
+from graph.query_guard import GuardError, check_update, parse_safely
+from graph.query_lexer import add_using
 from graph.query_runner import (
+    EvaluationError,
     NotAcceptable,
+    OutOfMemory,
     QueryError,
     QuerySyntaxError,
     QueryTimeout,
     RunnerBusy,
+    ServiceFailed,
+    StoreUnreadable,
 )
+from graph.store import is_external, writes
 from server import service_description
 from server.context import context
 from server.cors import mark_write, read_endpoint
@@ -93,41 +99,13 @@ def _graph_iris(params: MultiDict, name: str) -> list[str]:
     return iris
 
 
-def check_service(text: str) -> None:
-    """Refuse SERVICE clauses whose endpoint is not in SERVICE_ALLOWLIST."""
-    # The lexer costs about a millisecond on a few kilobytes of query; a text without the
-    # word has no SERVICE keyword (the lexer compares keywords with str.upper too).
-    if "SERVICE" not in text.upper():
-        return
-    targets = service_targets(text, PREFIXES)
-    if not targets:
-        return
-    allowed = set(current_app.config["SERVICE_ALLOWLIST"] or ())
-    if not allowed:
-        raise Problem(
-            403,
-            "SERVICE (federated query) is disabled on this endpoint.",
-            title="SERVICE not allowed",
-        )
-    for target in targets:
-        if target is None:
-            raise Problem(
-                403,
-                "SERVICE must name its endpoint with an absolute IRI here; a "
-                "variable or relative IRI cannot be checked against the allowlist.",
-                title="SERVICE not allowed",
-            )
-        if target not in allowed:
-            raise Problem(
-                403,
-                f"SERVICE <{target}> is not in this endpoint's allowlist.",
-                title="SERVICE not allowed",
-            )
+def _refusal(error: GuardError) -> Problem:
+    """Answer a text the checks of graph/query_guard.py refuse."""
+    return Problem(error.status, str(error), title=error.title)
 
 
 def _query(text: str, params: MultiDict) -> Response:
     ctx = context()
-    check_service(text)
     requested = params.get("format") or params.get("output")
     accept = request.headers.get("Accept")
     results = negotiate(RESULTS_FORMATS, requested=requested, accept=accept, default=RESULTS_JSON)
@@ -146,7 +124,10 @@ def _query(text: str, params: MultiDict) -> Response:
             default_graph=tuple(default_graph) if dataset else None,
             named_graphs=tuple(named_graphs) if dataset else None,
             max_rows=max_rows,
+            service_allowlist=tuple(current_app.config["SERVICE_ALLOWLIST"] or ()),
         )
+    except GuardError as error:
+        raise _refusal(error) from None
     except QuerySyntaxError as error:
         raise Problem(
             400, f"The query does not parse: {error}", title="Query syntax error"
@@ -164,10 +145,31 @@ def _query(text: str, params: MultiDict) -> Response:
     except RunnerBusy:
         raise Problem(
             503,
-            "Every query worker is busy; try again shortly.",
+            "Every query worker is busy and enough requests already wait for one; "
+            "try again shortly.",
             title="Server busy",
             headers={"Retry-After": "5"},
         ) from None
+    except StoreUnreadable:
+        raise Problem(
+            503,
+            "The store cannot be read right now; try again shortly.",
+            title="Store unavailable",
+            headers={"Retry-After": "30"},
+        ) from None
+    except OutOfMemory as error:
+        raise Problem(
+            503,
+            f"The query was stopped: {error}. Narrow it (more specific patterns, no "
+            "ORDER BY over everything, LIMIT) and try again.",
+            title="Query out of memory",
+        ) from None
+    except EvaluationError as error:
+        raise Problem(
+            400, f"The query cannot be evaluated: {error}", title="Query evaluation error"
+        ) from None
+    except ServiceFailed as error:
+        raise Problem(400, str(error), title="SERVICE failed") from None
     except QueryError as error:
         raise Problem(500, f"The query failed: {error}") from None
     headers = {"X-SPARQL-MaxRows": str(max_rows)} if result.truncated else None
@@ -184,26 +186,31 @@ def _update(text: str, params: MultiDict) -> Response:
     mark_write()
     ctx = context()
     ctx.authorize_write("admin")  # raw Update bypasses the submission rules
-    if has_keyword(text, "LOAD"):
-        raise Problem(
-            403,
-            "LOAD is disabled: this server never fetches data from URLs. "
-            "Upload data with the Graph Store Protocol instead.",
-            title="LOAD not allowed",
-        )
-    check_service(text)
     using = _graph_iris(params, "using-graph-uri")
     using_named = _graph_iris(params, "using-named-graph-uri")
     try:
         with_using = add_using(text, using, using_named)
     except ValueError as error:
         raise Problem(400, str(error)) from None
+    # Checked before the write lock is taken: LOAD is refused always, SERVICE outside the
+    # allowlist, and a text nested too deep for the engine's parser (which would overflow
+    # this thread's stack) never reaches it. The text as sent to the engine is checked
+    # too, since the USING clauses are inserted by a lexer.
+    allowlist = tuple(current_app.config["SERVICE_ALLOWLIST"] or ())
+    try:
+        for checked in {text, with_using}:
+            check_update(checked, allowlist, PREFIXES, external=is_external(ctx.store))
+    except GuardError as error:
+        raise _refusal(error) from None
 
     def write(store) -> None:
-        if getattr(store, "takes_using_parameters", False):
-            store.update(text, prefixes=PREFIXES, using=using, using_named=using_named)
-        else:
-            store.update(with_using, prefixes=PREFIXES)
+        # The text is parsed on a stack deep enough for it (graph.query_guard).
+        parse_safely(
+            lambda: writes.update(
+                store, text, prefixes=PREFIXES, using=using, using_named=using_named
+            ),
+            with_using,
+        )
 
     try:
         admin_write(write, None)

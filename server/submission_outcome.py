@@ -16,11 +16,11 @@ from flask import Response, request
 from rdflib import BNode, URIRef
 
 from graph.batch_limits import BatchRefused, check_batch
-from graph.derive import SCORES_GRAPH, affected_models
+from graph.derive import affected_models
 from graph.ingest import PROVENANCE_GRAPH, Outcome, canonical_hash, ingest
-from graph.namespaces import DCTERMS, DQV, OG, PROV, RDF, RDFS, SKOS
+from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, SKOS
 from graph.query_formats import JSON, JSON_LD, TURTLE
-from graph.records import values_block
+from graph.stored_scores import read_scores
 from graph.validation import ValidationReport
 from server.context import context
 from server.errors import Problem, error_body
@@ -45,24 +45,10 @@ def touched_models(store: ox.Store, batch: rdflib.Graph) -> list[str] | None:
 
 def stored_scores(store: ox.Store, models: Iterable[str] | None) -> dict[str, dict[str, dict]]:
     """Return {model: {framework: {"value", "grade"}}} of the stored (not "as of") scores."""
-    models = None if models is None else sorted(models)
-    if models == []:
-        return {}
-    values = values_block("model", models) if models is not None else ""
-    query = f"""SELECT ?model ?framework ?value ?grade WHERE {{ {values}
-      GRAPH <{SCORES_GRAPH}> {{
-        ?s <{DQV.computedOn}> ?model ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
-        FILTER NOT EXISTS {{ ?s <{DCTERMS.isPartOf}> ?whole }}
-        FILTER NOT EXISTS {{ ?s <{OG.asOf}> ?day }}
-        OPTIONAL {{ ?s <{OG.grade}> ?grade }}
-      }} }}"""
     found: dict[str, dict[str, dict]] = {}
-    for row in store.query(query):
-        number = float(row["value"].value)
-        found.setdefault(row["model"].value, {})[row["framework"].value] = {
-            "value": int(number) if number.is_integer() else number,
-            "grade": row["grade"].value if row["grade"] is not None else None,
-        }
+    for s in read_scores(store, models):
+        if s.whole is None and s.as_of is None:
+            found.setdefault(s.model, {})[s.framework] = {"value": s.value, "grade": s.grade}
     return found
 
 

@@ -18,6 +18,7 @@ from graph.cli import main
 from graph.derive import derive_model
 from graph.namespaces import ID, OG, graph_iri
 from graph.records import ClaimRecord, ModelRecord, SourceRecord
+from graph.store import writes
 
 # The measures read the store with queries the engines may answer differently: each store kind.
 pytestmark = pytest.mark.every_store_kind
@@ -53,7 +54,8 @@ def put(store: ox.Store, name: str, turtle: str) -> None:
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
         for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
     ]
-    store.update(loading.replace_graph_update(graph, quads, loading.content_hash(data), name))
+    entry = writes.catalogue_entry(graph, loading.content_hash(data), name)
+    writes.replace_graph(store, graph, quads, catalogue=entry)
 
 
 def world(new_store, turtle: str, derived: bool = True) -> ox.Store:

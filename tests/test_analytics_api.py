@@ -10,6 +10,7 @@ import pytest
 
 from graph import analytics, derive, loading
 from graph.namespaces import ID, graph_iri
+from graph.store import writes
 
 WORLD = Path(__file__).parent / "fixtures" / "analytics" / "world.ttl"
 DOCS = Path(__file__).parent.parent / "docs" / "analytics.md"
@@ -28,7 +29,8 @@ def world_store(new_store) -> ox.Store:
         for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
     ]
     store = new_store()
-    store.update(loading.replace_graph_update(graph, quads, loading.content_hash(data), "world"))
+    entry = writes.catalogue_entry(graph, loading.content_hash(data), "world")
+    writes.replace_graph(store, graph, quads, catalogue=entry)
     derive.derive(store, when="2025-01-01T00:00:00Z")
     return store
 
@@ -154,7 +156,8 @@ def test_results_follow_the_data(make_app, new_store):
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
         for t in ox.parse(extra, format=ox.RdfFormat.TURTLE)
     ]
-    store.update(loading.replace_graph_update(graph, quads, loading.content_hash(extra), "more"))
+    entry = writes.catalogue_entry(graph, loading.content_hash(extra), "more")
+    writes.replace_graph(store, graph, quads, catalogue=entry)
     after = client.get("/api/analytics/reliance").get_json()
     assert after["data_version"] != before["data_version"]
     assert (before["total"], after["total"]) == (3, 4)

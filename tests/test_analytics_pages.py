@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from graph import analytics, derive, loading
 from graph.namespaces import graph_iri
+from graph.store import writes
 from server import charts
 
 WORLD = Path(__file__).parent / "fixtures" / "analytics" / "world.ttl"
@@ -29,7 +30,8 @@ def world_store(new_store) -> ox.Store:
         for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
     ]
     store = new_store()
-    store.update(loading.replace_graph_update(graph, quads, loading.content_hash(data), "world"))
+    entry = writes.catalogue_entry(graph, loading.content_hash(data), "world")
+    writes.replace_graph(store, graph, quads, catalogue=entry)
     derive.derive(store, when="2025-01-01T00:00:00Z")
     return store
 

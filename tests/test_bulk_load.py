@@ -12,8 +12,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from graph import bulk_load, loading
+from graph import loading
 from graph.namespaces import OG, graph_iri
+from graph.store import embedded_writes, is_external, writes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -26,7 +27,7 @@ BAD_TAIL = '<http://example.org/a> <http://example.org/p> "unterminated .\n'
 @pytest.fixture
 def big(monkeypatch: pytest.MonkeyPatch) -> None:
     """Send every file, however small, down the streamed path."""
-    monkeypatch.setattr(bulk_load, "THRESHOLD", 0)
+    monkeypatch.setattr(embedded_writes, "THRESHOLD", 0)
 
 
 def write_data(path: Path, models: int, seed: int = 1) -> Path:
@@ -55,7 +56,7 @@ def test_big_file_is_streamed_and_loads_the_same_graph(tmp_path: Path, big) -> N
     f = write_data(tmp_path / "data" / "big.nt", 4)
     store = ox.Store()
     (item,) = load(store, tmp_path, f)
-    assert isinstance(item.quads, bulk_load.StreamedQuads)
+    assert isinstance(item.quads, loading.StreamedQuads)
     iri = graph_iri("data/big.nt")
     expected = rdflib.Graph().parse(f, format="nt")
     assert len(item.quads) == len(expected)
@@ -70,7 +71,15 @@ def test_small_files_and_other_stores_keep_the_single_update(tmp_path: Path) -> 
     f = write_data(tmp_path / "small.nt", 2)
     (item,) = load(ox.Store(), tmp_path, f)
     assert isinstance(item.quads, list)
-    assert not bulk_load.applies(object(), b"x" * (bulk_load.THRESHOLD + 1))
+    assert writes.streams(ox.Store(), embedded_writes.THRESHOLD)
+    assert not writes.streams(ox.Store(), embedded_writes.THRESHOLD - 1)
+
+
+def test_a_server_never_takes_the_streamed_path(new_store) -> None:
+    store = new_store()
+    if not is_external(store):
+        pytest.skip("the streamed path is the embedded store's")
+    assert not writes.streams(store, embedded_writes.THRESHOLD * 10)
 
 
 def test_unchanged_big_file_is_skipped_and_changed_one_replaced(tmp_path: Path, big) -> None:
@@ -109,19 +118,19 @@ def test_failure_while_writing_leaves_no_half_graph_and_no_entry(
     stream = todo[0].quads
 
     def failing(self):
-        for n, quad in enumerate(bulk_load.iter_quads(self.path, self.data, self.graph)):
+        for n, quad in enumerate(loading.iter_quads(self.path, self.data, self.graph)):
             if n == len(stream) // 2:
                 raise OSError("disk full")
             yield quad
 
-    monkeypatch.setattr(bulk_load.StreamedQuads, "__iter__", failing)
+    monkeypatch.setattr(loading.StreamedQuads, "__iter__", failing)
     with pytest.raises(OSError, match="disk full"):
         list(loading.write(store, todo, tmp_path))
     iri = graph_iri("big.nt")
     assert len(graph_of(store, iri)) == 0
     assert catalogue(store, iri) == {}
     monkeypatch.undo()
-    monkeypatch.setattr(bulk_load, "THRESHOLD", 0)
+    monkeypatch.setattr(embedded_writes, "THRESHOLD", 0)
     (item,) = load(store, tmp_path, f)
     assert isomorphic(graph_of(store, iri), rdflib.Graph().parse(f, format="nt"))
     assert catalogue(store, iri)[str(OG.contentHash)] == item.digest
@@ -135,10 +144,11 @@ def test_a_process_killed_mid_load_leaves_the_graph_absent(tmp_path: Path) -> No
         import os
         from pathlib import Path
         import pyoxigraph as ox
-        from graph import bulk_load, loading
+        from graph import loading
+        from graph.store import embedded_writes
 
-        bulk_load.THRESHOLD = 0
-        plain = bulk_load.StreamedQuads.__iter__
+        embedded_writes.THRESHOLD = 0
+        plain = loading.StreamedQuads.__iter__
 
         def dying(self):
             for n, quad in enumerate(plain(self)):
@@ -146,7 +156,7 @@ def test_a_process_killed_mid_load_leaves_the_graph_absent(tmp_path: Path) -> No
                     os._exit(3)
                 yield quad
 
-        bulk_load.StreamedQuads.__iter__ = dying
+        loading.StreamedQuads.__iter__ = dying
         store = ox.Store({str(location)!r})
         todo, _ = loading.prepare([Path({str(f)!r})], Path({str(tmp_path)!r}), store)
         list(loading.write(store, todo, Path({str(tmp_path)!r})))

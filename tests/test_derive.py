@@ -11,10 +11,11 @@ import yaml
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF
 
-from graph import derive, loading, paths, records
+from graph import changes, derive, loading, paths
 from graph.licences import resolve_licence
 from graph.namespaces import DQV, ID, OG, graph_iri
 from graph.scoring import mof, mof_component_level
+from graph.store import writes
 from graph.validation import validate
 
 # Derived data is read from and written to the store: each store kind.
@@ -61,7 +62,8 @@ def put(store: ox.Store, name: str, turtle: str) -> str:
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
         for t in ox.parse((PREFIXES + turtle).encode(), format=ox.RdfFormat.TURTLE)
     ]
-    store.update(loading.replace_graph_update(graph, quads, name, name))
+    entry = writes.catalogue_entry(graph, name, name)
+    writes.replace_graph(store, graph, quads, catalogue=entry)
     return graph
 
 
@@ -330,11 +332,11 @@ def test_recomputing_unchanged_data_writes_nothing(new_store) -> None:
 
 
 # A few changed nodes are looked up one by one; many are found in one pass over the store.
-@pytest.mark.parametrize("by_lookup", [records.NODES_BY_LOOKUP, 0], ids=["lookup", "scan"])
+@pytest.mark.parametrize("by_lookup", [changes.NODES_BY_LOOKUP, 0], ids=["lookup", "scan"])
 def test_affected_models_follow_claims_sources_models_and_frameworks(
     new_store, monkeypatch, by_lookup
 ) -> None:
-    monkeypatch.setattr(records, "NODES_BY_LOOKUP", by_lookup)
+    monkeypatch.setattr(changes, "NODES_BY_LOOKUP", by_lookup)
     store = world(new_store)
     derive.derive(store)
     publisher = put(store, "publisher", "source:news-d dcterms:publisher org:alpha-lab .")
@@ -390,7 +392,7 @@ def test_dropping_a_graph_recomputes_and_removes_what_rested_on_it(new_store) ->
     gamma = put(store, "gamma", GAMMA)
     derive.derive(store)
     assert stamps(store, f"{ID}model/gamma")
-    loading.drop_graphs(store, [gamma])
+    writes.drop_graphs(store, [gamma])
     assert derive.derive_after_load(store, [gamma]) == [f"{ID}model/gamma"]
     assert not stamps(store, f"{ID}model/gamma")
 
@@ -406,7 +408,7 @@ def test_incremental_recomputation_equals_a_full_one(tmp_path: Path, new_store) 
     ]
     for name, text in steps:
         derive.derive_after_load(store, [put(store, name, text)])
-    loading.drop_graphs(store, [graph_iri("test/deprecated")])
+    writes.drop_graphs(store, [graph_iri("test/deprecated")])
     derive.derive_after_load(store, [graph_iri("test/deprecated")])
 
     fresh = world(new_store)

@@ -12,8 +12,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF, XSD
 
 from graph import derive, loading, paths
-from graph.citations import Citation, CitationGraph
 from graph.evidence import UnknownFramework, resolve_framework, trace, walk
+from graph.evidence.citations import Citation, CitationGraph
 from graph.namespaces import CITO, DQV, ID, OG
 
 # A trace is read from the store: each store kind.

@@ -16,7 +16,6 @@ from graph import loading, paths
 from graph.batch_limits import BatchRefused
 from graph.ingest import (
     PROVENANCE_GRAPH,
-    STAGED_TRIPLES,
     IngestError,
     Rejected,
     canonical_hash,
@@ -26,7 +25,8 @@ from graph.ingest import (
 )
 from graph.namespaces import OG, PROV
 from graph.roles import CURATOR
-from graph.sparql_store import STAGING
+from graph.store.server import STAGING
+from graph.store.server_writes import STAGED_TRIPLES
 from graph.submission_form import TEMPLATE, form_to_graph
 
 # Ingest writes to the store: each store kind.

@@ -9,6 +9,7 @@ import pytest
 
 from graph import loading, staleness
 from graph.namespaces import graph_iri
+from graph.store import writes
 
 # Loading writes to the store: each store kind.
 pytestmark = pytest.mark.every_store_kind
@@ -121,9 +122,9 @@ def test_a_forgotten_catalogue_entry_makes_the_next_load_write_the_file(tmp_path
     f = tmp_path / "a.ttl"
     f.write_text(GOOD)
     load(store, tmp_path, f)
-    store.update(loading.forget_update([graph_iri("a.ttl")]))
+    store.update(writes.forget_update([graph_iri("a.ttl")]))
     assert [item.graph for item in load(store, tmp_path, f)[0]] == [graph_iri("a.ttl")]
-    assert loading.forget_update([]) is None
+    assert writes.forget_update([]) is None
 
 
 def test_writing_and_dropping_graphs_mark_the_derived_data_stale(tmp_path, store) -> None:
@@ -132,7 +133,7 @@ def test_writing_and_dropping_graphs_mark_the_derived_data_stale(tmp_path, store
     load(store, tmp_path, f)
     assert staleness.marks(store) == {graph_iri("a.ttl")}  # until the derive that follows
     store.update(staleness.clear_update([graph_iri("a.ttl")]))
-    loading.drop_graphs(store, [graph_iri("a.ttl")])
+    writes.drop_graphs(store, [graph_iri("a.ttl")])
     assert staleness.marks(store) == {graph_iri("a.ttl")}
     assert loading.stored_hashes(store) == {}
 

@@ -8,22 +8,22 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
-from graph import citations, records
-from graph.citations import read_citations
+from graph import records, stored_scores
+from graph.evidence import citations
+from graph.evidence.citations import read_citations
+from graph.labels import ENGLISH_LABEL, read_names
 from graph.namespaces import ID, OG
+from graph.queries import load_query, restrict
 from graph.records import (
     ClaimRecord,
     SourceRecord,
     UnknownModel,
     claims_as_of,
     is_primary,
-    load_query,
     read_evidence,
-    read_labels,
     read_matches,
     read_models,
     resolve_model,
-    restrict,
 )
 
 # Records are read from the store: each store kind.
@@ -307,7 +307,7 @@ def test_matches_are_close_and_exact_both_ways_never_broad(store) -> None:
 
 
 def test_labels_prefer_english(store) -> None:
-    labels = read_labels(store, [f"{ID}criterion/a", LLAMA, f"{ID}model/orphan"])
+    labels = read_names(store, [f"{ID}criterion/a", LLAMA, f"{ID}model/orphan"], ENGLISH_LABEL)
     assert labels == {f"{ID}criterion/a": "Criterion A", LLAMA: "Llama 3"}
 
 
@@ -363,3 +363,58 @@ def test_sources_read_a_few_at_a_time_are_the_same(store, monkeypatch) -> None:
     monkeypatch.setattr(records, "SOURCES_PER_QUERY", 1)
     assert read_evidence(store, [LLAMA]).sources == at_once
     assert set(at_once) == {f"{ID}source/card", f"{ID}source/report"}
+
+
+SCORES = (
+    PREFIXES
+    + """
+@prefix dqv: <http://www.w3.org/ns/dqv#> .
+id:score\\/a\\/mof dqv:computedOn id:model\\/a ; og:framework id:framework\\/mof ;
+    dqv:value 2 ; og:grade id:grade\\/class-ii ; og:missingCriterion id:criterion\\/y , id:criterion\\/x ;
+    og:flag og:Contested ; prov:wasDerivedFrom id:assessment\\/a\\/x .
+id:score\\/a\\/index dqv:computedOn id:model\\/a ; og:framework id:framework\\/index ; dqv:value 0.5 .
+id:score\\/a\\/index\\/data dqv:computedOn id:model\\/a ; og:framework id:framework\\/index ;
+    dqv:value 0.25 ; dqv:isMeasurementOf id:category\\/data ; dcterms:isPartOf id:score\\/a\\/index .
+id:score\\/a\\/mof\\/2023 dqv:computedOn id:model\\/a ; og:framework id:framework\\/mof ;
+    dqv:value 3 ; og:asOf "2023-01-01"^^xsd:date .
+id:score\\/b\\/mof dqv:computedOn id:model\\/b ; og:framework id:framework\\/mof ; dqv:value 1.0 .
+id:score\\/b\\/broken dqv:computedOn id:model\\/b ; og:framework id:framework\\/mof .
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def scores_store(module_new_store) -> ox.Store:
+    s = module_new_store()
+    graph = ox.NamedNode(str(records.SCORES_GRAPH))
+    s.load(SCORES.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    # The same statements outside the scores graph are not stored scores.
+    s.load(SCORES.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}graph-a"))
+    return s
+
+
+def test_stored_scores_are_read_whole_parts_and_as_of_with_their_details(scores_store) -> None:
+    found = {s.iri.removeprefix(f"{ID}score/"): s for s in stored_scores.read_scores(scores_store)}
+    assert sorted(found) == ["a/index", "a/index/data", "a/mof", "a/mof/2023", "b/mof"]
+    mof = found["a/mof"]
+    assert (mof.model, mof.framework, mof.value) == (f"{ID}model/a", f"{ID}framework/mof", 2)
+    assert mof.grade == f"{ID}grade/class-ii"
+    assert mof.missing == (f"{ID}criterion/x", f"{ID}criterion/y")
+    assert mof.flags == (str(OG.Contested),)
+    assert mof.derived_from == (f"{ID}assessment/a/x",)
+    assert (mof.whole, mof.as_of, mof.measures) == (None, None, None)
+    part = found["a/index/data"]
+    assert (part.whole, part.measures, part.value) == (
+        f"{ID}score/a/index",
+        f"{ID}category/data",
+        0.25,
+    )
+    assert found["a/mof/2023"].as_of == "2023-01-01"
+    assert found["b/mof"].value == 1 and type(found["b/mof"].value) is int
+
+
+def test_stored_scores_narrow_to_the_models_named(scores_store) -> None:
+    some = stored_scores.read_scores(scores_store, [f"{ID}model/b", f"{ID}model/none"])
+    assert [s.iri for s in some] == [f"{ID}score/b/mof"]
+    assert stored_scores.read_scores(scores_store, []) == []
+    assert stored_scores.read_scores(scores_store, [f"{ID}model/none"]) == []

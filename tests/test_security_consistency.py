@@ -107,19 +107,28 @@ PAGES_WORLD = paths.ROOT / "tests" / "fixtures" / "pages" / "world.ttl"
 ALPHA = f"{ID}model/alpha"
 
 
+# The whole score measures the framework's metric; its parts (the index's categories) name
+# the same model and framework, and a query for those two alone finds them too, in no
+# order the standard fixes.
+METRIC = f"{INDEX}/metric"
+
+
 def index_score(store: ox.Store, model: str = MODEL) -> float | None:
     """Return the stored osai-index score of ``model``, None when none is stored."""
     query = f"""SELECT ?v WHERE {{ GRAPH <{SCORES_GRAPH}> {{
-      ?s <{DQV.computedOn}> <{model}> ; <{OG.framework}> <{INDEX}> ; <{DQV.value}> ?v }} }}"""
+      ?s <{DQV.computedOn}> <{model}> ; <{OG.framework}> <{INDEX}> ;
+        <{DQV.isMeasurementOf}> <{METRIC}> ; <{DQV.value}> ?v }} }}"""
     values = [float(row["v"].value) for row in store.query(query)]
+    assert len(values) <= 1, values
     return values[0] if values else None
 
 
 def queried_score(client) -> float | None:
     """Return the osai-index score of the model as the endpoint answers it."""
     query = f"""SELECT ?v WHERE {{ ?s dqv:computedOn <{MODEL}> ; og:framework <{INDEX}> ;
-      dqv:value ?v }}"""
+      dqv:isMeasurementOf <{METRIC}> ; dqv:value ?v }}"""
     rows = client.get("/sparql", query_string={"query": query}).json["results"]["bindings"]
+    assert len(rows) <= 1, rows
     return float(rows[0]["v"]["value"]) if rows else None
 
 

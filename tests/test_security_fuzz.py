@@ -4,7 +4,7 @@ Hypothesis builds requests from fragments an attacker would reach for (keywords,
 escapes, control characters, lone surrogates, odd media types) mixed with arbitrary text,
 with a fixed seed so a run is reproducible. Whatever comes in, the server answers without a
 5xx, every error in the JSON error shape, and a refused write leaves every quad of the store
-as it was. OPENNESS_FUZZ_EXAMPLES sets the examples per test (default 400).
+as it was. OPENNESS_FUZZ_EXAMPLES sets the examples per test (default 600).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from server import create_app
 
 WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
 TOKEN = "fuzz-admin-token"
-EXAMPLES = int(os.environ.get("OPENNESS_FUZZ_EXAMPLES", "400"))
+CONTRIBUTOR = "fuzz-contributor-token"
+EXAMPLES = int(os.environ.get("OPENNESS_FUZZ_EXAMPLES", "600"))
 
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -47,7 +48,13 @@ def world():
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
             mp.delenv(name)
         app = create_app(
-            {"STORE": store, "TESTING": True, "WRITE_TOKEN": TOKEN, "QUERY_TIMEOUT": 5}
+            {
+                "STORE": store,
+                "TESTING": True,
+                "WRITE_TOKEN": TOKEN,
+                "WRITE_TOKENS": {"carol": {"token": CONTRIBUTOR, "role": "contributor"}},
+                "QUERY_TIMEOUT": 5,
+            }
         )
     yield app, store
     app.extensions["openness"].close()
@@ -279,7 +286,7 @@ def test_queries_never_fail_the_server(world, text, how, accept):
 @FUZZ
 @given(
     text=UPDATES,
-    token=st.sampled_from([None, TOKEN, "wrong"]),
+    token=st.sampled_from([None, TOKEN, CONTRIBUTOR, "wrong"]),
     path=st.sampled_from(["/update", "/sparql"]),
 )
 def test_updates_never_fail_the_server(world, text, token, path):
@@ -401,7 +408,7 @@ def submission_bodies() -> st.SearchStrategy[tuple[str, bytes]]:
 
 
 @FUZZ
-@given(body=submission_bodies(), token=st.sampled_from([None, TOKEN]))
+@given(body=submission_bodies(), token=st.sampled_from([None, TOKEN, CONTRIBUTOR]))
 def test_submissions_never_fail_the_server(world, body, token):
     media_type, data = body
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -428,7 +435,7 @@ GRAPH_TARGETS = st.one_of(
     method=st.sampled_from(["GET", "HEAD", "PUT", "POST", "DELETE"]),
     target=GRAPH_TARGETS,
     body=submission_bodies(),
-    token=st.sampled_from([None, TOKEN]),
+    token=st.sampled_from([None, TOKEN, CONTRIBUTOR]),
 )
 def test_graph_store_never_fails_the_server(world, method, target, body, token):
     media_type, data = body

@@ -8,9 +8,10 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
-from graph.sparql_store import DEFAULT, LIST_GRAPHS, STAGING, SparqlStore, StoreError
-from graph.store import open_store
-from graph.store_url import PASSWORD_VAR, is_server_url, parse_store_url
+from graph.store import open_store, writes
+from graph.store.server import DEFAULT, STAGING, SparqlStore, StoreError
+from graph.store.server_text import graph_drops, silenced
+from graph.store.setting import PASSWORD_VAR, is_server_url, parse_store_url
 
 # The store is the subject: each store kind.
 pytestmark = pytest.mark.every_store_kind
@@ -94,6 +95,21 @@ def test_the_password_is_never_shown(monkeypatch) -> None:
     assert secret not in str(failed.value) and "127.0.0.1:9" in str(failed.value)
 
 
+def test_the_graphs_an_update_drops_without_silent_are_read_from_its_tokens() -> None:
+    text = (
+        'INSERT DATA { <urn:s> <urn:p> "DROP GRAPH <urn:in-a-string>" } ; # DROP GRAPH <urn:c>\n'
+        "drop  graph ex:one ; DROP SILENT GRAPH <urn:quiet> ; DROP GRAPH ?nothing ;\n"
+        "DROP GRAPH <urn:two> ; DROP GRAPH unknown:three"
+    )
+    drops = graph_drops(text, {"ex": "urn:ex:"})
+    assert [iri for _, iri in drops] == ["urn:ex:one", "urn:two"]
+    rewritten = silenced(text, [at for at, _ in drops])
+    assert rewritten == text.replace("drop  graph ex:one", "drop  SILENT graph ex:one").replace(
+        "DROP GRAPH <urn:two>", "DROP SILENT GRAPH <urn:two>"
+    )
+    assert graph_drops("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 1 } }", None) == []
+
+
 # ------------------------------------------------------------------ on the servers
 
 
@@ -160,11 +176,15 @@ DATASETS = pytest.mark.parametrize("dataset", ["as set", "listed"])
 
 def all_graphs(store: SparqlStore) -> set[str]:
     """Return every graph the server holds, staging and excluded ones too."""
-    return {row["g"].value for row in store._parsed(LIST_GRAPHS, [])}
+    return set(store.server_graphs())
 
 
 def many(tag: str, count: int) -> list[ox.Triple]:
     return [ox.Triple(iri(f"{tag}{i}"), iri("n"), ox.Literal(i)) for i in range(count)]
+
+
+def lines(triples: list[ox.Triple]) -> list[str]:
+    return [f"{t} ." for t in triples]
 
 
 @DATASETS
@@ -173,7 +193,7 @@ def test_replace_graph_is_seen_whole_and_leaves_no_staging_graph(
 ) -> None:
     store = server(new_store(), dataset)
     store.post_triples_per_request = 500  # several requests, so a half state could show
-    store.replace_graph(EX + "big", many("old", 3000))
+    writes.replace_graph(store, EX + "big", many("old", 3000))
     seen: set[int] = set()
     stop = threading.Event()
     reader = open_store_like(store)
@@ -186,7 +206,7 @@ def test_replace_graph_is_seen_whole_and_leaves_no_staging_graph(
     thread = threading.Thread(target=watch)
     thread.start()
     try:
-        store.replace_graph(EX + "big", many("new", 4000), records=marker())
+        writes.replace_graph(store, EX + "big", many("new", 4000), records=marker())
     finally:
         stop.set()
         thread.join()
@@ -214,9 +234,9 @@ def open_store_like(store: SparqlStore) -> SparqlStore:
 @DATASETS
 def test_a_failed_replace_leaves_the_graph_and_no_staging(new_store, dataset: str) -> None:
     store = server(new_store(), dataset)
-    store.replace_graph(EX + "kept", many("k", 10))
+    writes.replace_graph(store, EX + "kept", many("k", 10))
     with pytest.raises(SyntaxError):
-        store.replace_graph(EX + "kept", many("x", 10), then="INSERT DATA { not sparql")
+        writes.replace_graph(store, EX + "kept", many("x", 10), then="INSERT DATA { not sparql")
     assert len(list(store.quads_for_pattern(None, None, None, iri("kept")))) == 10
     assert not any(g.startswith(STAGING) for g in all_graphs(store))
 
@@ -225,13 +245,13 @@ def test_a_failed_replace_leaves_the_graph_and_no_staging(new_store, dataset: st
 def test_edit_graphs_rewrites_subjects_in_one_step(new_store, dataset: str) -> None:
     store = server(new_store(), dataset)
     store.chunk_triples = 100
-    store.replace_graph(EX + "e1", many("s", 300))
-    store.replace_graph(EX + "e2", many("t", 5))
+    writes.replace_graph(store, EX + "e1", many("s", 300))
+    writes.replace_graph(store, EX + "e2", many("t", 5))
     edits = {
-        EX + "e1": ([EX + f"s{i}" for i in range(250)], [f"<{EX}s0> <{EX}n> 'new' ."]),
-        EX + "e2": ([EX + f"t{i}" for i in range(5)], []),
+        EX + "e1": (lines(many("s", 250)), [f"<{EX}s0> <{EX}n> 'new' ."]),
+        EX + "e2": (lines(many("t", 5)), []),
     }
-    store.edit_graphs(edits, records=marker())
+    writes.edit_graphs(store, edits, records=marker())
     kept = {q.subject.value for q in store.quads_for_pattern(None, None, None, iri("e1"))}
     assert kept == {EX + f"s{i}" for i in (0, *range(250, 300))}
     assert not store.contains_named_graph(iri("e2"))
@@ -254,3 +274,28 @@ def test_excluded_graphs_are_invisible(new_store) -> None:
     assert list(hiding.query(union, use_default_graph_as_union=True)) == []
     assert list(hiding.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EX}z> ?p ?o }} }}")) == []
     assert len(hiding) == len(store) - 1
+
+
+def test_drop_graph_removes_a_graph_its_inserts_made_on_every_store(new_store) -> None:
+    # Virtuoso drops, without SILENT, only graphs made by CREATE GRAPH.
+    store = new_store()
+    fill(store)
+    store.update(f"PREFIX ex: <{EX}>\nDROP # the first\n GRAPH ex:g1 ; DROP GRAPH <{EX}g2>")
+    assert {g.value for g in store.named_graphs()} == set()
+    with pytest.raises(RuntimeError, match="nowhere"):  # still refused for no graph at all
+        store.update(f"DROP GRAPH <{EX}nowhere>")
+
+
+@pytest.mark.parametrize("exists", ["EXISTS", "NOT EXISTS"])
+def test_a_graph_variable_bound_outside_its_pattern_keeps_its_value(new_store, exists) -> None:
+    # Virtuoso, sent one named graph, reads GRAPH ?g inside EXISTS as that graph, whatever ?g.
+    here, there = ox.Store(), new_store()
+    listing = f"""INSERT DATA {{ GRAPH <{EX}list> {{
+      <{EX}list> <{EX}names> "self" . <{EX}gone> <{EX}names> "gone" }} }}"""
+    query = f"""SELECT ?g WHERE {{ GRAPH <{EX}list> {{ ?g <{EX}names> ?x }}
+      FILTER {exists} {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"""
+    for store in (here, there):
+        store.update(listing)
+    assert rows(there.query(query)) == rows(here.query(query))
+    union = {"use_default_graph_as_union": True}
+    assert rows(there.query(query, **union)) == rows(here.query(query, **union))

@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import load_sample
 
-from graph import transfer
 from graph.cli import main
+from graph.store import transfer
 
 # Dump and restore read and write the store: each store kind.
 pytestmark = pytest.mark.every_store_kind

@@ -29,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.records import load_query
+from graph.queries import load_query
 
 VERSION_QUERY = load_query("analytics-data-version")
 

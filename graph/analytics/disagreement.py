@@ -23,7 +23,7 @@ from graph.analytics.cache import ResultCache, Snapshot, finish
 from graph.analytics.graphs import names_of
 from graph.derive import framework_of
 from graph.namespaces import SKOS
-from graph.records import load_query
+from graph.queries import load_query
 from graph.scoring.levels import LEVEL_ORDER, as_level
 
 QUERY = load_query("analytics-disagreement")

@@ -16,8 +16,9 @@ import pyoxigraph as ox
 
 from graph.analytics.cache import ResultCache, Snapshot, finish
 from graph.analytics.graphs import names_of
+from graph.labels import number
 from graph.namespaces import OG
-from graph.records import load_query, select
+from graph.queries import load_query, select
 
 QUERY = load_query("analytics-score-distribution")
 BINS = 10
@@ -82,13 +83,13 @@ def _distribution(snap: Snapshot) -> dict:
                     )
                 ],
                 "values": {
-                    "min": _number(spread[0]),
-                    "max": _number(spread[-1]),
+                    "min": number(spread[0]),
+                    "max": number(spread[-1]),
                     "mean": statistics.fmean(spread),
-                    "median": _number(statistics.median(spread)),
+                    "median": number(statistics.median(spread)),
                 },
                 "histogram": [
-                    {**b, "low": _number(b["low"]), "high": _number(b["high"])}
+                    {**b, "low": number(b["low"]), "high": number(b["high"])}
                     for b in histogram(values)
                 ],
             }
@@ -102,7 +103,3 @@ def _distribution(snap: Snapshot) -> dict:
         "items": items,
         "labels": names_of(snap, mentioned),
     }
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value

@@ -26,15 +26,14 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graph.analytics.cache import Snapshot
-from graph.namespaces import DCTERMS, RDFS, SKOS
-from graph.records import load_query, values_block
+from graph.labels import ENGLISH_FIRST, last_segment, read_names
+from graph.queries import load_query
 
 EVIDENCE_QUERY = load_query("analytics-evidence")
 CITATIONS_QUERY = load_query("analytics-citations")
 SCORE, ASSESSMENT, CLAIM, SOURCE = "score", "assessment", "claim", "source"
 KINDS = (SCORE, ASSESSMENT, CLAIM, SOURCE)
 TARGET_KIND = {SCORE: ASSESSMENT, ASSESSMENT: CLAIM, CLAIM: SOURCE}
-NAME_BATCH = 400
 
 
 @dataclass(frozen=True)
@@ -143,38 +142,6 @@ def claim_sources_by_model(snap: Snapshot) -> dict[str, dict[str, set[str]]]:
     return snap.get("_claim_sources", (), build)
 
 
-# ---------------------------------------------------------------- names
-
-NAME_PROPERTIES = {str(SKOS.prefLabel): 0, str(RDFS.label): 1, str(DCTERMS.title): 2}
-NAMES_QUERY = (
-    "SELECT ?x ?p ?name WHERE { %s ?x ?p ?name . VALUES ?p { "
-    + " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-    + " } }"
-)
-
-
-def read_names(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
-    """Return a name for each IRI: skos:prefLabel, rdfs:label, then dcterms:title; English first.
-
-    An IRI with none of them is named by the last segment of its path.
-    """
-    wanted = sorted({i for i in iris if i})
-    best: dict[str, tuple[int, int, str]] = {}
-    for start in range(0, len(wanted), NAME_BATCH):
-        query = NAMES_QUERY % values_block("x", wanted[start : start + NAME_BATCH])
-        for x, p, name in store.query(query, use_default_graph_as_union=True):
-            lang = getattr(name, "language", None)
-            rank = (0 if lang in (None, "en") else 1, NAME_PROPERTIES[p.value], name.value)
-            if x.value not in best or rank < best[x.value]:
-                best[x.value] = rank
-    return {i: best[i][2] if i in best else fallback_name(i) for i in wanted}
-
-
-def fallback_name(iri: str) -> str:
-    """Return the last segment of an IRI's path or fragment."""
-    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
-
-
 def names_of(snap: Snapshot, iris: Iterable[str]) -> dict[str, str]:
-    """Return names for ``iris`` (see ``read_names``)."""
-    return read_names(snap.store, iris)
+    """Return a name for each of ``iris``: English first, else its last segment."""
+    return read_names(snap.store, iris, ENGLISH_FIRST, fallback=last_segment)

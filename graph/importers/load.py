@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph import loading
 from graph.paths import ROOT
+from graph.store.writes import drop_graphs
 
 
 def dataset_prefix(out_dir: Path, root: Path = ROOT) -> str:
@@ -55,5 +56,5 @@ def load_import(
     for item in progress(writes) if progress else writes:
         result.loaded.append(item.graph)
         result.triples += len(item.quads)
-    loading.drop_graphs(store, stale)
+    drop_graphs(store, stale)
     return result

@@ -1,55 +1,82 @@
-"""Load the named example queries shipped as ``graph/queries/*.rq``.
+"""Write and run SPARQL reads: the shipped ``*.rq`` files, VALUES blocks, and rows as dicts.
 
-Each file is one SPARQL query. Its first lines are comments giving a title and a
-description::
-
-    # title: Named graphs
-    # description: List the named graphs and how many triples each holds.
-    SELECT ...
-
-The file name without ``.rq`` is the query's stable name; files sort by name.
+Queries shipped as ``graph/queries/*.rq`` run as they are over every model;
+a line holding the comment ``#: restrict ?var`` marks where ``restrict`` puts
+a ``VALUES ?var { ... }`` block to narrow them to a few IRIs. The files whose
+first lines give a ``# title:`` are also the endpoint's named examples
+(``graph.queries.examples``).
 """
 
 from __future__ import annotations
 
-import re
-from importlib import resources
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
 
-_HEADER = re.compile(r"#\s*(title|description)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+import pyoxigraph as ox
 
+from graph.paths import QUERIES_DIR
+from graph.queries.examples import ExampleQuery, example_queries, parse_example
 
-class ExampleQuery(NamedTuple):
-    """One named example query: its file stem, title, description and text."""
+__all__ = [
+    "RESTRICT_MARK",
+    "ExampleQuery",
+    "chunks",
+    "example_queries",
+    "least",
+    "load_query",
+    "one_of",
+    "parse_example",
+    "restrict",
+    "select",
+    "values_block",
+]
 
-    name: str
-    title: str
-    description: str
-    text: str
-
-
-def parse_example(name: str, text: str) -> ExampleQuery:
-    """Read the ``# title:`` and ``# description:`` header comments of one query."""
-    fields = {"title": "", "description": ""}
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if not stripped.startswith("#"):
-            break
-        match = _HEADER.match(stripped)
-        if match:
-            fields[match.group(1).lower()] = match.group(2)
-    if not fields["title"]:
-        raise ValueError(f"example query {name}.rq has no '# title:' comment line")
-    return ExampleQuery(name, fields["title"], fields["description"], text)
+RESTRICT_MARK = "#: restrict ?"
 
 
-def example_queries() -> list[ExampleQuery]:
-    """Return every example query in this package, sorted by file name."""
-    folder = resources.files(__name__)
-    files = sorted(
-        (entry for entry in folder.iterdir() if entry.name.endswith(".rq")),
-        key=lambda entry: entry.name,
-    )
-    return [parse_example(f.name[: -len(".rq")], f.read_text(encoding="utf-8")) for f in files]
+def load_query(name: str) -> str:
+    """Return the text of ``graph/queries/<name>.rq``."""
+    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def values_block(var: str, iris: Iterable[str]) -> str:
+    """Return ``VALUES ?var { <iri> ... }``."""
+    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+
+
+def chunks(iris: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    """Yield ``iris`` in slices of at most ``size``: the IRIs one query names."""
+    for start in range(0, len(iris), size):
+        yield iris[start : start + size]
+
+
+def restrict(query: str, var: str, iris: Iterable[str] | None) -> str:
+    """Replace the ``#: restrict ?var`` line of ``query`` with VALUES; None leaves it as it is."""
+    if iris is None:
+        return query
+    mark = RESTRICT_MARK + var
+    lines = query.splitlines()
+    hits = [i for i, line in enumerate(lines) if line.rstrip().endswith(mark)]
+    if len(hits) != 1:
+        raise ValueError(f"the query has {len(hits)} '{mark}' lines; expected one")
+    lines[hits[0]] = "  " + values_block(var, iris)
+    return "\n".join(lines)
+
+
+def one_of(properties: Iterable[str], var: str = "p") -> str:
+    """Return ``FILTER (?var IN (<p1>, ...))``: the properties a ``?node ?p ?o`` read keeps."""
+    return f"FILTER (?{var} IN ({', '.join(f'<{p}>' for p in properties)}))"
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+    """Run a SELECT over the union of the store's graphs; return rows as dicts of bound terms."""
+    solutions = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        rows.append({n: v for n, v in zip(names, solution, strict=True) if v is not None})
+    return rows
+
+
+def least(terms: Iterable[ox.NamedNode | ox.Literal]) -> str | None:
+    """Return the smallest value among ``terms``: one choice, whatever order rows came in."""
+    return min((t.value for t in terms), default=None)

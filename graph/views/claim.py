@@ -4,7 +4,7 @@ what was derived from it.
 Queries: the claim's own properties (a pattern read), its model (one), that
 model's claims with sources and quotes (``read_evidence``: two; the claims on
 the same criterion are the ones it agrees or disagrees with), the stored
-assessments and scores derived from it (one), labels (one).
+assessments derived from it (one), its model's stored scores (one), labels (one).
 """
 
 from __future__ import annotations
@@ -13,18 +13,18 @@ import pyoxigraph as ox
 
 from graph import flags as fl
 from graph.derive import FRAMEWORK_PREFIX, framework_of
-from graph.namespaces import DCTERMS, DQV, OG, PROV, RDFS
-from graph.records import read_evidence
+from graph.labels import Labels
+from graph.namespaces import OG, PROV, RDFS
+from graph.records import ClaimRecord, Evidence, read_evidence
+from graph.stored_scores import read_scores
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
-    SCORES_GRAPH,
-    Labels,
+    Description,
     describe,
     flag_name,
     level_name,
     select,
 )
-from graph.views.model import number
 
 
 def _assessments_query(claim: str) -> str:
@@ -37,31 +37,12 @@ SELECT ?a ?criterion ?level ?contested WHERE {{
 }}"""
 
 
-def _scores_query(assessments: list[str]) -> str:
-    # A query of its own: joined to the assessments in one OPTIONAL, Oxigraph reads the
-    # whole scores graph first (hundreds of ms on the bundled data).
-    return f"""
-SELECT ?a ?score ?framework ?value WHERE {{
-  VALUES ?a {{ {" ".join(f"<{a}>" for a in assessments)} }}
-  GRAPH <{SCORES_GRAPH}> {{
-    ?score <{PROV.wasDerivedFrom}> ?a ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
-    FILTER NOT EXISTS {{ ?score <{DCTERMS.isPartOf}> ?whole }}
-  }}
-}}"""
-
-
 def claim_page(store: ox.Store, iri: str) -> dict:
     """Return the records of a claim's page (see docs/pages.md, "claim")."""
     labels = Labels(store, [iri])
     properties = describe(store, iri, labels)
-
-    def values(predicate: str) -> list:
-        return next((p["values"] for p in properties if p["property"]["iri"] == predicate), [])
-
-    def literal(predicate: str) -> str | None:
-        return next((v["value"] for v in values(predicate) if "value" in v), None)
-
-    model = next((v["iri"] for v in values(str(OG.aboutModel)) if "iri" in v), None)
+    about = Description(properties)
+    model = about.iri(OG.aboutModel)
     evidence = read_evidence(store, [model]) if model else None
     record = next((c for c in evidence.claims if c.iri == iri), None) if evidence else None
     developers = evidence.models[model].developers if evidence and model in evidence.models else ()
@@ -70,26 +51,7 @@ def claim_page(store: ox.Store, iri: str) -> dict:
         if record
         else []
     )
-    derived: dict[str, dict] = {}
-    for row in select(store, _assessments_query(iri)):
-        derived.setdefault(
-            row["a"].value,
-            {
-                "iri": row["a"].value,
-                "criterion": row["criterion"].value,
-                "level": level_name(row["level"].value),
-                "contested": "contested" in row and row["contested"].value == "true",
-                "scores": {},
-            },
-        )
-    for row in select(store, _scores_query(list(derived))) if derived else []:
-        a = derived[row["a"].value]
-        if "score" in row:
-            a["scores"][row["score"].value] = {
-                "iri": row["score"].value,
-                "framework": row["framework"].value,
-                "value": number(row["value"].value),
-            }
+    derived = _derived(store, iri, model)
     criterion = record.criterion if record else None
     labels.add(
         {model or "", criterion or "", framework_of(criterion or "") or "", *developers}
@@ -98,27 +60,7 @@ def claim_page(store: ox.Store, iri: str) -> dict:
         | {s["framework"] for a in derived.values() for s in a["scores"].values()}
         | {s for c in siblings for s in c.sources}
     )
-    sources = []
-    if record:
-        for s in record.sources:
-            about = evidence.sources.get(s)
-            sources.append(
-                {
-                    "iri": s,
-                    "title": (about.title if about else None) or labels(s),
-                    "url": about.url if about else None,
-                    "issued": about.issued if about else None,
-                    "publishers": [labels.ref(p) for p in (about.publishers if about else ())],
-                    "self_published": bool(about and set(about.publishers) & set(developers)),
-                    "quotes": [
-                        {"exact": q.exact, "prefix": q.prefix, "suffix": q.suffix}
-                        for q in record.quotes
-                        if q.source == s
-                    ],
-                }
-            )
-        labels.add({p for s in sources for p in (x["iri"] for x in s["publishers"])})
-    flags = [v["iri"] for v in values(str(OG.flag)) if "iri" in v]
+    sources = _sources(record, evidence, developers, labels) if record else []
     return {
         "claim": {
             "iri": iri,
@@ -126,42 +68,22 @@ def claim_page(store: ox.Store, iri: str) -> dict:
             "developers": [labels.ref(d) for d in developers],
             "criterion": labels.ref(criterion),
             "framework": labels.ref(framework_of(criterion or "")),
-            "level": record.level
-            if record
-            else level_name(next((v["iri"] for v in values(str(OG.level)) if "iri" in v), None)),
+            "level": record.level if record else level_name(about.iri(OG.level)),
             "rank": record.rank if record else None,
-            "stated_on": record.stated_on if record else literal(str(OG.statedOn)),
-            "generated_at": literal(str(PROV.generatedAtTime)),
-            "deprecated_on": literal(str(OG.deprecatedOn)),
-            "deprecation_reason": literal(str(OG.deprecationReason)),
-            "deprecated_by": next((v for v in values(str(OG.deprecatedBy)) if "iri" in v), None),
+            "stated_on": record.stated_on if record else about.literal(OG.statedOn),
+            "generated_at": about.literal(PROV.generatedAtTime),
+            "deprecated_on": about.literal(OG.deprecatedOn),
+            "deprecation_reason": about.literal(OG.deprecationReason),
+            "deprecated_by": about.ref(OG.deprecatedBy),
             "attributed_to": [labels.ref(a) for a in (record.attributed_to if record else ())],
             "self_reported": bool(
                 record and fl.is_self_reported(record, evidence.sources, developers)
             ),
-            "flags": [flag_name(f) for f in fl.ordered(flags)],
-            "comment": literal(str(RDFS.comment)),
+            "flags": [flag_name(f) for f in fl.ordered(about.iris(OG.flag))],
+            "comment": about.literal(RDFS.comment),
         },
         "sources": sources,
-        "assessments": [
-            {
-                "iri": a["iri"],
-                "criterion": labels.ref(a["criterion"]),
-                "level": a["level"],
-                "contested": a["contested"],
-                "scores": [
-                    {
-                        "iri": s["iri"],
-                        "framework": labels.ref(
-                            s["framework"], slug=s["framework"].removeprefix(FRAMEWORK_PREFIX)
-                        ),
-                        "value": s["value"],
-                    }
-                    for s in sorted(a["scores"].values(), key=lambda s: s["iri"])
-                ],
-            }
-            for a in sorted(derived.values(), key=lambda a: a["iri"])
-        ],
+        "assessments": [_assessment(a, labels) for a in sorted(derived.values(), key=_iri)],
         "same_criterion": [
             {
                 "iri": c.iri,
@@ -176,3 +98,73 @@ def claim_page(store: ox.Store, iri: str) -> dict:
         ],
         "properties": properties,
     }
+
+
+def _iri(item: dict) -> str:
+    return item["iri"]
+
+
+def _derived(store: ox.Store, claim: str, model: str | None) -> dict[str, dict]:
+    """Return the stored assessments derived from ``claim``, each with the whole scores of them."""
+    derived: dict[str, dict] = {}
+    for row in select(store, _assessments_query(claim)):
+        derived.setdefault(
+            row["a"].value,
+            {
+                "iri": row["a"].value,
+                "criterion": row["criterion"].value,
+                "level": level_name(row["level"].value),
+                "contested": "contested" in row and row["contested"].value == "true",
+                "scores": {},
+            },
+        )
+    for s in read_scores(store, [model]) if derived and model else []:
+        for a in (derived[i] for i in s.derived_from if i in derived and s.whole is None):
+            a["scores"][s.iri] = {"iri": s.iri, "framework": s.framework, "value": s.value}
+    return derived
+
+
+def _assessment(a: dict, labels: Labels) -> dict:
+    """Return one assessment derived from the claim, with its scores, as the page shows it."""
+    return {
+        "iri": a["iri"],
+        "criterion": labels.ref(a["criterion"]),
+        "level": a["level"],
+        "contested": a["contested"],
+        "scores": [
+            {
+                "iri": s["iri"],
+                "framework": labels.ref(
+                    s["framework"], slug=s["framework"].removeprefix(FRAMEWORK_PREFIX)
+                ),
+                "value": s["value"],
+            }
+            for s in sorted(a["scores"].values(), key=_iri)
+        ],
+    }
+
+
+def _sources(
+    record: ClaimRecord, evidence: Evidence, developers: tuple[str, ...], labels: Labels
+) -> list[dict]:
+    """Return the claim's sources with the passages it quotes; their publishers' names read."""
+    sources = []
+    for s in record.sources:
+        about = evidence.sources.get(s)
+        sources.append(
+            {
+                "iri": s,
+                "title": (about.title if about else None) or labels(s),
+                "url": about.url if about else None,
+                "issued": about.issued if about else None,
+                "publishers": [labels.ref(p) for p in (about.publishers if about else ())],
+                "self_published": bool(about and set(about.publishers) & set(developers)),
+                "quotes": [
+                    {"exact": q.exact, "prefix": q.prefix, "suffix": q.suffix}
+                    for q in record.quotes
+                    if q.source == s
+                ],
+            }
+        )
+    labels.add({p for s in sources for p in (x["iri"] for x in s["publishers"])})
+    return sources

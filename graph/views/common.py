@@ -1,23 +1,25 @@
-"""Share the small pieces every page's records need: references, labels, term values, triples."""
+"""Share the small pieces every page's records need: references, term values, descriptions.
+
+Names come from ``graph.labels``.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from graph import flags as fl
-from graph.citations import CITO_PROPERTIES
 from graph.derive import ASSESSMENTS_GRAPH, SCORES_GRAPH
-from graph.namespaces import DCTERMS, ID, OG, RDF, RDFS, SKOS
-from graph.records import select
+from graph.evidence.citations import CITO_PROPERTIES
+from graph.labels import Labels, short
+from graph.namespaces import ID, OG, RDF
+from graph.queries import select
 from graph.scoring.levels import RANK_IRIS
 
 __all__ = [
     "ASSESSMENTS_GRAPH",
     "SCORES_GRAPH",
     "CITO_PROPERTIES",
-    "Labels",
+    "Description",
     "describe",
     "exists",
     "flag_name",
@@ -26,21 +28,10 @@ __all__ = [
     "level_name",
     "rank_name",
     "select",
-    "short",
     "term_value",
 ]
 
 CITO_VALUES = " ".join(f"<{p}>" for p in CITO_PROPERTIES)
-
-
-def short(iri: str) -> str:
-    """Return a readable short form of an IRI: its id: path, og: term, or last segment."""
-    if iri.startswith(str(ID)):
-        return iri[len(str(ID)) :]
-    if iri.startswith(str(OG)):
-        return iri[len(str(OG)) :]
-    tail = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return tail or iri
 
 
 def kind_of(iri: str) -> str | None:
@@ -70,63 +61,6 @@ def flag_name(iri: str) -> str:
         str(OG.NoEvidenceLink): "no-evidence-link",
         str(OG.UnknownLicense): "unknown-licence",
     }.get(iri, short(iri))
-
-
-NAME_PROPERTIES = f"<{SKOS.prefLabel}> <{RDFS.label}> <{DCTERMS.title}>"
-LABEL_PRIORITY = {str(SKOS.prefLabel): 0, str(RDFS.label): 1, str(DCTERMS.title): 2}
-
-
-def read_names(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
-    """Return a name for each IRI that has one: skos:prefLabel, rdfs:label, then dcterms:title.
-
-    English or untagged literals come before others.
-    """
-    wanted = sorted({i for i in iris if i and "<" not in i and ">" not in i})
-    found: dict[str, tuple] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        values = " ".join(f"<{i}>" for i in chunk)
-        query = (
-            f"SELECT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} "
-            f"VALUES ?p {{ {NAME_PROPERTIES} }} ?x ?p ?label }}"
-        )
-        for row in select(store, query):
-            term = row["label"]
-            lang = getattr(term, "language", None)
-            rank = (LABEL_PRIORITY[row["p"].value], 0 if lang in (None, "en") else 1, term.value)
-            key = row["x"].value
-            if key not in found or rank < found[key]:
-                found[key] = rank
-    return {k: v[2] for k, v in found.items()}
-
-
-class Labels:
-    """Names of IRIs, read in one query, with a short form for IRIs that have none."""
-
-    def __init__(self, store: ox.Store, iris: Iterable[str] = (), known: Mapping[str, str] = ()):
-        self.store = store
-        self.known: dict[str, str] = dict(known)
-        self.asked: set[str] = set(self.known)
-        self.add(iris)
-
-    def add(self, iris: Iterable[str]) -> None:
-        """Read the names of ``iris`` not asked for yet (one query)."""
-        wanted = {i for i in iris if i and i not in self.asked}
-        if wanted:
-            self.asked |= wanted
-            self.known.update(read_names(self.store, wanted))
-
-    def __call__(self, iri: str | None) -> str:
-        """Return the name of ``iri``, else its short form."""
-        if iri is None:
-            return ""
-        return self.known.get(iri) or short(iri)
-
-    def ref(self, iri: str | None, **extra) -> dict | None:
-        """Return ``{"iri", "label"}`` for ``iri`` (and ``extra`` keys), or None."""
-        if iri is None:
-            return None
-        return {"iri": iri, "label": self(iri), **extra}
 
 
 def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:
@@ -185,6 +119,56 @@ def describe(store: ox.Store, iri: str, labels: Labels, depth: int = 3) -> list[
         return [{"property": labels.ref(p), "values": grouped[p]} for p in order]
 
     return props(iri, frozenset())
+
+
+class Description:
+    """A resource's properties as ``describe`` returns them, read by predicate.
+
+    ``values`` gives every value of a predicate; ``refs``, ``iris`` and
+    ``literals`` keep the references, their IRIs, or the literal texts; ``ref``,
+    ``iri`` and ``literal`` the first of those (None without one); ``text`` an
+    English or untagged literal first.
+    """
+
+    def __init__(self, properties: list[dict]):
+        self.properties = properties
+
+    def values(self, predicate: object) -> list[dict]:
+        """Return every value of ``predicate`` (an IRI or a namespace term)."""
+        wanted = str(predicate)
+        return next(
+            (list(p["values"]) for p in self.properties if p["property"]["iri"] == wanted), []
+        )
+
+    def refs(self, predicate: object) -> list[dict]:
+        """Return the values of ``predicate`` that are references (``iri``, ``label``)."""
+        return [v for v in self.values(predicate) if "iri" in v]
+
+    def iris(self, predicate: object) -> list[str]:
+        """Return the IRIs among the values of ``predicate``."""
+        return [v["iri"] for v in self.refs(predicate)]
+
+    def literals(self, predicate: object) -> list[str]:
+        """Return the literal texts among the values of ``predicate``."""
+        return [v["value"] for v in self.values(predicate) if "value" in v]
+
+    def ref(self, predicate: object) -> dict | None:
+        """Return the first reference among the values of ``predicate``, or None."""
+        return next(iter(self.refs(predicate)), None)
+
+    def iri(self, predicate: object) -> str | None:
+        """Return the first IRI among the values of ``predicate``, or None."""
+        return next(iter(self.iris(predicate)), None)
+
+    def literal(self, predicate: object) -> str | None:
+        """Return the first literal text among the values of ``predicate``, or None."""
+        return next(iter(self.literals(predicate)), None)
+
+    def text(self, predicate: object) -> str | None:
+        """Return a literal of ``predicate``, English or untagged first, or None."""
+        values = [v for v in self.values(predicate) if "value" in v]
+        english = [v for v in values if v.get("language") in (None, "en")]
+        return (english or values or [{"value": None}])[0]["value"]
 
 
 def bounded_description(store: ox.Store, iri: str, depth: int = 4) -> list[ox.Triple]:

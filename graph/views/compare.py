@@ -12,9 +12,10 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from graph.derive import RULES, framework_of
+from graph.labels import Labels
 from graph.namespaces import OG, PROV
 from graph.records import ModelRecord
-from graph.views.common import ASSESSMENTS_GRAPH, Labels, flag_name, level_name, select
+from graph.views.common import ASSESSMENTS_GRAPH, flag_name, level_name, select
 from graph.views.model import read_scores, score_dict, score_labels
 
 

@@ -21,9 +21,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graph.evidence import trace
+from graph.labels import Labels
 from graph.namespaces import CITO, OG, PROV
 from graph.records import ModelRecord
-from graph.views.common import CITO_VALUES, Labels, select
+from graph.views.common import CITO_VALUES, select
 
 DERIVED_FROM = str(PROV.wasDerivedFrom)
 CITES = str(CITO.cites)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from graph.derive import RULES
+from graph.labels import Labels
 from graph.namespaces import BASE, CITO, DQV, OG, PROV
-from graph.views.common import Labels, select
+from graph.views.common import select
 
 COUNTED = {
     "models": OG.Model,

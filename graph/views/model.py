@@ -14,14 +14,15 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from graph import flags as fl
+from graph import stored_scores
 from graph.derive import FRAMEWORK_PREFIX, RULES, derive_model, framework_of
-from graph.namespaces import DCTERMS, DQV, OG, PROV, SCHEMA, SKOS, SPDX
+from graph.labels import Labels, number
+from graph.namespaces import DCTERMS, OG, PROV, SCHEMA, SKOS, SPDX
 from graph.records import ClaimRecord, Evidence, ModelRecord, read_evidence
 from graph.scoring.resolution import first_day
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
-    SCORES_GRAPH,
-    Labels,
+    Description,
     describe,
     flag_name,
     level_name,
@@ -45,56 +46,25 @@ SELECT ?a ?criterion ?level ?contested ?rule ?points ?flag ?claim WHERE {{
 }}"""
 
 
-def _scores_query(models: list[str]) -> str:
-    values = " ".join(f"<{m}>" for m in models)
-    return f"""
-SELECT ?model ?s ?framework ?value ?measures ?grade ?missing ?flag ?whole WHERE {{
-  VALUES ?model {{ {values} }}
-  GRAPH <{SCORES_GRAPH}> {{
-    ?s <{DQV.computedOn}> ?model ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
-    OPTIONAL {{ ?s <{DQV.isMeasurementOf}> ?measures }}
-    OPTIONAL {{ ?s <{OG.grade}> ?grade }}
-    OPTIONAL {{ ?s <{OG.missingCriterion}> ?missing }}
-    OPTIONAL {{ ?s <{OG.flag}> ?flag }}
-    OPTIONAL {{ ?s <{DCTERMS.isPartOf}> ?whole }}
-  }}
-}}"""
-
-
-def number(text: str) -> float | int:
-    """Return a stored dqv:value or og:pointsFor as an int when whole, else a float."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
 def read_scores(store: ox.Store, models: list[str]) -> dict[str, dict[str, dict]]:
-    """Return the stored scores of ``models``: model -> framework IRI -> raw score (one query)."""
+    """Return the stored scores of ``models``: model -> framework IRI -> score, parts inside."""
     found: dict[str, dict[str, dict]] = {m: {} for m in models}
     parts: dict[str, dict] = {}
-    for row in select(store, _scores_query(models)):
-        iri, model = row["s"].value, row["model"].value
-        framework = row["framework"].value
-        if "whole" in row:
-            entry = parts.setdefault(iri, {})
-        else:
-            entry = found[model].setdefault(framework, {})
+    for s in stored_scores.read_scores(store, models):
+        entry = (
+            parts.setdefault(s.iri, {}) if s.whole else found[s.model].setdefault(s.framework, {})
+        )
         if not entry:
             entry.update(
-                iri=iri,
-                framework=framework,
-                value=number(row["value"].value),
-                measures=row["measures"].value if "measures" in row else None,
-                grade=None,
-                missing=set(),
-                flags=set(),
-                whole=row["whole"].value if "whole" in row else None,
+                iri=s.iri,
+                framework=s.framework,
+                value=s.value,
+                measures=s.measures,
+                grade=s.grade,
+                missing=set(s.missing),
+                flags=set(s.flags),
+                whole=s.whole,
             )
-        if "grade" in row:
-            entry["grade"] = row["grade"].value
-        if "missing" in row:
-            entry["missing"].add(row["missing"].value)
-        if "flag" in row:
-            entry["flags"].add(row["flag"].value)
     by_iri = {s["iri"]: s for scores in found.values() for s in scores.values()}
     for part in parts.values():
         whole = by_iri.get(part["whole"])
@@ -209,87 +179,19 @@ def model_page(store: ox.Store, record: ModelRecord, matches: Mapping[str, froze
 
     labels = Labels(store)
     properties = describe(store, record.iri, labels)
-    labels.add(
-        {*record.developers, *score_labels(scores)}
-        | {a["criterion"] for a in assessments.values()}
-        | {a["rule"] or "" for a in assessments.values()}
-        | {c.criterion for c in claims.values()}
-        | {a for c in claims.values() for a in c.attributed_to}
-        | {
-            framework_of(c) or ""
-            for c in {a["criterion"] for a in assessments.values()}
-            | {c.criterion for c in claims.values()}
-        }
-        | {g for h in history for s in h["scores"].values() for g in [s["grade"] or ""]}
-    )
-
-    def value_of(predicate: str) -> list:
-        return next((p["values"] for p in properties if p["property"]["iri"] == predicate), [])
-
-    shown: set[str] = set()
-    frameworks: dict[str | None, list[dict]] = {}
-    for criterion, a in sorted(assessments.items(), key=lambda kv: _criterion_order(kv[0], labels)):
-        counted = [claims[i] for i in sorted(a["claims"]) if i in claims]
-        others = [
-            c for c in claims.values() if c.criterion == criterion and c.iri not in a["claims"]
-        ]
-        shown |= {c.iri for c in counted} | {c.iri for c in others}
-        frameworks.setdefault(framework_of(criterion), []).append(
-            {
-                "iri": a["iri"],
-                "criterion": labels.ref(criterion),
-                "level": a["level"],
-                "points": a["points"],
-                "rule": labels.ref(a["rule"]),
-                "contested": a["contested"],
-                "flags": [flag_name(f) for f in fl.ordered(a["flags"])],
-                "claims": [
-                    claim_dict(c, evidence, record.developers, labels, True) for c in counted
-                ]
-                + [
-                    claim_dict(c, evidence, record.developers, labels, False)
-                    for c in sorted(others, key=lambda c: c.iri)
-                ],
-            }
-        )
+    about = Description(properties)
+    labels.add(_named(record, claims, assessments, scores, history))
+    frameworks, shown = _assessed(assessments, claims, evidence, record, labels)
     unassessed = [c for c in claims.values() if c.iri not in shown]
     score_list = [score_dict(scores[f], labels) for f in sorted(scores, key=_framework_order)]
     tier = next((s for s in score_list if s["framework"]["slug"] == "oti-2024"), None)
-    model_flags = {v["iri"] for v in value_of(str(OG.flag)) if "iri" in v}
     all_flags = (
-        model_flags
+        set(about.iris(OG.flag))
         | {f for s in scores.values() for f in s["flags"]}
         | {f for a in assessments.values() for f in a["flags"]}
     )
     return {
-        "model": {
-            "iri": record.iri,
-            "slug": record.slug,
-            "label": record.label,
-            "developers": [labels.ref(d) for d in record.developers],
-            "alt_labels": [v["value"] for v in value_of(str(SKOS.altLabel)) if "value" in v],
-            "family": next((v for v in value_of(str(OG.family)) if "iri" in v), None),
-            "licences": [
-                {"iri": v["iri"], "label": v["iri"].removeprefix(str(SPDX))}
-                for v in value_of(str(DCTERMS.license))
-                if "iri" in v
-            ],
-            "licence_text": next(
-                (v["value"] for v in value_of(str(OG.licenseText)) if "value" in v), None
-            ),
-            "hugging_face_id": next(
-                (v["value"] for v in value_of(str(OG.huggingFaceId)) if "value" in v), None
-            ),
-            "issued": next(
-                (v["value"] for v in value_of(str(DCTERMS.issued)) if "value" in v), None
-            ),
-            "version": next(
-                (v["value"] for v in value_of(str(SCHEMA.version)) if "value" in v), None
-            ),
-            "code_repository": next(
-                (v["iri"] for v in value_of(str(SCHEMA.codeRepository)) if "iri" in v), None
-            ),
-        },
+        "model": _model_dict(record, about, labels),
         "flags": [flag_name(f) for f in fl.ordered(all_flags)],
         "spectrum_tier": None
         if tier is None
@@ -316,6 +218,84 @@ def model_page(store: ox.Store, record: ModelRecord, matches: Mapping[str, froze
         ],
         "claim_count": len(claims),
         "properties": properties,
+    }
+
+
+def _named(
+    record: ModelRecord,
+    claims: Mapping[str, ClaimRecord],
+    assessments: Mapping[str, dict],
+    scores: Mapping[str, Mapping],
+    history: list[dict],
+) -> set[str]:
+    """Return the IRIs a model's page names, beside those of its own description."""
+    criteria = {a["criterion"] for a in assessments.values()} | {
+        c.criterion for c in claims.values()
+    }
+    return (
+        {*record.developers, *score_labels(scores)}
+        | criteria
+        | {a["rule"] or "" for a in assessments.values()}
+        | {a for c in claims.values() for a in c.attributed_to}
+        | {framework_of(c) or "" for c in criteria}
+        | {g for h in history for s in h["scores"].values() for g in [s["grade"] or ""]}
+    )
+
+
+def _assessed(
+    assessments: Mapping[str, dict],
+    claims: Mapping[str, ClaimRecord],
+    evidence: Evidence,
+    record: ModelRecord,
+    labels: Labels,
+) -> tuple[dict[str | None, list[dict]], set[str]]:
+    """Return the assessments by framework, each with its claims, and the claims they show."""
+    shown: set[str] = set()
+    frameworks: dict[str | None, list[dict]] = {}
+    for criterion, a in sorted(assessments.items(), key=lambda kv: _criterion_order(kv[0], labels)):
+        counted = [claims[i] for i in sorted(a["claims"]) if i in claims]
+        others = [
+            c for c in claims.values() if c.criterion == criterion and c.iri not in a["claims"]
+        ]
+        shown |= {c.iri for c in counted} | {c.iri for c in others}
+        frameworks.setdefault(framework_of(criterion), []).append(
+            {
+                "iri": a["iri"],
+                "criterion": labels.ref(criterion),
+                "level": a["level"],
+                "points": a["points"],
+                "rule": labels.ref(a["rule"]),
+                "contested": a["contested"],
+                "flags": [flag_name(f) for f in fl.ordered(a["flags"])],
+                "claims": [
+                    claim_dict(c, evidence, record.developers, labels, True) for c in counted
+                ]
+                + [
+                    claim_dict(c, evidence, record.developers, labels, False)
+                    for c in sorted(others, key=lambda c: c.iri)
+                ],
+            }
+        )
+    return frameworks, shown
+
+
+def _model_dict(record: ModelRecord, about: Description, labels: Labels) -> dict:
+    """Return the model itself as its page shows it: names, developers, licences, dates."""
+    return {
+        "iri": record.iri,
+        "slug": record.slug,
+        "label": record.label,
+        "developers": [labels.ref(d) for d in record.developers],
+        "alt_labels": about.literals(SKOS.altLabel),
+        "family": about.ref(OG.family),
+        "licences": [
+            {"iri": i, "label": i.removeprefix(str(SPDX))} for i in about.iris(DCTERMS.license)
+        ],
+        "licence_text": about.literal(OG.licenseText),
+        "hugging_face_id": about.literal(OG.huggingFaceId),
+        "issued": about.literal(DCTERMS.issued),
+        "version": about.literal(SCHEMA.version),
+        "code_repository": about.iri(SCHEMA.codeRepository),
     }
 
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.derive import FRAMEWORK_PREFIX, RULES
-from graph.namespaces import DCTERMS, DQV, OG, RDFS, SPDX
+from graph.labels import Labels, short
+from graph.namespaces import DCTERMS, OG, RDFS, SPDX
 from graph.records import model_slug
-from graph.views.common import SCORES_GRAPH, Labels, flag_name, select, short
+from graph.stored_scores import read_scores
+from graph.views.common import flag_name, select
 
 TIER = "oti-2024"
 INDEX = "osai-index"
@@ -30,16 +32,6 @@ SELECT ?model ?label ?developer ?developerLabel ?licence ?licenceText ?issued WH
   OPTIONAL {{ ?model <{DCTERMS.license}> ?licence }}
   OPTIONAL {{ ?model <{OG.licenseText}> ?licenceText }}
   OPTIONAL {{ ?model <{DCTERMS.issued}> ?issued }}
-}}"""
-
-SCORES_QUERY = f"""
-SELECT ?model ?framework ?value ?grade ?flag WHERE {{
-  GRAPH <{SCORES_GRAPH}> {{
-    ?score <{DQV.computedOn}> ?model ; <{OG.framework}> ?framework ; <{DQV.value}> ?value .
-    FILTER NOT EXISTS {{ ?score <{DCTERMS.isPartOf}> ?whole }}
-    OPTIONAL {{ ?score <{OG.grade}> ?grade }}
-    OPTIONAL {{ ?score <{OG.flag}> ?flag }}
-  }}
 }}"""
 
 FACETS = ("developer", "tier", "index", "mof", "licence", "contested")
@@ -67,11 +59,6 @@ MOF_ORDER = {"class-i": 1, "class-ii": 2, "class-iii": 3, "none": 4, "unscored":
 SORTS = ("label", "developer", "tier", "index", "mof")
 PER_PAGE = 50
 MAX_PER_PAGE = 500
-
-
-def _number(text: str) -> float | int:
-    value = float(text)
-    return int(value) if value.is_integer() else value
 
 
 def model_entries(store: ox.Store) -> list[dict]:
@@ -107,19 +94,16 @@ def model_entries(store: ox.Store) -> list[dict]:
         if "licenceText" in row:
             m["licence_text"] = row["licenceText"].value
     grades: set[str] = set()
-    for row in select(store, SCORES_QUERY):
-        m = models.get(row["model"].value)
-        if m is None:
+    for s in read_scores(store):
+        m = models.get(s.model)
+        if m is None or s.whole is not None:
             continue
-        framework = row["framework"].value.removeprefix(FRAMEWORK_PREFIX)
-        score = m["scores"].setdefault(
-            framework, {"value": _number(row["value"].value), "grade": None}
-        )
-        if "grade" in row:
-            score["grade"] = row["grade"].value
-            grades.add(row["grade"].value)
-        if "flag" in row:
-            m["flags"].add(flag_name(row["flag"].value))
+        framework = s.framework.removeprefix(FRAMEWORK_PREFIX)
+        score = m["scores"].setdefault(framework, {"value": s.value, "grade": None})
+        if s.grade is not None:
+            score["grade"] = s.grade
+            grades.add(s.grade)
+        m["flags"] |= {flag_name(f) for f in s.flags}
     labels = Labels(store, grades)
     entries = []
     for m in models.values():

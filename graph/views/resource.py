@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.labels import Labels
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS
-from graph.views.common import Labels, describe, incoming, kind_of, level_name, select
+from graph.views.common import Description, describe, incoming, kind_of, level_name, select
 
 LIST_LIMIT = 200
 
@@ -21,6 +22,48 @@ def organization_page(store: ox.Store, iri: str, limit: int = LIST_LIMIT) -> dic
     """Return the records of an organization's page (see docs/pages.md, "organization")."""
     labels = Labels(store, [iri])
     properties = describe(store, iri, labels)
+    models, sources, claims, source_count, claim_count = _organization_rows(store, iri, limit)
+    labels.add({r["model"].value for r in claims} | {r["criterion"].value for r in claims})
+    return {
+        "organization": {
+            "iri": iri,
+            "label": labels(iri),
+            "kinds": Description(properties).values(RDF.type),
+        },
+        "models": [
+            {
+                "iri": r["m"].value,
+                "label": r["label"].value if "label" in r else labels(r["m"].value),
+            }
+            for r in models
+        ],
+        "sources": [
+            {
+                "iri": r["s"].value,
+                "title": r["title"].value if "title" in r else labels(r["s"].value),
+                "issued": r["issued"].value if "issued" in r else None,
+            }
+            for r in sources
+        ],
+        "source_count": source_count,
+        "claims": [
+            {
+                "iri": r["c"].value,
+                "model": labels.ref(r["model"].value),
+                "criterion": labels.ref(r["criterion"].value),
+                "level": level_name(r["level"].value),
+                "stated_on": r["statedOn"].value if "statedOn" in r else None,
+            }
+            for r in sorted(claims, key=lambda r: r["c"].value)
+        ],
+        "claim_count": claim_count,
+        "limit": limit,
+        "properties": properties,
+    }
+
+
+def _organization_rows(store: ox.Store, iri: str, limit: int) -> tuple:
+    """Return an organization's models, first sources and claims, and its source and claim counts."""
     o = f"<{iri}>"
     models = select(
         store,
@@ -53,45 +96,7 @@ def organization_page(store: ox.Store, iri: str, limit: int = LIST_LIMIT) -> dic
   OPTIONAL {{ ?c <{OG.statedOn}> ?statedOn }}
 }}""",
     )
-    labels.add({r["model"].value for r in claims} | {r["criterion"].value for r in claims})
-    return {
-        "organization": {
-            "iri": iri,
-            "label": labels(iri),
-            "kinds": [
-                v for p in properties if p["property"]["iri"] == str(RDF.type) for v in p["values"]
-            ],
-        },
-        "models": [
-            {
-                "iri": r["m"].value,
-                "label": r["label"].value if "label" in r else labels(r["m"].value),
-            }
-            for r in models
-        ],
-        "sources": [
-            {
-                "iri": r["s"].value,
-                "title": r["title"].value if "title" in r else labels(r["s"].value),
-                "issued": r["issued"].value if "issued" in r else None,
-            }
-            for r in sources
-        ],
-        "source_count": int(source_count),
-        "claims": [
-            {
-                "iri": r["c"].value,
-                "model": labels.ref(r["model"].value),
-                "criterion": labels.ref(r["criterion"].value),
-                "level": level_name(r["level"].value),
-                "stated_on": r["statedOn"].value if "statedOn" in r else None,
-            }
-            for r in sorted(claims, key=lambda r: r["c"].value)
-        ],
-        "claim_count": int(claim_count),
-        "limit": limit,
-        "properties": properties,
-    }
+    return models, sources, claims, int(source_count), int(claim_count)
 
 
 def resource_page(store: ox.Store, iri: str, limit: int = 100) -> dict:
@@ -99,7 +104,7 @@ def resource_page(store: ox.Store, iri: str, limit: int = 100) -> dict:
     labels = Labels(store, [iri])
     properties = describe(store, iri, labels)
     links = incoming(store, iri, labels, limit)
-    types = [v for p in properties if p["property"]["iri"] == str(RDF.type) for v in p["values"]]
+    types = Description(properties).values(RDF.type)
     return {
         "resource": {"iri": iri, "label": labels(iri), "kind": kind_of(iri), "types": types},
         "properties": properties,

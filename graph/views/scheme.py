@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.derive import RULES, framework_of
+from graph.derive import RULES, FrameworkRule, framework_of
+from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, DQV, OG, OWL, SKOS
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     SCORES_GRAPH,
-    Labels,
+    Description,
     describe,
     level_name,
     select,
 )
-from graph.views.model import number
 
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 # Read from the other side, a mapping turns around: A broadMatch B means B narrowMatch A.
@@ -46,47 +46,13 @@ def _literal(rows: list[dict], name: str) -> str | None:
     return best
 
 
-def _values(properties: list[dict], predicate: str) -> list:
-    return next((p["values"] for p in properties if p["property"]["iri"] == predicate), [])
-
-
-def _text(properties: list[dict], predicate: str) -> str | None:
-    values = [v for v in _values(properties, predicate) if "value" in v]
-    english = [v for v in values if v.get("language") in (None, "en")]
-    return (english or values or [{"value": None}])[0]["value"]
-
-
 def framework_page(store: ox.Store, iri: str) -> dict:
     """Return the records of a framework's page (see docs/pages.md, "framework")."""
     labels = Labels(store, [iri])
     properties = describe(store, iri, labels)
-    concepts: dict[str, list[dict]] = {}
-    query = f"""
-SELECT ?c ?kind ?notation ?definition ?broader ?order ?deprecated WHERE {{
-  ?c <{SKOS.inScheme}> <{iri}> .
-  OPTIONAL {{ ?c a ?kind FILTER (?kind IN (<{OG.Criterion}>, <{OG.Grade}>)) }}
-  OPTIONAL {{ ?c <{SKOS.notation}> ?notation }}
-  OPTIONAL {{ ?c <{SKOS.definition}> ?definition }}
-  OPTIONAL {{ ?c <{SKOS.broader}> ?broader }}
-  OPTIONAL {{ ?c <{OG.gradeOrder}> ?order }}
-  OPTIONAL {{ ?c <{OWL.deprecated}> ?deprecated }}
-}}"""
-    for row in select(store, query):
-        concepts.setdefault(row["c"].value, []).append(row)
-    requirements: dict[str, list[dict]] = {}
-    for row in select(
-        store,
-        f"""SELECT ?g ?criterion ?least ?most WHERE {{
-  ?g <{SKOS.inScheme}> <{iri}> ; <{OG.requirement}> ?r . ?r <{OG.onCriterion}> ?criterion .
-  OPTIONAL {{ ?r <{OG.atLeast}> ?least }} OPTIONAL {{ ?r <{OG.atMost}> ?most }} }}""",
-    ):
-        requirements.setdefault(row["g"].value, []).append(
-            {
-                "criterion": row["criterion"].value,
-                "at_least": level_name(row["least"].value) if "least" in row else None,
-                "at_most": level_name(row["most"].value) if "most" in row else None,
-            }
-        )
+    about = Description(properties)
+    concepts = _concepts(store, iri)
+    requirements = _requirements(store, iri)
     collections: dict[str, set[str]] = {}
     for row in select(
         store,
@@ -94,15 +60,7 @@ SELECT ?c ?kind ?notation ?definition ?broader ?order ?deprecated WHERE {{
   ?col <{SKOS.member}> ?member . ?member <{SKOS.inScheme}> <{iri}> }}""",
     ):
         collections.setdefault(row["col"].value, set()).add(row["member"].value)
-    spread = select(
-        store,
-        f"""SELECT ?value ?grade (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  GRAPH <{SCORES_GRAPH}> {{
-    ?s <{OG.framework}> <{iri}> ; <{DQV.value}> ?value .
-    FILTER NOT EXISTS {{ ?s <{DCTERMS.isPartOf}> ?whole }}
-    OPTIONAL {{ ?s <{OG.grade}> ?grade }}
-  }} }} GROUP BY ?value ?grade ORDER BY ?value""",
-    )
+    spread = _spread(store, iri)
     labels.add(
         set(concepts)
         | set(collections)
@@ -111,59 +69,17 @@ SELECT ?c ?kind ?notation ?definition ?broader ?order ?deprecated WHERE {{
         | {row["grade"].value for row in spread if "grade" in row}
     )
     rule = next((r for r in RULES if r.iri == iri), None)
-    criteria, grades = [], []
-    for c, rows in concepts.items():
-        kinds = {row["kind"].value for row in rows if "kind" in row}
-        entry = {
-            "iri": c,
-            "label": labels(c),
-            "notation": _literal(rows, "notation"),
-            "definition": _literal(rows, "definition"),
-        }
-        if str(OG.Grade) in kinds:
-            order = next((int(row["order"].value) for row in rows if "order" in row), None)
-            grades.append(
-                {
-                    **entry,
-                    "order": order,
-                    "requirements": [
-                        {**r, "criterion": labels.ref(r["criterion"])}
-                        for r in requirements.get(c, [])
-                    ],
-                }
-            )
-        elif str(OG.Criterion) in kinds:
-            broader = sorted({row["broader"].value for row in rows if "broader" in row})
-            criteria.append(
-                {
-                    **entry,
-                    "broader": [labels.ref(b) for b in broader],
-                    "scored": bool(rule and c in rule.criteria),
-                    "deprecated": any(
-                        row["deprecated"].value == "true" for row in rows if "deprecated" in row
-                    ),
-                }
-            )
-
-    def criterion_key(c: dict) -> tuple:
-        if rule and c["iri"] in rule.criteria:
-            return (0, rule.criteria.index(c["iri"]), "")
-        return (1, 0, c["label"].casefold())
-
-    criteria.sort(key=criterion_key)
-    grades.sort(key=lambda g: (g["order"] is None, g["order"] or 0, g["label"]))
-    for g in grades:
-        g["requirements"].sort(key=lambda r: r["criterion"]["label"])
+    criteria, grades = _criteria_and_grades(concepts, requirements, rule, labels)
     return {
         "framework": {
             "iri": iri,
             "label": labels(iri),
-            "title": _text(properties, str(DCTERMS.title)),
-            "description": _text(properties, str(DCTERMS.description)),
-            "citation": _text(properties, str(DCTERMS.bibliographicCitation)),
-            "rights": _text(properties, str(DCTERMS.rights)),
-            "licences": [v for v in _values(properties, str(DCTERMS.license)) if "iri" in v],
-            "issued": _text(properties, str(DCTERMS.issued)),
+            "title": about.text(DCTERMS.title),
+            "description": about.text(DCTERMS.description),
+            "citation": about.text(DCTERMS.bibliographicCitation),
+            "rights": about.text(DCTERMS.rights),
+            "licences": about.refs(DCTERMS.license),
+            "issued": about.text(DCTERMS.issued),
             "scored": rule is not None,
         },
         "criteria": criteria,
@@ -188,20 +104,110 @@ SELECT ?c ?kind ?notation ?definition ?broader ?order ?deprecated WHERE {{
     }
 
 
+def _concepts(store: ox.Store, framework: str) -> dict[str, list[dict]]:
+    """Return the framework's concepts (criteria, grades ...), each with its rows of details."""
+    concepts: dict[str, list[dict]] = {}
+    query = f"""
+SELECT ?c ?kind ?notation ?definition ?broader ?order ?deprecated WHERE {{
+  ?c <{SKOS.inScheme}> <{framework}> .
+  OPTIONAL {{ ?c a ?kind FILTER (?kind IN (<{OG.Criterion}>, <{OG.Grade}>)) }}
+  OPTIONAL {{ ?c <{SKOS.notation}> ?notation }}
+  OPTIONAL {{ ?c <{SKOS.definition}> ?definition }}
+  OPTIONAL {{ ?c <{SKOS.broader}> ?broader }}
+  OPTIONAL {{ ?c <{OG.gradeOrder}> ?order }}
+  OPTIONAL {{ ?c <{OWL.deprecated}> ?deprecated }}
+}}"""
+    for row in select(store, query):
+        concepts.setdefault(row["c"].value, []).append(row)
+    return concepts
+
+
+def _requirements(store: ox.Store, framework: str) -> dict[str, list[dict]]:
+    """Return, per grade of the framework, the levels it requires on criteria."""
+    requirements: dict[str, list[dict]] = {}
+    for row in select(
+        store,
+        f"""SELECT ?g ?criterion ?least ?most WHERE {{
+  ?g <{SKOS.inScheme}> <{framework}> ; <{OG.requirement}> ?r . ?r <{OG.onCriterion}> ?criterion .
+  OPTIONAL {{ ?r <{OG.atLeast}> ?least }} OPTIONAL {{ ?r <{OG.atMost}> ?most }} }}""",
+    ):
+        requirements.setdefault(row["g"].value, []).append(
+            {
+                "criterion": row["criterion"].value,
+                "at_least": level_name(row["least"].value) if "least" in row else None,
+                "at_most": level_name(row["most"].value) if "most" in row else None,
+            }
+        )
+    return requirements
+
+
+def _spread(store: ox.Store, framework: str) -> list[dict]:
+    """Count the framework's stored whole scores by value and grade."""
+    # An aggregate in the store: per value and grade, never the scores themselves.
+    return select(
+        store,
+        f"""SELECT ?value ?grade (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  GRAPH <{SCORES_GRAPH}> {{
+    ?s <{OG.framework}> <{framework}> ; <{DQV.value}> ?value .
+    FILTER NOT EXISTS {{ ?s <{DCTERMS.isPartOf}> ?whole }}
+    OPTIONAL {{ ?s <{OG.grade}> ?grade }}
+  }} }} GROUP BY ?value ?grade ORDER BY ?value""",
+    )
+
+
+def _criteria_and_grades(
+    concepts: dict[str, list[dict]],
+    requirements: dict[str, list[dict]],
+    rule: FrameworkRule | None,
+    labels: Labels,
+) -> tuple[list[dict], list[dict]]:
+    """Return the framework's criteria (its scored ones first, in order) and grades (by order)."""
+    criteria, grades = [], []
+    for c, rows in concepts.items():
+        kinds = {row["kind"].value for row in rows if "kind" in row}
+        entry = {
+            "iri": c,
+            "label": labels(c),
+            "notation": _literal(rows, "notation"),
+            "definition": _literal(rows, "definition"),
+        }
+        if str(OG.Grade) in kinds:
+            order = next((int(row["order"].value) for row in rows if "order" in row), None)
+            needs = [
+                {**r, "criterion": labels.ref(r["criterion"])} for r in requirements.get(c, [])
+            ]
+            grades.append({**entry, "order": order, "requirements": needs})
+        elif str(OG.Criterion) in kinds:
+            broader = sorted({row["broader"].value for row in rows if "broader" in row})
+            criteria.append(
+                {
+                    **entry,
+                    "broader": [labels.ref(b) for b in broader],
+                    "scored": bool(rule and c in rule.criteria),
+                    "deprecated": any(
+                        row["deprecated"].value == "true" for row in rows if "deprecated" in row
+                    ),
+                }
+            )
+
+    def criterion_key(c: dict) -> tuple:
+        if rule and c["iri"] in rule.criteria:
+            return (0, rule.criteria.index(c["iri"]), "")
+        return (1, 0, c["label"].casefold())
+
+    criteria.sort(key=criterion_key)
+    grades.sort(key=lambda g: (g["order"] is None, g["order"] or 0, g["label"]))
+    for g in grades:
+        g["requirements"].sort(key=lambda r: r["criterion"]["label"])
+    return criteria, grades
+
+
 def criterion_page(store: ox.Store, iri: str) -> dict:
     """Return the records of a criterion's page (see docs/pages.md, "criterion")."""
     labels = Labels(store, [iri])
     properties = describe(store, iri, labels)
-    relations = " ".join(f"<{SKOS[m]}>" for m in (*MATCHES, "broader", "narrower"))
-    links = select(
-        store,
-        f"""SELECT DISTINCT ?direction ?relation ?other WHERE {{
-  VALUES ?relation {{ {relations} }}
-  {{ BIND ("out" AS ?direction) <{iri}> ?relation ?other }}
-  UNION {{ BIND ("in" AS ?direction) ?other ?relation <{iri}> }}
-  FILTER (isIRI(?other) && ?other != <{iri}>)
-}}""",
-    )
+    about = Description(properties)
+    links = _links(store, iri)
     spread = select(
         store,
         f"""SELECT ?what ?level (COUNT(DISTINCT ?x) AS ?n) WHERE {{
@@ -210,10 +216,58 @@ def criterion_page(store: ox.Store, iri: str) -> dict:
            GRAPH <{ASSESSMENTS_GRAPH}> {{ ?x <{OG.criterion}> <{iri}> ; <{OG.level}> ?level }} }}
 }} GROUP BY ?what ?level""",
     )
-    framework = framework_of(iri) or next(
-        (v["iri"] for v in _values(properties, str(SKOS.inScheme)) if "iri" in v), None
-    )
+    framework = framework_of(iri) or about.iri(SKOS.inScheme)
     labels.add({row["other"].value for row in links} | {framework or ""})
+    mappings, broader, narrower = _mappings(links, labels)
+    counts: dict[str, dict[str, int]] = {"claims": {}, "assessments": {}}
+    for row in spread:
+        counts[row["what"].value][level_name(row["level"].value)] = int(row["n"].value)
+    return {
+        "criterion": {
+            "iri": iri,
+            "label": labels(iri),
+            "notation": about.text(SKOS.notation),
+            "definition": about.text(SKOS.definition),
+            "notes": about.literals(SKOS.note) + about.literals(SKOS.scopeNote),
+            "framework": labels.ref(framework),
+            "allowed_levels": sorted(level_name(i) for i in about.iris(OG.allowedLevel)),
+            "deprecated": "true" in about.literals(OWL.deprecated),
+        },
+        "broader": [labels.ref(b) for b in sorted(broader, key=labels)],
+        "narrower": [labels.ref(n) for n in sorted(narrower, key=labels)],
+        "mappings": [
+            {**m, "relations": sorted(m["relations"], key=MATCHES.index)}
+            for m in sorted(
+                mappings.values(),
+                key=lambda m: (
+                    min(MATCHES.index(r) for r in m["relations"]),
+                    m["framework"]["label"] if m["framework"] else "",
+                    m["criterion"]["label"],
+                ),
+            )
+        ],
+        "claims": counts["claims"],
+        "assessments": counts["assessments"],
+        "properties": properties,
+    }
+
+
+def _links(store: ox.Store, iri: str) -> list[dict]:
+    """Return the criterion's SKOS mappings and broader/narrower links, either way."""
+    relations = " ".join(f"<{SKOS[m]}>" for m in (*MATCHES, "broader", "narrower"))
+    return select(
+        store,
+        f"""SELECT DISTINCT ?direction ?relation ?other WHERE {{
+  VALUES ?relation {{ {relations} }}
+  {{ BIND ("out" AS ?direction) <{iri}> ?relation ?other }}
+  UNION {{ BIND ("in" AS ?direction) ?other ?relation <{iri}> }}
+  FILTER (isIRI(?other) && ?other != <{iri}>)
+}}""",
+    )
+
+
+def _mappings(links: list[dict], labels: Labels) -> tuple[dict[str, dict], set[str], set[str]]:
+    """Return the criteria mapped to, as seen from this one, and the broader and narrower ones."""
     mappings: dict[str, dict] = {}
     broader, narrower = set(), set()
     for row in links:
@@ -236,49 +290,8 @@ def criterion_page(store: ox.Store, iri: str) -> dict:
             },
         )
         entry["relations"].add(seen_as)
-    counts: dict[str, dict[str, int]] = {"claims": {}, "assessments": {}}
-    for row in spread:
-        counts[row["what"].value][level_name(row["level"].value)] = int(row["n"].value)
     labels.add({m["framework"]["iri"] for m in mappings.values() if m["framework"]})
     for m in mappings.values():
         if m["framework"]:
             m["framework"] = labels.ref(m["framework"]["iri"])
-    return {
-        "criterion": {
-            "iri": iri,
-            "label": labels(iri),
-            "notation": _text(properties, str(SKOS.notation)),
-            "definition": _text(properties, str(SKOS.definition)),
-            "notes": [
-                v["value"]
-                for p in (SKOS.note, SKOS.scopeNote)
-                for v in _values(properties, str(p))
-                if "value" in v
-            ],
-            "framework": labels.ref(framework),
-            "allowed_levels": sorted(
-                level_name(v["iri"])
-                for v in _values(properties, str(OG.allowedLevel))
-                if "iri" in v
-            ),
-            "deprecated": any(
-                v.get("value") == "true" for v in _values(properties, str(OWL.deprecated))
-            ),
-        },
-        "broader": [labels.ref(b) for b in sorted(broader, key=labels)],
-        "narrower": [labels.ref(n) for n in sorted(narrower, key=labels)],
-        "mappings": [
-            {**m, "relations": sorted(m["relations"], key=MATCHES.index)}
-            for m in sorted(
-                mappings.values(),
-                key=lambda m: (
-                    min(MATCHES.index(r) for r in m["relations"]),
-                    m["framework"]["label"] if m["framework"] else "",
-                    m["criterion"]["label"],
-                ),
-            )
-        ],
-        "claims": counts["claims"],
-        "assessments": counts["assessments"],
-        "properties": properties,
-    }
+    return mappings, broader, narrower

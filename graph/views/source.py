@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.labels import Labels
 from graph.namespaces import CITO, DCTERMS, OA, OG, PROV, RDFS, SCHEMA
-from graph.views.common import CITO_VALUES, Labels, describe, level_name, rank_name, select
+from graph.views.common import CITO_VALUES, Description, describe, level_name, rank_name, select
 
 CLAIM_LIMIT = 500
 
@@ -112,7 +113,54 @@ def source_page(store: ox.Store, iri: str) -> dict:
     """Return the records of a source's page (see docs/pages.md, "source")."""
     labels = Labels(store, [iri])
     properties = describe(store, iri, labels)
+    about = Description(properties)
     total = int(select(store, _count_query(iri))[0]["n"].value)
+    claims = _claims(store, iri)
+    citations = read_citations_of(store, iri)
+    labels.add(
+        {c["model"] for c in claims.values()}
+        | {c["criterion"] for c in claims.values()}
+        | {p for links in citations.values() for x in links for p in x["properties"]}
+    )
+    quotes: dict[str, dict] = {}
+    for c in claims.values():
+        for q in c["quotes"]:
+            entry = quotes.setdefault(q["exact"], {**q, "claims": []})
+            entry["claims"].append(c["iri"])
+    return {
+        "source": {
+            "iri": iri,
+            "title": about.literal(DCTERMS.title) or labels(iri),
+            "kinds": about.refs(DCTERMS.type),
+            "creators": about.refs(DCTERMS.creator),
+            "publishers": about.refs(DCTERMS.publisher),
+            "issued": about.literal(DCTERMS.issued),
+            "accessed_on": about.literal(OG.accessedOn),
+            "url": about.iri(SCHEMA.url) or about.literal(SCHEMA.url),
+            "licences": about.refs(DCTERMS.license),
+            "citation": about.literal(DCTERMS.bibliographicCitation),
+        },
+        "quotes": sorted(quotes.values(), key=lambda q: q["exact"]),
+        "claims": [
+            {
+                **c,
+                "model": labels.ref(c["model"]),
+                "criterion": labels.ref(c["criterion"]),
+                "quotes": [q["exact"] for q in c["quotes"]],
+            }
+            for c in sorted(
+                claims.values(), key=lambda c: (labels(c["model"]).casefold(), c["iri"])
+            )
+        ],
+        "claim_count": total,
+        "cites": [_link(x, labels) for x in citations["cites"]],
+        "cited_by": [_link(x, labels) for x in citations["cited_by"]],
+        "properties": properties,
+    }
+
+
+def _claims(store: ox.Store, iri: str) -> dict[str, dict]:
+    """Return the first ``CLAIM_LIMIT`` claims that derive from the source, with their quotes."""
     claims: dict[str, dict] = {}
     for row in select(store, _claims_query(iri, CLAIM_LIMIT)):
         c = claims.setdefault(
@@ -135,55 +183,7 @@ def source_page(store: ox.Store, iri: str) -> dict:
             }
             if quote not in c["quotes"]:
                 c["quotes"].append(quote)
-    citations = read_citations_of(store, iri)
-    labels.add(
-        {c["model"] for c in claims.values()}
-        | {c["criterion"] for c in claims.values()}
-        | {p for links in citations.values() for x in links for p in x["properties"]}
-    )
-
-    def values(predicate: str) -> list:
-        return next((p["values"] for p in properties if p["property"]["iri"] == predicate), [])
-
-    def literal(predicate: str) -> str | None:
-        return next((v["value"] for v in values(predicate) if "value" in v), None)
-
-    quotes: dict[str, dict] = {}
-    for c in claims.values():
-        for q in c["quotes"]:
-            entry = quotes.setdefault(q["exact"], {**q, "claims": []})
-            entry["claims"].append(c["iri"])
-    return {
-        "source": {
-            "iri": iri,
-            "title": literal(str(DCTERMS.title)) or labels(iri),
-            "kinds": [v for v in values(str(DCTERMS.type)) if "iri" in v],
-            "creators": [v for v in values(str(DCTERMS.creator)) if "iri" in v],
-            "publishers": [v for v in values(str(DCTERMS.publisher)) if "iri" in v],
-            "issued": literal(str(DCTERMS.issued)),
-            "accessed_on": literal(str(OG.accessedOn)),
-            "url": next((v["iri"] for v in values(str(SCHEMA.url)) if "iri" in v), None)
-            or literal(str(SCHEMA.url)),
-            "licences": [v for v in values(str(DCTERMS.license)) if "iri" in v],
-            "citation": literal(str(DCTERMS.bibliographicCitation)),
-        },
-        "quotes": sorted(quotes.values(), key=lambda q: q["exact"]),
-        "claims": [
-            {
-                **c,
-                "model": labels.ref(c["model"]),
-                "criterion": labels.ref(c["criterion"]),
-                "quotes": [q["exact"] for q in c["quotes"]],
-            }
-            for c in sorted(
-                claims.values(), key=lambda c: (labels(c["model"]).casefold(), c["iri"])
-            )
-        ],
-        "claim_count": total,
-        "cites": [_link(x, labels) for x in citations["cites"]],
-        "cited_by": [_link(x, labels) for x in citations["cited_by"]],
-        "properties": properties,
-    }
+    return claims
 
 
 def _link(link: dict, labels: Labels) -> dict:

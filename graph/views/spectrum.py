@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.labels import Labels
 from graph.namespaces import DQV, OA, OG, PROV, SKOS
 from graph.scoring import spectrum
 from graph.scoring.levels import criterion_iri
-from graph.views.common import SCORES_GRAPH, Labels, level_name, rank_name, select
+from graph.views.common import SCORES_GRAPH, level_name, rank_name, select
 
 FRAMEWORK = spectrum.FRAMEWORK
 COLUMN_ORDER = tuple(

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from graph import paths
+from graph.labels import short
 from graph.namespaces import BASE, DCTERMS, OG, OWL, RDF, RDFS, SH, graph_iri
-from graph.views.common import short
 
 ONTOLOGY = BASE + "ns"
 SHAPES = BASE + "shapes"

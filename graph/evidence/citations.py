@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.namespaces import CITO, DCTERMS, OA, OG, RDFS, SCHEMA
-from graph.records import chunks, least, one_of, select, values_block
+from graph.labels import SMALLEST_LABEL, read_names
+from graph.namespaces import CITO, DCTERMS, OA, OG, SCHEMA
+from graph.queries import chunks, least, one_of, select, values_block
 
 # cito:cites and its sub-properties: the direct citation links.
 CITO_PROPERTIES = tuple(
@@ -129,7 +130,7 @@ def _describe(store: ox.Store, nodes: Sequence[str], sources: dict[str, CitedSou
     publishers = {
         p.value for values in about.values() for p in values.get("publisher", ()) if _iri(p)
     }
-    labels = _labels(store, sorted(publishers))
+    labels = read_names(store, publishers, SMALLEST_LABEL)
     for iri, values in about.items():
         source = sources[iri]
         # One value where the data gives several: the smallest, whatever the row order.
@@ -140,18 +141,6 @@ def _describe(store: ox.Store, nodes: Sequence[str], sources: dict[str, CitedSou
         source.publishers = {
             p.value: labels.get(p.value) for p in values.get("publisher", ()) if _iri(p)
         }
-
-
-def _labels(store: ox.Store, iris: Sequence[str]) -> dict[str, str]:
-    """Return the smallest ``rdfs:label`` of each of ``iris`` that has one."""
-    labels: dict[str, str] = {}
-    for chunk in chunks(iris, NODES_PER_QUERY):
-        named = values_block("node", chunk)
-        query = f"SELECT ?node ?label WHERE {{ {named} ?node <{RDFS.label}> ?label }}"
-        for row in select(store, query):
-            iri, label = row["node"].value, row["label"].value
-            labels[iri] = min(labels.get(iri, label), label)
-    return labels
 
 
 def _link(

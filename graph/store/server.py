@@ -7,7 +7,8 @@ so that every module runs unchanged on Oxigraph server, Virtuoso, Fuseki or Grap
 Answers are parsed into pyoxigraph's own result types.
 
 The application's dataset on the server is every named graph except those the setting
-excludes (a server's own system graphs) and this module's staging graphs. Queries that ask
+excludes (a server's own system graphs) and the staging graphs of its writes
+(:mod:`graph.store.server_writes`). Queries that ask
 for the union default graph send that list as ``default-graph-uri`` and ``named-graph-uri``
 (the protocol's way to name a dataset); the list is cached and refreshed after
 every write made through this object; graphs another client makes appear within ten seconds.
@@ -19,36 +20,33 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from urllib import error, request
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from graph.insert_text import insert
 from graph.query_lexer import is_keyword, tokenize
-from graph.sparql_answers import (
+from graph.store.errors import StoreError, StoreTimeout, StoreUnavailable
+from graph.store.server_answers import (
     ACCEPT_RESULTS,
     ACCEPT_TRIPLES,
-    error_detail,
     explain_syntax,
     parse_answer,
+    refusal,
 )
-from graph.sparql_text import (
+from graph.store.server_text import (
     DEFAULT,
     EMPTY,
     STAGING,
-    clear_subjects,
     dataset_clauses,
+    graph_drops,
     graph_targets,
     insert_data,
     quad_text,
-    staging_name,
-    swap_operation,
+    silenced,
     with_prologue,
 )
-from graph.store_errors import StoreError, StoreTimeout, StoreUnavailable
-from graph.store_url import ServerSettings
+from graph.store.setting import ServerSettings
 
 __all__ = [
     "DEFAULT",
@@ -97,11 +95,8 @@ class SparqlStore:
     # -- the protocol --------------------------------------------------------------------
 
     @property
-    def takes_using_parameters(self) -> bool:
-        """Tell whether an update's dataset must go as protocol parameters, not USING.
-
-        Oxigraph run with --union-default-graph refuses USING and WITH in an update's text.
-        """
+    def own_dataset(self) -> bool:
+        """Tell whether the server's default dataset is the application's (``dataset=server``)."""
         return self._own_dataset
 
     def _send(
@@ -133,23 +128,7 @@ class SparqlStore:
                         raise TimeoutError
                 return media, b"".join(parts)
         except error.HTTPError as failure:
-            detail = error_detail(failure)
-            if failure.code == 400:
-                raise SyntaxError(f"the SPARQL server refused the {what}: {detail}") from None
-            if failure.code in (401, 403):
-                raise StoreError(
-                    f"the SPARQL server at {url} refused the credentials for the {what} "
-                    f"(HTTP {failure.code}); set user:password in the store setting or "
-                    f"$OPENNESS_STORE_PASSWORD"
-                ) from None
-            if failure.code == 404 and what != "graph read":
-                raise StoreError(
-                    f"no SPARQL endpoint answers at {url} (HTTP 404); check the store setting's "
-                    "path, update= and gsp="
-                ) from None
-            raise StoreError(
-                f"the SPARQL server at {url} failed the {what} (HTTP {failure.code}): {detail}"
-            ) from None
+            raise refusal(failure, url, what) from None
         except TimeoutError:
             raise StoreTimeout(
                 f"the SPARQL server at {url} did not answer the {what} within {wait:g} s"
@@ -238,6 +217,12 @@ class SparqlStore:
             listed = self._dataset_graphs() if open_graph else []
             extra = sorted(g for g in targets - set(listed) if not self._excluded(g))
             params += [("named-graph-uri", g) for g in [*listed, *extra]]
+        named = [value for key, value in params if key == "named-graph-uri"]
+        if open_graph and len(named) == 1 and named != [EMPTY]:
+            # Virtuoso reads GRAPH ?g as GRAPH <g> when a request names one graph, and a ?g
+            # bound outside it, as in FILTER EXISTS { GRAPH ?g { ... } }, then matches any
+            # graph. A second named graph, one holding nothing, keeps ?g a variable.
+            params.append(("named-graph-uri", EMPTY))
         accept = ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
         try:
             media, body = self._query_raw(text, params, timeout, accept)
@@ -248,15 +233,12 @@ class SparqlStore:
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         """Yield the named graphs of the application's dataset."""
-        return iter([ox.NamedNode(g) for g in self._dataset_graphs(fresh=True)])
+        return iter([ox.NamedNode(g) for g in self._dataset_graphs(fresh=True) if g != EMPTY])
 
     def contains_named_graph(self, graph) -> bool:
         """Tell whether ``graph`` holds at least one triple (servers drop empty graphs)."""
         name = _iri(graph)
-        if self._excluded(name):
-            return False
-        ask = f"ASK WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
-        return bool(self._parsed(ask, [("named-graph-uri", name)]))
+        return not self._excluded(name) and self._holds_triples(name)
 
     def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[ox.Quad]:
         """Yield the quads matching a pattern; None matches anything."""
@@ -390,9 +372,10 @@ class SparqlStore:
         """Run a SPARQL update as one request (the server applies all of it or none).
 
         ``using`` and ``using_named`` go as the protocol's ``using-graph-uri`` and
-        ``using-named-graph-uri`` parameters.
+        ``using-named-graph-uri`` parameters. ``DROP GRAPH`` of a graph that holds triples
+        goes as ``DROP SILENT GRAPH``, which means the same for it (see :meth:`_drop_text`).
         """
-        text = with_prologue(update, base_iri, prefixes)
+        text = with_prologue(self._drop_text(update, prefixes), base_iri, prefixes)
         dataset = [("using-graph-uri", g) for g in using]
         dataset += [("using-named-graph-uri", g) for g in using_named]
         url = self.settings.update_url
@@ -417,6 +400,27 @@ class SparqlStore:
             raise
         finally:
             self.forget_graphs()
+
+    def _drop_text(self, update: str, prefixes: dict[str, str] | None) -> str:
+        """Return ``update`` with ``SILENT`` added to each ``DROP GRAPH`` of a graph that
+        holds triples.
+
+        Virtuoso refuses ``DROP GRAPH <g>`` for a graph not made by ``CREATE GRAPH`` ("has
+        not been explicitly created"), even one holding triples, which is every graph
+        written by inserts. For a graph that exists, ``SILENT`` changes nothing the
+        standard defines, so the drop does what it does on other stores; a graph with no
+        triples is left to the server to judge (Oxigraph keeps empty graphs, Virtuoso
+        does not). The check is made before the request: a graph an earlier operation of
+        the same request fills is judged as it was before.
+        """
+        drops = graph_drops(update, prefixes)
+        held = [at for at, graph in drops if self._holds_triples(graph)]
+        return silenced(update, held) if held else update
+
+    def _holds_triples(self, graph: str) -> bool:
+        """Tell whether ``graph`` holds a triple, whether or not the dataset lists it."""
+        ask = f"ASK WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        return bool(self._parsed(ask, [("named-graph-uri", graph)]))
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one update."""
@@ -486,125 +490,11 @@ class SparqlStore:
             self.forget_graphs()
         return count
 
-    def replace_graph(
-        self,
-        graph: str,
-        triples: Iterable[ox.Triple],
-        then: str = "",
-        *,
-        records: str = "",
-        forget: tuple[str, ...] = (),
-    ) -> None:
-        """Replace ``graph`` with ``triples`` and write its records, all in one operation.
-
-        The triples go into a fresh staging graph first (Graph Store Protocol POSTs, no
-        size limit); then ONE ``DELETE/INSERT`` operation removes the old graph and the
-        records matching ``forget`` (IRIs whose statements in the catalogue-like graphs
-        go, as ``(graph, subject)`` pairs written ``"<g> <s>"``), copies the staged triples
-        in and inserts ``records`` (constant ``GRAPH <g> { ... }`` blocks without blank
-        nodes). A single operation is atomic even on servers that commit each operation of
-        a request separately (Virtuoso), so readers see the old state, then the whole new
-        one. ``then`` runs as a further operation afterwards (not atomic with the rest).
-        If anything fails, the staging graph is dropped and nothing else has changed.
-        """
-        if self._own_dataset:
-            lines = [f"{t} ." for t in triples]
-            operations = [f"DROP SILENT GRAPH <{graph}>"]
-            if lines:
-                operations.append(insert(f"GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n}"))
-            self._write_once(operations, records, forget, then)
-            return
-        staging = staging_name()
-        with self._dropping_on_failure([staging]):
-            self.post_triples(staging, (f"{t} ." for t in triples))
-            swap = swap_operation({graph: staging}, records, forget)
-            self.update(f"{swap} ;\n{then}" if then.strip() else swap)
-
-    def edit_graphs(
-        self,
-        edits: dict[str, tuple[list[str], list[str]]],
-        *,
-        records: str = "",
-        forget: tuple[str, ...] = (),
-    ) -> None:
-        """Rewrite subjects in several graphs; readers see all of it or none.
-
-        ``edits`` maps a graph to (subject IRIs whose triples go, N-Triples lines that
-        come). Subjects are cleared by pattern rather than by their old literals, which a
-        server may have stored in another form (Virtuoso rounds decimals). Each graph is
-        copied to a staging graph on the server and edited there in chunks; one final
-        operation swaps all of them in, with ``records`` and ``forget`` as in
-        :meth:`replace_graph`.
-        """
-        if self._own_dataset:
-            operations = []
-            for graph, (subjects, inserts) in edits.items():
-                for start in range(0, len(subjects), self.chunk_triples):
-                    operations.append(
-                        clear_subjects(graph, subjects[start : start + self.chunk_triples])
-                    )
-                if inserts:
-                    operations.append(insert(f"GRAPH <{graph}> {{\n" + "\n".join(inserts) + "\n}"))
-            self._write_once(operations, records, forget)
-            return
-        staging = {graph: staging_name() for graph in edits}
-        with self._dropping_on_failure(list(staging.values())):
-            self.update(
-                " ;\n".join(f"COPY SILENT GRAPH <{g}> TO GRAPH <{s}>" for g, s in staging.items())
-            )
-            for graph, (subjects, inserts) in edits.items():
-                target = staging[graph]
-                for start in range(0, len(subjects), self.chunk_triples):
-                    self.update(
-                        clear_subjects(target, subjects[start : start + self.chunk_triples])
-                    )
-                self.post_triples(target, inserts)
-            self.update(swap_operation(staging, records, forget))
-
-    def _write_once(
-        self, operations: list[str], records: str, forget: tuple[str, ...], then: str = ""
-    ) -> None:
-        """Send ``operations``, the ``forget`` deletions and the ``records`` as ONE request.
-
-        Used when the server's dataset is the application's, where a staging graph would
-        be seen by readers; the server applies one request atomically instead.
-        """
-        for pair in forget:
-            graph, subject = pair.split(" ", 1)
-            operations.append(f"DELETE WHERE {{ GRAPH {graph} {{ {subject} ?p ?o }} }}")
-        if records.strip():
-            operations.append(f"INSERT DATA {{ {records} }}")
-        if then.strip():
-            operations.append(then)
-        if operations:
-            self.update(" ;\n".join(operations))
-
-    @contextmanager
-    def _dropping_on_failure(self, graphs: list[str]) -> Iterator[None]:
-        try:
-            yield
-        except BaseException:
-            try:
-                self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
-            except StoreError:
-                pass
-            raise
-
-    def drop_stale_staging(self, older_than: float = 3600.0) -> list[str]:
-        """Drop staging graphs left by writes that died more than ``older_than`` s ago."""
-        rows = self._parsed(LIST_GRAPHS, [])
-        now = time.time()
-        stale = []
-        for row in rows:
-            name = row["g"].value
-            if not name.startswith(STAGING):
-                continue
-            stamp = name[len(STAGING) :].split("-", 1)[0]
-            if stamp.isdigit() and now - int(stamp) > older_than:
-                stale.append(name)
-        if stale:
-            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale))
-        return stale
+    def server_graphs(self) -> list[str]:
+        """Return every graph the server holds, its own and staging graphs included."""
+        return [
+            r["g"].value for r in self._parsed(LIST_GRAPHS, []) if isinstance(r["g"], ox.NamedNode)
+        ]
 
     def flush(self) -> None:
         """Do nothing: the server persists each request."""

@@ -1,6 +1,13 @@
-"""The SPARQL texts a server store sends: graph names, prologues, swaps and inserts.
+"""The SPARQL texts a store is sent: graph names, prologues, swaps and inserts.
 
-Also reads what a query's text says of its dataset (FROM, FROM NAMED, GRAPH).
+Also reads what a query's text says of its dataset (FROM, FROM NAMED, GRAPH), and which
+graphs an update drops.
+
+Inserts are written so every server takes them. SPARQL 1.1 allows blank nodes in ``INSERT
+DATA``, but Virtuoso refuses them ("Blank node is not allowed in a constant clause").
+``INSERT { ... } WHERE {}`` means the same thing — one solution, each blank-node label a
+fresh node — and every server takes it, so blocks that may hold blank nodes are written
+that way; blocks without keep the cheaper ``INSERT DATA``.
 """
 
 from __future__ import annotations
@@ -12,9 +19,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from graph.insert_text import insert
 from graph.namespaces import graph_iri
-from graph.query_lexer import _resolve, is_keyword, prologue
+from graph.query_lexer import _resolve, is_keyword, prologue, tokenize
 
 STAGING = graph_iri("staging/")
 # The default graph lives in this named graph: servers differ on what their own default
@@ -25,6 +31,19 @@ DEFAULT = graph_iri("default")
 # server from falling back to its own default dataset (Virtuoso's is every graph it has).
 EMPTY = graph_iri("none")
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+# A cheap look before any lexing: most updates drop no graph, some are megabytes long.
+_MAY_DROP_GRAPH = re.compile(r"\bDROP(?:\s|#[^\r\n]*)+GRAPH\b", re.IGNORECASE)
+
+
+def insert(block: str) -> str:
+    """Return one operation inserting ``block`` (``GRAPH <g> { triples }`` groups).
+
+    Any ``_:`` in the text, even inside a literal, chooses the template form, which is
+    correct either way.
+    """
+    if "_:" in block:
+        return f"INSERT {{\n{block}\n}} WHERE {{}}"
+    return f"INSERT DATA {{\n{block}\n}}"
 
 
 def staging_name() -> str:
@@ -115,6 +134,30 @@ def graph_targets(tokens: list, prefixes: dict[str, str] | None) -> tuple[set[st
             else:
                 open_graph = True
     return found, open_graph
+
+
+def graph_drops(text: str, prefixes: dict[str, str] | None) -> list[tuple[int, str]]:
+    """Return each ``DROP GRAPH`` without ``SILENT`` in an update: (where its ``GRAPH``
+    keyword starts in ``text``, the graph's IRI). A graph named otherwise is left out."""
+    if not _MAY_DROP_GRAPH.search(text):
+        return []
+    tokens = tokenize(text)
+    _, declared = prologue(tokens)
+    known = {**(prefixes or {}), **declared}
+    found = []
+    for i, token in enumerate(tokens[:-2]):
+        if is_keyword(token, "DROP") and is_keyword(tokens[i + 1], "GRAPH"):
+            iri = _resolve(tokens[i + 2], known)
+            if iri is not None:
+                found.append((tokens[i + 1].start, iri))
+    return found
+
+
+def silenced(text: str, offsets: Iterable[int]) -> str:
+    """Return ``text`` with ``SILENT`` written before each of ``offsets``."""
+    for at in sorted(offsets, reverse=True):
+        text = f"{text[:at]}SILENT {text[at:]}"
+    return text
 
 
 def with_prologue(text: str, base_iri: str | None, prefixes: dict[str, str] | None) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.sparql_store import DEFAULT, SparqlStore
+from graph.store import writes
 
 FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
@@ -52,9 +52,9 @@ def dump(store, path: Path) -> Transfer:
 def restore(store, path: Path) -> Transfer:
     """Write every graph of the dump at ``path`` into ``store``, replacing graphs of the same name.
 
-    Each graph is written whole: on an external server through a staging graph and one
-    swapping operation, on the embedded store in one transaction. The dump is parsed
-    completely before anything is written, so a dump that does not parse changes nothing.
+    Each graph is written whole by :func:`graph.store.writes.replace_graph`, whose contract
+    says what a reader can see. The dump is parsed completely before anything is
+    written, so a dump that does not parse changes nothing.
     """
     fmt, zipped = format_of(path)
     graphs: dict[object, list[ox.Triple]] = {}
@@ -63,16 +63,22 @@ def restore(store, path: Path) -> Transfer:
     total = 0
     for graph, triples in graphs.items():
         total += len(triples)
-        if isinstance(store, SparqlStore):
-            name = graph.value if isinstance(graph, ox.NamedNode) else None
-            store.replace_graph(name or DEFAULT, triples)
-        else:
-            if isinstance(graph, ox.NamedNode):
-                store.remove_graph(graph)
-            else:
-                store.clear_graph(graph)
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        name = graph.value if isinstance(graph, ox.NamedNode) else None
+        writes.replace_graph(store, name, _GraphQuads(graph, triples))
     return Transfer(len(graphs), total)
+
+
+class _GraphQuads(writes.Streamed):
+    """The triples of one graph of a dump as quads in it, written without an update text."""
+
+    def __init__(self, graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple]):
+        self.graph, self.triples = graph, triples
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return (ox.Quad(t.subject, t.predicate, t.object, self.graph) for t in self.triples)
 
 
 def _parse(path: Path, fmt: ox.RdfFormat, zipped: bool) -> Iterator[ox.Quad]:

@@ -1,7 +1,16 @@
 """Open the store: Oxigraph on disk by default, in memory for tests, or an external server.
 
 A store setting is a directory, ``":memory:"``, or a ``sparql+http(s)://`` URL naming an
-external SPARQL 1.1 server (see :mod:`graph.store_url`).
+external SPARQL 1.1 server (see :mod:`graph.store.setting`). The package holds all that
+differs between the kinds, so no module outside it asks which kind it has:
+
+- :mod:`graph.store.writes`: every write, and its guarantees per kind (the contract);
+  ``embedded_writes`` and ``server_writes`` implement it;
+- :mod:`graph.store.server`: :class:`SparqlStore`, an external server behind the parts of
+  pyoxigraph's ``Store`` the application uses; ``server_text`` writes its requests,
+  ``server_answers`` reads its answers, ``setting`` its ``sparql+http://`` setting;
+- :mod:`graph.store.errors`: what a store that lives elsewhere raises;
+- :mod:`graph.store.transfer`: dump a whole dataset, restore it into any store.
 """
 
 from __future__ import annotations
@@ -11,8 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.sparql_store import SparqlStore, StoreError
-from graph.store_url import is_server_url, parse_store_url
+from graph.store.server import SparqlStore, StoreError
+from graph.store.setting import is_server_url, parse_store_url
 
 ENV_VAR = "OPENNESS_STORE"
 MEMORY = ":memory:"
@@ -32,6 +41,11 @@ def default_location() -> Path | str:
 def is_external(location: object) -> bool:
     """Tell whether a store setting or an opened store is an external SPARQL server."""
     return isinstance(location, SparqlStore) or is_server_url(location)
+
+
+def is_store(value: object) -> bool:
+    """Tell whether ``value`` is an opened store (of either kind) rather than a setting."""
+    return isinstance(value, ox.Store | SparqlStore)
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:

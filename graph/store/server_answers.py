@@ -8,7 +8,7 @@ from urllib import error
 
 import pyoxigraph as ox
 
-from graph.store_errors import StoreError
+from graph.store.errors import StoreError
 
 _RESULTS = {
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -114,3 +114,27 @@ def error_detail(failure: error.HTTPError) -> str:
         text = ""
     text = re.sub(r"\s+", " ", text)
     return text[:500] or failure.reason
+
+
+def refusal(failure: error.HTTPError, url: str, what: str) -> Exception:
+    """Return the error to raise for a server's HTTP error answer to the ``what`` request.
+
+    400 is a SyntaxError (the request's text), as pyoxigraph raises for a local store.
+    """
+    detail = error_detail(failure)
+    if failure.code == 400:
+        return SyntaxError(f"the SPARQL server refused the {what}: {detail}")
+    if failure.code in (401, 403):
+        return StoreError(
+            f"the SPARQL server at {url} refused the credentials for the {what} "
+            f"(HTTP {failure.code}); set user:password in the store setting or "
+            f"$OPENNESS_STORE_PASSWORD"
+        )
+    if failure.code == 404 and what != "graph read":
+        return StoreError(
+            f"no SPARQL endpoint answers at {url} (HTTP 404); check the store setting's "
+            "path, update= and gsp="
+        )
+    return StoreError(
+        f"the SPARQL server at {url} failed the {what} (HTTP {failure.code}): {detail}"
+    )

@@ -1,0 +1,216 @@
+"""Write to the store the same way whatever its kind: replace a graph, edit graphs, add a batch.
+
+Every write of the application goes through these functions: :func:`replace_graph` (a
+loaded file, a restored graph, a Graph Store PUT), :func:`edit_graphs` (the derived
+data), :func:`write_batch` (a submission and its provenance), :func:`drop_graphs` and
+:func:`update` (a raw SPARQL Update). A graph's catalogue entry, which says what file or
+batch it holds, is written by :func:`catalogue_entry` only, and goes in with its data.
+They are implemented once for the embedded store (:mod:`graph.store.embedded_writes`) and
+once for a SPARQL server (:mod:`graph.store.server_writes`); this module is the only
+place that tells the two apart.
+
+What each guarantees, as a contract:
+
+**Embedded store.** Each write is one SPARQL Update, which Oxigraph applies as one
+transaction: a reader sees the store before the write or after all of it, never a part;
+a process killed or a disk that fills up mid-write leaves the store as it was before. The
+one exception is a :class:`Streamed` source (a file of at least
+``embedded_writes.THRESHOLD`` bytes), written in two transactions: the first drops the
+graph and its catalogue entry and marks the derived data stale, the second adds the data
+and its new entry together. A reader may see the graph absent between them (never part
+of the file); after a crash the graph holds its old content, nothing, or the whole file
+with its entry, and a graph without an entry is written again by the next load.
+
+**SPARQL server.** Data goes into a fresh staging graph, which is not part of the
+application's dataset and so is never read; then ONE ``DELETE``/``INSERT`` operation
+swaps it in with its records. One operation is atomic even on servers that commit each
+operation of a request on its own (Virtuoso), so readers see the old state, then the whole
+new one. If a write fails, its staging graph is dropped and nothing else has changed; if
+the process dies, the staging graph is left and :func:`clean_up` (run by ``openness
+load``) drops it after an hour. Where the server's dataset is its own (``dataset=server``)
+a staging graph would be read, so the operations go as one request, which such a server
+applies atomically. A small batch is one ``INSERT`` operation.
+
+On both, ``then`` is a further update run after the write: in the same transaction on
+the embedded store, as a separate operation afterwards on a server (a crash between the
+two loses it, so what it does must be safe to leave undone: removing staleness marks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+
+from graph import staleness
+from graph.namespaces import DCTERMS, OG, XSD
+from graph.store import embedded_writes, server_writes
+from graph.store.server import SparqlStore
+
+CATALOG = staleness.CATALOG
+
+Edits = dict[str, tuple[list[str], list[str]]]  # graph -> (N-Triples lines out, lines in)
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """What a graph holds: the content hash and origin of its file or batch, and when."""
+
+    graph: str
+    digest: str
+    origin: str
+    modified: str  # an xsd:dateTime lexical form
+
+    def lines(self) -> str:
+        """Return the entry as Turtle statements, with the mark that makes the derived data
+        after the graph stale until the next derive (graph.staleness)."""
+        return (
+            f"<{self.graph}> <{OG.contentHash}> {ox.Literal(self.digest)} ; "
+            f"<{OG.loadedFrom}> {ox.Literal(self.origin)} ; "
+            f'<{DCTERMS.modified}> "{self.modified}"^^<{XSD.dateTime}> .\n'
+            + staleness.mark_lines([self.graph])
+        )
+
+    def block(self) -> str:
+        """Return the entry as a ``GRAPH`` block of the catalogue."""
+        return f"GRAPH <{CATALOG}> {{ {self.lines()} }}"
+
+    def quads(self) -> list[ox.Quad]:
+        """Return the entry as quads in the catalogue graph."""
+        catalog = ox.NamedNode(CATALOG)
+        return [
+            ox.Quad(t.subject, t.predicate, t.object, catalog)
+            for t in ox.parse(self.lines().encode(), ox.RdfFormat.TURTLE)
+        ]
+
+
+def catalogue_entry(
+    graph: str, digest: str, origin: str, when: datetime | None = None
+) -> CatalogueEntry:
+    """Return the catalogue entry recording that ``graph`` holds ``origin`` at ``digest``."""
+    when = when or datetime.now(UTC)
+    modified = when.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return CatalogueEntry(graph, digest, origin, modified)
+
+
+class Streamed:
+    """A big source of quads already in the graph they are written to, that can be
+    iterated again (a file parsed anew each time); :func:`replace_graph` writes it into
+    the embedded store by the streamed path, without building an update text."""
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+
+def streams(store: ox.Store, size: int) -> bool:
+    """Tell whether a file of ``size`` bytes goes into ``store`` as a :class:`Streamed`."""
+    return _kind(store) is embedded_writes and size >= embedded_writes.THRESHOLD
+
+
+def replace_graph(
+    store: ox.Store,
+    graph: str | None,
+    triples: Iterable[ox.Triple | ox.Quad] | Streamed,
+    *,
+    catalogue: CatalogueEntry | None = None,
+    records: str = "",
+    then: str = "",
+) -> None:
+    """Replace ``graph`` (None: the default graph) with ``triples`` in one write.
+
+    ``catalogue`` replaces the graph's catalogue entry in the same write (without one, the
+    entry is left as it is); ``records`` are further constant ``GRAPH <g> { ... }`` blocks
+    without blank nodes written with it; ``then`` runs after it (see the module's text).
+    The graph of a quad is ignored, except in a :class:`Streamed` source, which the
+    embedded store writes in two transactions (see the module's text).
+    """
+    forget = (f"<{CATALOG}> <{catalogue.graph}>",) if catalogue is not None else ()
+    if isinstance(triples, Streamed) and _kind(store) is embedded_writes:
+        if records or then:
+            raise ValueError("a streamed source is written with its catalogue entry only")
+        entry = catalogue.quads() if catalogue is not None else []
+        marks = staleness.mark_update([catalogue.graph]) if catalogue is not None else ""
+        embedded_writes.replace_streamed(store, graph, triples, entry, forget, marks)
+        return
+    if catalogue is not None:
+        records = f"{catalogue.block()}\n{records}"
+    _kind(store).replace_graph(store, graph, _lines(triples), records, forget, then)
+
+
+def edit_graphs(store: ox.Store, edits: Edits, *, records: str = "", then: str = "") -> None:
+    """Remove and add N-Triples lines in several graphs, so readers see all of it or none.
+
+    ``edits`` maps a graph to (lines that go, lines that come); the lines that go hold
+    every triple of their subjects in that graph (a server clears those subjects).
+    """
+    _kind(store).edit_graphs(store, edits, records, (), then)
+
+
+def write_batch(
+    store: ox.Store,
+    graph: str,
+    triples: Iterable[ox.Triple],
+    *,
+    catalogue: CatalogueEntry,
+    records: str = "",
+) -> None:
+    """Add ``triples`` as the new ``graph`` with its catalogue entry and ``records`` in one
+    write (a batch is never written into a graph that exists)."""
+    lines = list(_lines(triples))
+    _kind(store).write_batch(store, graph, lines, f"{records}\n{catalogue.block()}")
+
+
+def drop_graphs(store: ox.Store, graphs: Iterable[str]) -> None:
+    """Remove named graphs and their catalogue entries in one update, marking the derived
+    data after them stale (the next derive recomputes the models they described)."""
+    graphs = list(graphs)
+    ops = [
+        f"DROP SILENT GRAPH <{g}> ; DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{g}> ?p ?o }} }}"
+        for g in graphs
+    ]
+    if ops:
+        store.update(" ;\n".join([*ops, staleness.mark_update(graphs)]))
+
+
+def forget_update(graphs: Iterable[str]) -> str | None:
+    """Return the SPARQL Update removing the catalogue entries of ``graphs`` (None if none).
+
+    For writes that change a graph behind the loader's back (the Graph Store): without
+    its entry, the next load writes a bundled file's graph again, and a submission's
+    batch sent again is written again.
+    """
+    ops = [f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{g}> ?p ?o }} }}" for g in sorted(set(graphs))]
+    return " ;\n".join(ops) or None
+
+
+def update(
+    store: ox.Store,
+    text: str,
+    *,
+    prefixes: dict[str, str],
+    using: Sequence[str] = (),
+    using_named: Sequence[str] = (),
+) -> None:
+    """Run a raw SPARQL Update with the protocol's dataset (``using-graph-uri``...): as
+    USING clauses in its text, or as parameters where the server takes only those."""
+    _kind(store).update(store, text, prefixes, list(using), list(using_named))
+
+
+def clean_up(store: ox.Store) -> list[str]:
+    """Remove what writes that died left behind (a server's old staging graphs); return it."""
+    return _kind(store).clean_up(store)
+
+
+def _kind(store: object):
+    """Return the implementation of these writes for ``store``'s kind: the one dispatch."""
+    return server_writes if isinstance(store, SparqlStore) else embedded_writes
+
+
+def _lines(triples: Iterable[ox.Triple | ox.Quad]) -> Iterator[str]:
+    for t in triples:
+        yield f"{t.triple if isinstance(t, ox.Quad) else t} ."
