@@ -600,7 +600,29 @@ def test_q7_what_the_report_cites_for_an_argument_and_who_else_relies_on_it(
             assert row["via"] == row["cited"] or row["cited"] in facts.closure(row["via"])
             assert row["claimModel"] == facts.one(row["claim"], str(OG.aboutModel))
     assert expected and dict(relying) == expected
-    assert any(expected.values()), "some claim outside the report relies on a work it cites"
+
+
+def test_q7_finds_claims_resting_on_a_work_the_report_cites_directly_or_in_turn() -> None:
+    """On a graph of its own: a claim from the cited work, and one from a work citing it."""
+    store = ox.Store()
+    store.load(
+        f"""@prefix og: <{OG}> . @prefix prov: <{PROV}> . @prefix cito: <{CITO}> .
+        @prefix oa: <{OA}> . @prefix source: <{ID}source/> . @prefix claim: <{ID}claim/> .
+        @prefix citation: <{ID}citation/> .
+        citation:n1 cito:hasCitingEntity <{OTI_REPORT}> ; cito:hasCitedEntity source:w ;
+            og:noteNumber 1 ; og:quote [ oa:hasSelector [ oa:exact "Openness helps security." ] ] .
+        source:v cito:cites source:w .
+        claim:direct a og:Claim ; prov:wasDerivedFrom source:w .
+        claim:in-turn a og:Claim ; prov:wasDerivedFrom source:v .
+        claim:on-report a og:Claim ; prov:wasDerivedFrom <{OTI_REPORT}> .""",
+        format=ox.RdfFormat.TURTLE,
+    )
+    rows = run(store, "07-sources-for-an-argument")
+    found = {(row["argument"], row["claim"], row["via"]) for row in rows}
+    assert found == {
+        ("security", f"{ID}claim/direct", f"{ID}source/w"),
+        ("security", f"{ID}claim/in-turn", f"{ID}source/v"),
+    }
 
 
 # ---------------------------------------------------------------- Q8
