@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 Node = tuple[str, list]  # a node's text (lines after the first continue it) and its children
+# Characters of a quote the tree shows; the JSON has it whole.
+QUOTE_WIDTH = 160
 
 
 def _names(refs: list[dict]) -> str:
@@ -34,15 +36,34 @@ def _tree(node: Node, prefix: str = "", last: bool = True, top: bool = True) -> 
         yield from _tree(child, inner, i == len(children) - 1, False)
 
 
+def cut(text: str, width: int = QUOTE_WIDTH) -> str:
+    """Return ``text`` cut at a word to at most ``width`` characters, ending "…" where cut."""
+    if len(text) <= width:
+        return text
+    head = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return head.rstrip(" ,;:") + "…"
+
+
 class _Sources:
     """The trace's sources as tree nodes, each one's citations expanded the first time only."""
 
-    def __init__(self, sources: dict[str, dict]):
+    def __init__(self, sources: dict[str, dict], depth: int | None = None):
         self.sources = sources
         self.expanded: set[str] = set()
+        self.depth = depth  # citation steps shown below a claim's source; None: all
 
-    def node(self, iri: str, quotes: list[dict], path: tuple[str, ...]) -> Node:
-        """Return the node of a source reached along ``path``, with the passages quoted from it."""
+    def node(
+        self,
+        iri: str,
+        quotes: list[dict],
+        path: tuple[str, ...],
+        passage: dict | None = None,
+    ) -> Node:
+        """Return the node of a source reached along ``path``, with the passages quoted from it.
+
+        A claim's own source (``passage`` given) shows the citations the claim rests
+        on there; a cited source shows all it cites, once per trace.
+        """
         s = self.sources.get(iri, {"iri": iri, "title": None, "url": None, "cites": []})
         about = [k["label"] for k in s.get("kinds", [])] + [
             p["label"] for p in s.get("publishers", [])
@@ -51,23 +72,51 @@ class _Sources:
             about.append(s["issued"])
         text = f"source: {s.get('title') or iri}" + (f" ({'; '.join(about)})" if about else "")
         text += f"\n<{s['url'] or iri}>"
-        text += "".join(f'\nquote: "{q["exact"]}"' for q in quotes)
+        text += "".join(f'\nquote: "{cut(q["exact"])}"' for q in quotes)
+        if passage is not None:
+            return text, self._passage(passage, path)
         cites = s.get("cites", [])
+        if self.depth is not None and len(path) > self.depth:
+            return text, [
+                (f"cites {len(cites)} more source(s), beyond --depth", [])
+            ] if cites else []
         if cites and iri in self.expanded:
             return text, [(f"cites {len(cites)} source(s), shown above", [])]
         self.expanded.add(iri)
         return text, [self._citation(c, path) for c in cites]
 
+    def _passage(self, passage: dict, path: tuple[str, ...]) -> list[Node]:
+        out = []
+        if self.depth is None or self.depth >= 1:
+            out = [self._citation(c, path) for c in passage["cites"]]
+        elif passage["cites"]:
+            out = [(f"cites {len(passage['cites'])} source(s), beyond --depth", [])]
+        if passage["cites_nothing"]:
+            what = "the passage" if passage["quoted"] else "the source"
+            out.append((f"{what} cites no other work", []))
+        if passage["other_citations"]:
+            n = passage["other_citations"]
+            out.append(
+                (
+                    f"the source cites {n} other work{'s' if n != 1 else ''} elsewhere, "
+                    f"not evidence for this claim: <{passage['source_page']}>",
+                    [],
+                )
+            )
+        return out
+
     def _citation(self, c: dict, path: tuple[str, ...]) -> Node:
         how = ", ".join(p.rsplit("/", 1)[-1] for p in c["properties"]) or "cites"
         if c["notes"]:
             how += ", note " + ", ".join(str(n) for n in c["notes"])
+        pages = f", {c['pages']}" if c.get("pages") else ""
         if c["source"] in path:
             title = self.sources.get(c["source"], {}).get("title") or c["source"]
-            return f"{how}: {title} (cycle: already on this path, not followed)", []
+            return f"{how}: {title}{pages} (cycle: already on this path, not followed)", []
         text, children = self.node(c["source"], [], (*path, c["source"]))
-        passages = "".join(f'\nfor: "{p}"' for p in c["passages"])
-        return f"{how}: {text}{passages}", children
+        first, _, rest = text.partition("\n")
+        passages = "".join(f'\nfor: "{cut(p)}"' for p in c["passages"])
+        return f"{how}: {first}{pages}\n{rest}{passages}", children
 
 
 def _claim_node(c: dict, criterion: str, sources: _Sources, reason: str | None = None) -> Node:
@@ -84,7 +133,9 @@ def _claim_node(c: dict, criterion: str, sources: _Sources, reason: str | None =
     elif c["decides"]:
         notes.append("decides")
     text += (f" [{'; '.join(notes)}]" if notes else "") + f"\n<{c['iri']}>"
-    return text, [sources.node(s["iri"], s["quotes"], (s["iri"],)) for s in c["sources"]]
+    return text, [
+        sources.node(s["iri"], s["quotes"], (s["iri"],), s["passage"]) for s in c["sources"]
+    ]
 
 
 def _assessment_node(a: dict, sources: _Sources) -> Node:
