@@ -220,9 +220,27 @@ def test_the_source_page_lists_quotes_claims_and_citations_both_ways(client) -> 
     assert cited["notes"] == [1]
     assert cited["texts"] == ["B. Author, Paper B, 2023."]
     assert cited["passages"] == ["Weights alone do not make a model open."]
+    assert cited["locators"] == ["36"] and cited["pages"] == "p. 36"
+    html = client.get("/id/source/report-a").get_data(as_text=True)
+    assert "Paper B on gradients of release</a>, p. 36" in html
+    paper = get_json(client, "/id/source/paper-b.json")
+    (back,) = [c for c in paper["cited_by"] if c["source"]["iri"].endswith("/report-a")]
+    assert back["pages"] == "p. 36"
     (citing,) = data["cited_by"]
     assert citing["source"]["label"] == "Alpha pulls its weights"
     assert data["views"][0]["url"] == "/graph/citations/report-a"
+
+
+def test_the_source_page_lists_its_sections_in_order_with_their_notes(client) -> None:
+    data = get_json(client, "/id/source/report-a.json")
+    assert [(s["title"], s["depth"], s["notes"]) for s in data["sections"]] == [
+        ("Findings", 0, []),
+        ("On weights", 1, [1]),
+        ("Conclusion", 0, []),
+    ]
+    html = client.get("/id/source/report-a").get_data(as_text=True)
+    assert html.index("On weights") < html.index("Conclusion")
+    assert get_json(client, "/id/source/paper-b.json")["sections"] == []
 
 
 def test_the_claim_page_shows_sources_siblings_and_what_was_derived(client) -> None:
