@@ -1,10 +1,14 @@
 """Render a trace as the readable tree ``openness trace`` prints.
 
-The input is the trace's JSON (``Trace.as_dict``). Each score is a tree:
+The input is the trace's JSON (``Trace.as_dict``). It opens with a summary of
+each score (grade, the claims that decide it, whether any assessment is
+contested, how many claims, sources and citation steps lie behind it), so a
+reader knows the answer before the evidence. Then each score is a tree:
 assessments, then the claims each counted or set aside, then the sources of
 each claim and what those cite. A source is expanded once per trace; where it
 comes again the tree says so, and a citation back onto the path it is on is
-named as a cycle and not followed.
+named as a cycle and not followed. ``depth`` cuts the tree that many citation
+steps below a claim's source; the JSON is always whole.
 """
 
 from __future__ import annotations
@@ -182,10 +186,96 @@ def _heading(data: dict) -> list[str]:
     return out
 
 
-def trace_text(data: dict) -> str:
-    """Render the trace dictionary (``Trace.as_dict``) as a readable tree."""
-    sources = _Sources(data["sources"])
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _score_claims(score: dict) -> list[tuple[dict, dict]]:
+    """Return (assessment, claim) for every claim the score's assessments show, once each."""
+    seen: dict[str, tuple[dict, dict]] = {}
+    for a in score["assessments"]:
+        for c in [*a["claims"], *a["not_counted"]]:
+            seen.setdefault(c["iri"], (a, c))
+    return list(seen.values())
+
+
+def reach(score: dict, sources: dict[str, dict]) -> dict[str, int]:
+    """Return the sources behind a score with the fewest citation steps to each.
+
+    A claim's source is step 0; from it only the citations of the quoted passage
+    are followed (as the tree does), from every other source all it cites.
+    """
+    steps: dict[str, int] = {}
+    frontier: list[str] = []
+    for _, c in _score_claims(score):
+        for s in c["sources"]:
+            steps.setdefault(s["iri"], 0)
+            for cited in s["passage"]["cites"]:
+                if cited["source"] not in steps:
+                    frontier.append(cited["source"])
+    step = 1
+    while frontier:
+        nxt = []
+        for iri in frontier:
+            if iri in steps:
+                continue
+            steps[iri] = step
+            nxt += [c["source"] for c in sources.get(iri, {}).get("cites", [])]
+        frontier, step = [i for i in nxt if i not in steps], step + 1
+    return steps
+
+
+def _summary(score: dict, sources: dict[str, dict], depth: int | None) -> list[str]:
+    grade = score["grade"]["label"] if score["grade"] else "no grade"
+    out = [f"{score['framework']['label']}: {grade} (value {score['value']})"]
+    claims = _score_claims(score)
+    deciding = [c for _, c in claims if c["decides"]]
+    who: dict[str, int] = {}
+    for c in deciding:
+        name = _names(c["attributed_to"]) or "no one named"
+        who[name] = who.get(name, 0) + 1
+    if deciding:
+        by = "; ".join(f"{name} ({n})" if len(who) > 1 else name for name, n in who.items())
+        out.append(f"  decided by: {_plural(len(deciding), 'claim')}, by {by}")
+    else:
+        out.append("  decided by: no claim (every criterion it reads is unknown)")
+    if score["missing"]:
+        out.append(f"  short of the next grade: {_names(score['missing'])}")
+    contested = [a for a in score["assessments"] if a["contested"]]
+    if contested:
+        parts = []
+        for a in contested:
+            sides = ", ".join(f"{lvl} {len(iris)}" for lvl, iris in sorted(a["sides"].items()))
+            parts.append(f"{a['criterion']['label']} ({sides})")
+        out.append(f"  contested: yes, on {'; '.join(parts)}")
+    else:
+        out.append("  contested: no")
+    steps = reach(score, sources)
+    deepest = max(steps.values(), default=0)
+    set_aside = sum(1 for _, c in claims if "reason" in c)
+    text = f"  evidence: {_plural(len(claims), 'claim')}"
+    text += f" ({set_aside} not counted)" if set_aside else ""
+    text += f", {_plural(len(steps), 'source')}, {_plural(deepest, 'citation step')}"
+    if depth is not None and deepest > depth:
+        text += f" (the tree shows {depth}: --depth)"
+    out.append(text)
+    return out
+
+
+def trace_text(data: dict, depth: int | None = None) -> str:
+    """Render the trace dictionary (``Trace.as_dict``) as a summary, then a tree.
+
+    ``depth`` limits the citation steps shown below each claim's source (0: the
+    sources only); None shows all.
+    """
+    if depth is not None and depth < 0:
+        raise ValueError(f"depth must be 0 or more, not {depth}")
+    sources = _Sources(data["sources"], depth)
     out = _heading(data)
+    if data["scores"]:
+        out += ["", "summary:"]
+        for score in data["scores"]:
+            out += ["  " + line for line in _summary(score, data["sources"], depth)]
     for score in data["scores"]:
         out.append("")
         out += _tree(_score_node(score, sources))
