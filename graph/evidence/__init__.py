@@ -241,13 +241,15 @@ def trace(
     result = Trace(derivation, evidence, CitationGraph(), {}, [], {}, chosen)
     claims = result.claims()
     roots = sorted({s for c in claims.values() for s in c.sources})
-    first = claim_passages(store, claims.values())
-    full = read_citations(store, {*roots, *(w for p in first.values() for w in p.cited)})
-    if any(not p.quoted for p in first.values()):
-        # A source a claim rests on whole: its direct links carry their properties.
-        direct = {r: {c.cited: c.properties for c in full.cited_by(r)} for r in roots}
-        first = claim_passages(store, claims.values(), direct)
-    result.passages = first
+    # One citation read gives what each claim source cites and how (the direct
+    # links of a source a claim rests on whole carry their properties), so the
+    # passages are chosen without reading the sources' citations again.
+    full = read_citations(store, roots)
+    direct = {r: {c.cited: c.properties for c in full.cited_by(r)} for r in roots}
+    result.passages = claim_passages(store, claims.values(), direct)
+    beyond = {w for p in result.passages.values() for w in p.cited} - set(full.sources)
+    if beyond:  # a work only a claim's own dcterms:references reaches
+        full = read_citations(store, {*roots, *beyond})
     result.citations = evidence_graph(full, roots, result.passages.values())
     result.depth, result.cycles = walk(result.citations, roots)
     result.citations.sources = {

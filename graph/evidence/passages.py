@@ -141,11 +141,15 @@ def claim_passages(
 
     ``direct`` gives, per source, the properties of its direct links (cited IRI ->
     properties) for sources a claim rests on whole; without it they read as
-    ``cito:cites``.
+    ``cito:cites``. Given for every source (the trace has them from its citation
+    read), it is also what each source cites, and that query is not run again.
     """
     claims = list(claims)
     roots = sorted({s for c in claims for s in c.sources})
-    known = read_source_citations(store, roots)
+    cites = None
+    if direct is not None and all(r in direct for r in roots):
+        cites = {r: set(direct[r]) for r in roots}
+    known = read_source_citations(store, roots, cites)
     references = read_references(store, [c.iri for c in claims])
     return {
         (c.iri, s): passage_evidence(
@@ -159,17 +163,26 @@ def claim_passages(
 # ---------------------------------------------------------------- reading
 
 
-def read_source_citations(store: ox.Store, sources: Sequence[str]) -> dict[str, SourceCitations]:
-    """Read the citation nodes (with passages and locators) and the cited works of ``sources``."""
-    found = {s: SourceCitations() for s in sources}
+def read_source_citations(
+    store: ox.Store, sources: Sequence[str], cites: Mapping[str, set[str]] | None = None
+) -> dict[str, SourceCitations]:
+    """Read the citation nodes (with passages and locators) and the cited works of ``sources``.
+
+    ``cites``, when given, is what each source cites (any way), already read.
+    """
+    found = {s: SourceCitations(cites=set((cites or {}).get(s, ()))) for s in sources}
     for chunk in chunks(sorted(sources), NODES_PER_QUERY):
         named = values_block("source", chunk)
-        for row in select(
-            store,
-            f"""SELECT ?source ?cited WHERE {{
+        for row in (
+            []
+            if cites is not None
+            else select(
+                store,
+                f"""SELECT ?source ?cited WHERE {{
   {{ SELECT ?source WHERE {{ {named} }} }}
   ?source ({STEP}) ?cited . FILTER (isIRI(?cited))
 }}""",
+            )
         ):
             found[row["source"].value].cites.add(row["cited"].value)
         nodes: dict[str, NoteCitation] = {}
