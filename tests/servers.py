@@ -95,7 +95,9 @@ class RunningServer:
         graphs = [row["g"]["value"] for row in response.json()["results"]["bindings"]]
         # Never DROP ALL on Virtuoso: its default graph is the union of every graph.
         operations = [
-            f"DROP SILENT GRAPH <{g}>" for g in graphs if not self.exclude or not g.startswith(self.exclude)
+            f"DROP SILENT GRAPH <{g}>"
+            for g in graphs
+            if not self.exclude or not g.startswith(self.exclude)
         ]
         if operations:
             update(self, " ;\n".join(operations))
@@ -142,9 +144,18 @@ def start_oxigraph(directory: Path) -> RunningServer:
     base = f"http://127.0.0.1:{port}"
     log = (directory / "oxigraph.log").open("wb")
     process = subprocess.Popen(
-        [str(_oxigraph_binary()), "serve", "--location", str(directory / "data"),
-         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(_oxigraph_binary()),
+            "serve",
+            "--location",
+            str(directory / "data"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     log.close()
@@ -191,7 +202,10 @@ def start_virtuoso(directory: Path) -> RunningServer:
     log = log_path.open("wb")
     process = subprocess.Popen(
         ["virtuoso-t", "+foreground", "+configfile", str(ini)],
-        cwd=directory, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        cwd=directory,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     log.close()
@@ -206,8 +220,13 @@ def start_virtuoso(directory: Path) -> RunningServer:
         user=VIRTUOSO_USER,
         password=password,
         store_url=store_url(
-            http_port, "/sparql-auth", "/sparql-auth", "/sparql-graph-crud-auth",
-            user=VIRTUOSO_USER, password=password, exclude=exclude,
+            http_port,
+            "/sparql-auth",
+            "/sparql-auth",
+            "/sparql-graph-crud-auth",
+            user=VIRTUOSO_USER,
+            password=password,
+            exclude=exclude,
         ),
         exclude=exclude,
         directory=directory,
@@ -224,8 +243,14 @@ def start_virtuoso(directory: Path) -> RunningServer:
 
 
 def store_url(
-    port: int, query: str, update: str, gsp: str, *,
-    user: str | None = None, password: str | None = None, exclude: tuple[str, ...] = (),
+    port: int,
+    query: str,
+    update: str,
+    gsp: str,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    exclude: tuple[str, ...] = (),
     server_dataset: bool = False,
 ) -> str:
     """Return the application's ``sparql+http://`` store URL for endpoints on 127.0.0.1:``port``."""
@@ -257,14 +282,29 @@ def _isql(port: int, script: str, process: subprocess.Popen, log_path: Path) -> 
     deadline = time.monotonic() + READY_TIMEOUT
     while True:
         result = subprocess.run(
-            [str(_isql_binary()), f"127.0.0.1:{port}", "dba", "dba", "VERBOSE=OFF",
-             "BANNER=OFF", "PROMPT=OFF", "ERRORS=STDOUT", "exec=" + script.replace("\n", " ")],
-            capture_output=True, text=True, timeout=READY_TIMEOUT,
+            [
+                str(_isql_binary()),
+                f"127.0.0.1:{port}",
+                "dba",
+                "dba",
+                "VERBOSE=OFF",
+                "BANNER=OFF",
+                "PROMPT=OFF",
+                "ERRORS=STDOUT",
+                "exec=" + script.replace("\n", " "),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=READY_TIMEOUT,
         )
         output = result.stdout + result.stderr
         if result.returncode == 0 and "*** Error" not in output:
             return
-        if "Connect failed" not in output or time.monotonic() > deadline or process.poll() is not None:
+        if (
+            "Connect failed" not in output
+            or time.monotonic() > deadline
+            or process.poll() is not None
+        ):
             raise RuntimeError(f"virtuoso setup failed: {output}\n{_tail(log_path)}")
         time.sleep(0.1)
 
@@ -277,8 +317,11 @@ def _wait_ready(server: RunningServer, log_path: Path) -> None:
             raise RuntimeError(f"{server.kind} exited early:\n{_tail(log_path)}")
         try:
             response = requests.get(
-                server.query_url, params={"query": "ASK {}"}, auth=server.auth(),
-                headers={"Accept": "application/sparql-results+json"}, timeout=5,
+                server.query_url,
+                params={"query": "ASK {}"},
+                auth=server.auth(),
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=5,
             )
             if response.ok:
                 return
@@ -286,7 +329,9 @@ def _wait_ready(server: RunningServer, log_path: Path) -> None:
             pass
         if time.monotonic() > deadline:
             server.stop()
-            raise RuntimeError(f"{server.kind} not ready after {READY_TIMEOUT}s:\n{_tail(log_path)}")
+            raise RuntimeError(
+                f"{server.kind} not ready after {READY_TIMEOUT}s:\n{_tail(log_path)}"
+            )
         time.sleep(0.05)
 
 

@@ -51,27 +51,39 @@ def empty(server):
 def select(server, query: str, accept: str) -> list[dict]:
     """Run a SELECT over HTTP and parse the answer with pyoxigraph."""
     response = requests.post(
-        server.query_url, data={"query": query}, headers={"Accept": accept},
-        auth=server.auth(), timeout=30,
+        server.query_url,
+        data={"query": query},
+        headers={"Accept": accept},
+        auth=server.auth(),
+        timeout=30,
     )
     assert response.status_code == 200, response.text
     result_format = ox.QueryResultsFormat.from_media_type(accept)
     solutions = ox.parse_query_results(response.content, result_format)
-    return [{str(v.value): s[v] for v in solutions.variables if s[v] is not None} for s in solutions]
+    return [
+        {str(v.value): s[v] for v in solutions.variables if s[v] is not None} for s in solutions
+    ]
 
 
 def put_turtle(server, graph: str, text: str) -> requests.Response:
     """PUT Turtle into a named graph over the Graph Store protocol."""
     return requests.put(
-        server.gsp_url, params={"graph": graph}, data=text.encode(),
-        headers={"Content-Type": "text/turtle"}, auth=server.auth(), timeout=30,
+        server.gsp_url,
+        params={"graph": graph},
+        data=text.encode(),
+        headers={"Content-Type": "text/turtle"},
+        auth=server.auth(),
+        timeout=30,
     )
 
 
 def graphs(server) -> set[str]:
     """Return the named graphs the application's user can see, less the server's own."""
-    rows = select(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                  "application/sparql-results+json")
+    rows = select(
+        server,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "application/sparql-results+json",
+    )
     found = {row["g"].value for row in rows}
     return {g for g in found if not server.exclude or not g.startswith(server.exclude)}
 
@@ -91,8 +103,11 @@ def test_store_url_names_the_endpoints(server):
 
 def test_fresh_server_shows_no_graphs_or_triples(empty):
     assert graphs(empty) == set()
-    rows = select(empty, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-                  "application/sparql-results+json")
+    rows = select(
+        empty,
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "application/sparql-results+json",
+    )
     assert rows[0]["n"].value == "0"
 
 
@@ -100,7 +115,8 @@ def test_anonymous_users_cannot_write(empty):
     if empty.user is None:
         pytest.skip("this server has no authentication")
     response = requests.post(
-        empty.update_url, data={"update": f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:a> <urn:b> <urn:c> }} }}"},
+        empty.update_url,
+        data={"update": f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:a> <urn:b> <urn:c> }} }}"},
         timeout=10,
     )
     assert response.status_code == 401
@@ -109,16 +125,26 @@ def test_anonymous_users_cannot_write(empty):
 
 def test_graph_store_update_and_query_round_trip(empty):
     assert put_turtle(empty, GRAPH, TURTLE).status_code in (200, 201, 204)
-    got = requests.get(empty.gsp_url, params={"graph": GRAPH}, headers={"Accept": "text/turtle"},
-                       auth=empty.auth(), timeout=10)
+    got = requests.get(
+        empty.gsp_url,
+        params={"graph": GRAPH},
+        headers={"Accept": "text/turtle"},
+        auth=empty.auth(),
+        timeout=10,
+    )
     assert got.status_code == 200
-    assert isomorphic(Graph().parse(data=got.text, format="turtle"), Graph().parse(data=TURTLE, format="turtle"))
+    assert isomorphic(
+        Graph().parse(data=got.text, format="turtle"), Graph().parse(data=TURTLE, format="turtle")
+    )
 
-    servers.update(empty, f"""
+    servers.update(
+        empty,
+        f"""
         PREFIX schema: <https://schema.org/>
         DELETE DATA {{ GRAPH <{GRAPH}> {{ <https://w3id.org/openness/id/model/beta> schema:name "Beta" }} }} ;
         INSERT DATA {{ GRAPH <{GRAPH}> {{ <https://w3id.org/openness/id/model/beta> schema:name "Beta 2" }} }}
-    """)
+    """,
+    )
 
     query = f"""
         SELECT ?m ?name WHERE {{ GRAPH <{GRAPH}> {{ ?m <https://schema.org/name> ?name }} }}
@@ -131,12 +157,16 @@ def test_graph_store_update_and_query_round_trip(empty):
     ]
     for accept in ("application/sparql-results+json", "application/sparql-results+xml"):
         rows = select(empty, query, accept)
-        assert sorted(((r["m"].value, r["name"]) for r in rows), key=str) == sorted(expected, key=str)
+        assert sorted(((r["m"].value, r["name"]) for r in rows), key=str) == sorted(
+            expected, key=str
+        )
 
     constructed = requests.post(
         empty.query_url,
         data={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"},
-        headers={"Accept": "application/n-triples"}, auth=empty.auth(), timeout=10,
+        headers={"Accept": "application/n-triples"},
+        auth=empty.auth(),
+        timeout=10,
     )
     assert constructed.status_code == 200
     assert constructed.headers["Content-Type"].split(";")[0] == "application/n-triples"
