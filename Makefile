@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run spectrum test lint bench bench-reads bench-pathological clean
+.PHONY: run spectrum test test-fast bench-smoke lint bench bench-reads bench-pathological clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,9 +20,21 @@ run: $(STAMP)
 spectrum: $(STAMP)
 	$(BIN)/openness spectrum
 
-## test: run the whole test suite
+# Test processes (pytest-xdist), each running whole modules (tests/conftest.py says why).
+WORKERS ?= 2
+PYTEST  := $(BIN)/pytest -n $(WORKERS) --dist loadscope
+
+## test: run the whole test suite, the store tests on every store kind (the benchmark smoke is bench-smoke)
 test: $(STAMP)
-	$(BIN)/pytest
+	$(PYTEST)
+
+## test-fast: run the suite on the embedded store only: leaves out the store tests' runs on the oxigraph and Virtuoso servers, the tests that start a server of their own, and the benchmark smoke
+test-fast: $(STAMP)
+	OPENNESS_TEST_STORES=embedded $(PYTEST) -m "not bench and not external_server"
+
+## bench-smoke: run the benchmark end to end on tiny data, to keep it working (its own CI step)
+bench-smoke: $(STAMP)
+	$(BIN)/pytest -m bench
 
 ## bench: benchmark load, queries, scoring, ingest and HTTP at each SIZE (triples); writes docs/benchmarks.md
 SIZE ?= 100000 1000000

@@ -16,6 +16,12 @@ Three jobs, all pure and all read from the tables in ``graph/licence_data/``
   it is on the Model Openness Tool's list of open-data licences, or when it is
   ``OpenMDW-1.0``. ``is_type_appropriate`` says whether the tool lists it for a
   content type; that only ever produces a warning, never changes openness.
+- ``tool_licence_openness(text)``: the same verdict reached the way the Model
+  Openness Tool reaches it (``LicenseHandler::isOpenSourceLicense``): the text
+  must be an SPDX identifier spelled exactly, case included, or an entry of the
+  tool's lists as the tool spells it. "Apache 2.0", "MIT License" or "BSD-3"
+  name open licences, yet the tool does not count them open; MOF claims follow
+  the tool and say when the spelling alone made the difference.
 
 How a text is matched, in order (all case-insensitive):
 
@@ -95,6 +101,9 @@ OPEN_DATA_LICENCES = frozenset(
         "OGL-UK-3.0",
     }
 )
+
+# The open-data list exactly as the tool spells it, for matching as the tool does.
+TOOL_OPEN_DATA_LICENCES = (OPEN_DATA_LICENCES - {"PDDL-1.0"}) | {"ODC-PDDL-1.0"}
 
 # Open Model, Data and Weights licence: the tool counts it open, though the
 # SPDX list copied here predates it.
@@ -249,6 +258,38 @@ def licence_openness(text: str | None) -> LicenceOpenness:
     if name == OPENMDW.lower():
         reasons.append("openmdw")
     return LicenceOpenness(text, OPEN if reasons else NOT_OPEN, lid, tuple(reasons))
+
+
+def tool_licence_openness(text: str | None) -> LicenceOpenness:
+    """Judge a licence as the Model Openness Tool does: by its exact identifier.
+
+    The tool compares the text with SPDX identifiers and its own lists using
+    PHP's ``in_array``, so only an exact spelling counts ("Apache-2.0", not
+    "Apache 2.0" or "apache-2.0"). Empty, "unlicensed" and "none" are unlicensed
+    here as in ``licence_openness``; the tool calls "none" invalid rather than
+    unlicensed, and counts neither, so the level is the same.
+    """
+    if text is None or text.strip().lower() in UNLICENSED_WORDS:
+        return LicenceOpenness(text, UNLICENSED, None, ())
+    lid = text.strip()
+    lic = spdx_licences().get(lid)
+    reasons: list[str] = []
+    if lic and lic.osi_approved:
+        reasons.append("osi-approved")
+    if lic and lic.fsf_libre:
+        reasons.append("fsf-libre")
+    if lid in TOOL_OPEN_DATA_LICENCES:
+        reasons.append("open-data")
+    if lid == OPENMDW:
+        reasons.append("openmdw")
+    return LicenceOpenness(
+        text, OPEN if reasons else NOT_OPEN, lic.id if lic else None, tuple(reasons)
+    )
+
+
+def spelling_differs(text: str | None) -> bool:
+    """Tell whether a licence is open as named yet not as the tool matches its spelling."""
+    return licence_openness(text).is_open and not tool_licence_openness(text).is_open
 
 
 def is_open_licence(text: str | None) -> bool:

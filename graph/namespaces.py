@@ -28,6 +28,8 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+DOCO = Namespace("http://purl.org/spar/doco/")
 
 KINDS = (
     "model",
@@ -64,6 +66,8 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "dcat": str(DCAT),
     "void": str(VOID),
+    "bibo": str(BIBO),
+    "doco": str(DOCO),
 }
 
 

@@ -17,6 +17,9 @@ docs/pages.md, "Data quality") with a section per kind of problem:
 - ``index_mof_disagreements``: where the EU Open Source AI Index and the MOF
   judge the same model differently on criteria mapped to each other, as
   ``graph.analytics.disagreement`` finds them (it reads the stored assessments).
+- ``split_models``, ``borrowed_facts``, ``malformed_repositories``,
+  ``licences_without_source``, ``licence_spellings``: the kinds of data error a
+  review of the imported data found (``graph.data_errors``).
 
 Deprecated claims are left out everywhere: they support nothing any more.
 Each section has ``total`` and ``items``; ``counts`` repeats every total and
@@ -33,6 +36,7 @@ import pyoxigraph as ox
 
 from graph.analytics import disagreement
 from graph.analytics.cache import ResultCache, data_version
+from graph.data_errors import CHECKS, data_errors
 from graph.labels import ENGLISH_FIRST, last_segment, read_names
 from graph.namespaces import ID, sparql_prefixes
 
@@ -44,6 +48,7 @@ SECTIONS = (
     "unknown_licences",
     "undated_models",
     "index_mof_disagreements",
+    *CHECKS,
 )
 
 
@@ -292,6 +297,7 @@ def quality_report(store: ox.Store, *, cache: ResultCache | None = None) -> dict
         "unknown_licences": unknown_licences(store),
         "undated_models": undated_models(store),
         "index_mof_disagreements": index_mof_disagreements(store, cache),
+        **data_errors(store),
     }
     return {
         "data_version": data_version(store),

@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from bench import servers
+from graph.cli import main
 from graph.store import open_store
 from server import create_app
 
@@ -33,10 +34,15 @@ def load_sample(store: ox.Store) -> ox.Store:
 
 # ------------------------------------------------------------------ stores of every kind
 #
-# Tests that take ``new_store`` (or ``module_new_store``) run once per store kind: the
-# embedded Oxigraph store, the ``oxigraph`` server and Virtuoso, both started here on
-# loopback ports. OPENNESS_TEST_STORES=embedded,oxigraph narrows the kinds for a quick run;
-# OPENNESS_REQUIRE_SERVERS=1 (set by .ci/run) turns a missing server into a failure.
+# A test that reaches a store (``new_store``, ``module_new_store``, ``sample_store`` and so
+# the ``app`` and ``client`` over it) runs on the embedded Oxigraph store. One marked
+# ``every_store_kind`` (a test, or a module through ``pytestmark``) runs once per store
+# kind instead: the embedded store, the ``oxigraph`` server and Virtuoso, both started here
+# on loopback ports. The mark goes on the tests whose subject is the store: protocol,
+# update, Graph Store, writes, reads, the CLI over a store; pages and negotiation are the
+# same whatever the store behind them. OPENNESS_TEST_STORES=embedded,oxigraph narrows the
+# kinds of the marked tests for a quick run; OPENNESS_REQUIRE_SERVERS=1 (set by .ci/run)
+# turns a missing server into a failure.
 
 STORE_KINDS = ("embedded", *servers.KINDS)
 
@@ -104,6 +110,15 @@ class StoreMaker:
         self.lent.clear()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give ``store_kind`` every wanted kind where the test is marked, else the embedded store."""
+    if "store_kind" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker("every_store_kind") is not None
+    kinds = _wanted_kinds() if marked else ("embedded",)
+    metafunc.parametrize("store_kind", kinds, indirect=True, scope="session")
+
+
 def pytest_collection_modifyitems(items) -> None:
     """Expect failure where a test is marked ``differs_on(kind, reason=...)`` for its kind.
 
@@ -116,6 +131,30 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.xfail(strict=True, reason=mark.kwargs["reason"]))
 
 
+# The modules that read the bundled world: one xdist worker runs them all, so each kind's
+# world is loaded once. A module missing here still passes; it only costs a second load.
+BUNDLED_WORLD_READERS = ("tests/test_cli.py", "tests/test_example_queries.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Send each module's tests to one worker, and the bundled world's readers to one.
+
+    Used with ``--dist loadscope`` (the Makefile's): a module's fixtures are then made
+    once. (``--dist loadgroup`` and its marks would say the same, but pytest-xdist 3.8
+    groups by renaming test ids, which pytest 9 no longer lets it do.)
+    """
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "bundled world" if module in BUNDLED_WORLD_READERS else module
+
+    return ModuleScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def server_pool(tmp_path_factory):
     """Return the session's pool of external servers, stopped at the end."""
@@ -124,7 +163,7 @@ def server_pool(tmp_path_factory):
     pool.stop()
 
 
-@pytest.fixture(scope="session", params=_wanted_kinds())
+@pytest.fixture(scope="session")
 def store_kind(request) -> str:
     """Return the store kind this test runs on; skip (or fail in CI) if it cannot run."""
     kind = request.param
@@ -165,10 +204,68 @@ def module_fresh_store(store_kind, server_pool):
     maker.close()
 
 
+class BundledWorld:
+    """Name a store holding the bundled ontology and data with its derived scores, read-only."""
+
+    def __init__(self, kind: str, location: str):
+        self.kind = kind
+        self.location = location
+
+    def open(self) -> ox.Store:
+        """Open the store for reading (an on-disk store without its write lock)."""
+        if self.kind == "embedded":
+            return ox.Store.read_only(self.location)
+        return open_store(self.location)
+
+
+@pytest.fixture(scope="session")
+def bundled_worlds(server_pool, tmp_path_factory) -> dict[str, BundledWorld]:
+    """Return the bundled worlds loaded so far in this run, by store kind.
+
+    Kept apart from ``store_kind``, whose session fixture pytest ends whenever the next
+    test runs on another kind: under xdist a worker runs module after module, each on
+    every kind, and would load the worlds again for each module.
+    """
+    return {}
+
+
+@pytest.fixture(scope="module")
+def bundled_world(store_kind, bundled_worlds, server_pool, tmp_path_factory) -> BundledWorld:
+    """Return the bundled ontology and data, loaded and derived once per run in a store of each kind.
+
+    Tests only read it; a test that writes makes its own store. Loaded as `openness load`
+    does, less the SHACL validation, which costs more than the load and does not depend on
+    the store: test_cli's test_validate_accepts_the_bundled_data validates the same data in
+    full, once per run. On a server that has run nothing else: Virtuoso's plans depend on
+    what the server ran before, and test_example_queries times the example queries.
+    """
+    if store_kind not in bundled_worlds:
+        if store_kind == "embedded":
+            location = str(tmp_path_factory.mktemp("bundled") / "store")
+        else:
+            # Never given back to the pool: its data stays for the whole run.
+            location = server_pool.acquire(store_kind, fresh=True).store_url
+        assert main(["--store", location, "load", "--no-validate"]) == 0
+        bundled_worlds[store_kind] = BundledWorld(store_kind, location)
+    return bundled_worlds[store_kind]
+
+
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
     """Return the path of the endpoint tests' sample dataset (TriG)."""
     return SAMPLE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def terminal_width():
+    """Give the commands' text tables one width, whatever terminal runs the tests.
+
+    The tables fit the terminal (graph/cli/output.py): an 80-column one, or an xdist worker,
+    which runs with COLUMNS=80, would cut cells that tests read.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COLUMNS", "160")
+        yield
 
 
 @pytest.fixture

@@ -20,6 +20,9 @@ from graph.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The benchmark's own smoke: left out of make test, run by make bench-smoke (a CI step).
+pytestmark = pytest.mark.bench
+
 OG = Namespace("https://w3id.org/openness/ns#")
 CITO = "http://purl.org/spar/cito/"
 

@@ -73,6 +73,7 @@ def test_small_files_and_other_stores_keep_the_single_update(tmp_path: Path) -> 
     assert not writes.streams(ox.Store(), embedded_writes.THRESHOLD - 1)
 
 
+@pytest.mark.every_store_kind  # the subject: which path each store kind takes
 def test_a_server_never_takes_the_streamed_path(new_store) -> None:
     store = new_store()
     if not is_external(store):

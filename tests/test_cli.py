@@ -12,6 +12,9 @@ import pytest
 from graph import paths
 from graph.cli import main
 
+# The commands read and write the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 ORG = """@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://w3id.org/openness/id/organization/example-lab> a prov:Organization ;
@@ -20,11 +23,9 @@ ORG = """@prefix prov: <http://www.w3.org/ns/prov#> .
 
 
 @pytest.fixture(scope="module")
-def loaded_store(module_new_store_location) -> str:
+def loaded_store(bundled_world) -> str:
     """A store of each kind holding the bundled ontology, frameworks and data."""
-    store = module_new_store_location()
-    assert main(["--store", store, "load"]) == 0
-    return store
+    return bundled_world.location
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -21,11 +21,17 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import pytest
 
-from graph import derive, loading, paths
+from graph import derive, paths
 from graph.namespaces import CITO, DCTERMS, DQV, ID, OA, OG, PROV, RDF, SKOS
 from graph.queries import example_queries
 
-QUESTIONS = {q.name: q for q in example_queries() if re.match(r"(0[1-9]|10)-", q.name)}
+# The queries run on the store's own engine: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
+QUESTIONS = {q.name: q for q in example_queries() if re.match(r"(0[1-9]|1[0-2])-", q.name)}
+TEN = [name for name in QUESTIONS if int(name[:2]) <= 10]
+REPORT_SECTIONS = paths.ROOT / "tests" / "fixtures" / "seed" / "report-sections.txt"
+SECURITY = f"{ID}section/oti-2024/mitigated-security-risks"
 
 OTI_REPORT = f"{ID}source/oti-2024-openness-in-ai-models"
 CALLED_OPEN_SOURCE = f"{ID}criterion/self-description/called-open-source"
@@ -43,14 +49,10 @@ Row = dict[str, str | None]
 
 
 @pytest.fixture(scope="module")
-def store(module_fresh_store) -> ox.Store:
+def store(bundled_world) -> ox.Store:
     """Return the bundled ontology and data, with derived assessments and scores, in a
     store of each kind (on a server that ran nothing before: the runaway-plan test times it)."""
-    s = module_fresh_store()
-    todo, _ = loading.prepare(loading.rdf_files(paths.bundled_paths()), paths.ROOT, s)
-    list(loading.write(s, todo, paths.ROOT))
-    derive.derive(s)
-    return s
+    return bundled_world.open()
 
 
 @dataclass
@@ -213,8 +215,8 @@ def is_true(value: str | None) -> bool:
 # ---------------------------------------------------------------- every question
 
 
-def test_the_ten_questions_ship_with_titles_and_descriptions() -> None:
-    assert sorted(int(name[:2]) for name in QUESTIONS) == list(range(1, 11))
+def test_the_questions_ship_with_titles_and_descriptions() -> None:
+    assert sorted(int(name[:2]) for name in QUESTIONS) == list(range(1, 13))
     for name, query in QUESTIONS.items():
         assert query.title.startswith(f"Q{int(name[:2])}. "), name
         assert len(query.description) > 40, name
@@ -601,7 +603,85 @@ def test_q7_what_the_report_cites_for_an_argument_and_who_else_relies_on_it(
             assert row["via"] == row["cited"] or row["cited"] in facts.closure(row["via"])
             assert row["claimModel"] == facts.one(row["claim"], str(OG.aboutModel))
     assert expected and dict(relying) == expected
-    assert any(expected.values()), "some claim outside the report relies on a work it cites"
+
+
+def test_q7_finds_claims_resting_on_a_work_the_report_cites_directly_or_in_turn() -> None:
+    """On a graph of its own: a claim from the cited work, and one from a work citing it."""
+    store = ox.Store()
+    store.load(
+        f"""@prefix og: <{OG}> . @prefix prov: <{PROV}> . @prefix cito: <{CITO}> .
+        @prefix oa: <{OA}> . @prefix source: <{ID}source/> . @prefix claim: <{ID}claim/> .
+        @prefix citation: <{ID}citation/> .
+        citation:n1 cito:hasCitingEntity <{OTI_REPORT}> ; cito:hasCitedEntity source:w ;
+            og:noteNumber 1 ; og:quote [ oa:hasSelector [ oa:exact "Openness helps security." ] ] .
+        source:v cito:cites source:w .
+        claim:direct a og:Claim ; prov:wasDerivedFrom source:w .
+        claim:in-turn a og:Claim ; prov:wasDerivedFrom source:v .
+        claim:on-report a og:Claim ; prov:wasDerivedFrom <{OTI_REPORT}> .""",
+        format=ox.RdfFormat.TURTLE,
+    )
+    rows = run(store, "07-sources-for-an-argument")
+    found = {(row["argument"], row["claim"], row["via"]) for row in rows}
+    assert found == {
+        ("security", f"{ID}claim/direct", f"{ID}source/w"),
+        ("security", f"{ID}claim/in-turn", f"{ID}source/v"),
+    }
+
+
+# ---------------------------------------------------------------- Q11 and Q12
+
+
+def markers_in(slug: str) -> set[str]:
+    """Return the note numbers printed in one section of the report (its own text only)."""
+    sections = REPORT_SECTIONS.read_text(encoding="utf-8").split("\n@@ ")
+    (body,) = [b for b in sections if b.removeprefix("@@ ").startswith(slug + "\t")]
+    return set(re.findall(r"<sup>(\d+)</sup>", body))
+
+
+def test_q11_the_notes_behind_the_section_on_mitigated_security_risks(
+    store: ox.Store, facts: Facts
+) -> None:
+    found = run(store, "11-notes-behind-a-section")
+    assert SECURITY in QUESTIONS["11-notes-behind-a-section"].text
+    notes = {row["note"] for row in found}
+    assert notes == markers_in("mitigated-security-risks") == {str(n) for n in range(42, 53)}
+    by_note = {row["note"]: row for row in found}
+    ntia = f"{ID}source/ntia-2024-dual-use-foundation-models"
+    assert (by_note["46"]["cited"], by_note["46"]["locator"]) == (ntia, "36")
+    for row in found:
+        assert row["cited"] in facts.of(str(CITO.hasCitedEntity))[row["citation"]]
+
+
+def test_q11_edited_to_a_section_with_subsections_takes_their_notes(store: ox.Store) -> None:
+    text = edit_values(
+        QUESTIONS["11-notes-behind-a-section"].text,
+        "mitigated-security-risks",
+        "benefits-of-open-source-ai",
+    )
+    parts = [
+        "public-transparency-and-democratic-accountability",
+        "unexpected-innovation-and-competition",
+        "educational-and-research-purposes",
+        "mitigated-security-risks",
+    ]
+    expected = set().union(*(markers_in(p) for p in parts))
+    assert {row["note"] for row in run(store, "11-notes-behind-a-section", text)} == expected
+
+
+def test_q12_what_the_section_on_mitigated_security_risks_relies_on(
+    store: ox.Store, facts: Facts
+) -> None:
+    cited_by_note = {
+        facts.one(c, str(OG.noteNumber)): facts.of(str(CITO.hasCitedEntity)).get(c, set())
+        for c in facts.of(str(CITO.hasCitingEntity))
+        if OTI_REPORT in facts.of(str(CITO.hasCitingEntity))[c]
+    }
+    direct = set().union(*(cited_by_note[n] for n in markers_in("mitigated-security-risks")))
+    expected = direct | set().union(*(facts.closure(w) for w in direct))
+    found = run(store, "12-what-a-section-relies-on")
+    assert {row["work"] for row in found} == expected
+    assert {row["work"] for row in found if row["direct"] == "true"} == direct
+    assert expected - direct, "the citation graph goes past the report's notes"
 
 
 # ---------------------------------------------------------------- Q8

@@ -296,3 +296,149 @@ def test_a_shared_repository_proposes_a_match_but_does_not_decide_it() -> None:
         "mof", "Bark-Large.yml", "Bark-Large", repository="https://github.com/suno-ai/bark"
     )
     assert review_candidates([b, c]) == []
+
+
+# ---------------------------------------------------------------- the data errors a review found
+
+
+def row(dataset: str, record: str, slug: str, drop: str = "") -> dict:
+    return {
+        (dataset, record): ReviewedRow(
+            dataset, record, model(slug), "why", True, frozenset(drop.split())
+        )
+    }
+
+
+def test_an_index_record_linking_a_later_update_joins_the_model_it_names() -> None:
+    # deepseek-R1.yaml: "name: DeepSeek R1, link: .../deepseek-ai/DeepSeek-R1-0528,
+    # endmodelname: DeepSeek-R1, releasedate: 2025-01"; MOF DeepSeek-R1.yml links DeepSeek-R1.
+    args = ("osai-index", "deepseek-R1.yaml", "DeepSeek-R1")
+    links = ["https://huggingface.co/deepseek-ai/DeepSeek-R1-0528"]
+    mof = identify(
+        "mof",
+        "DeepSeek-R1.yml",
+        "DeepSeek-R1",
+        links=["https://huggingface.co/deepseek-ai/DeepSeek-R1"],
+    )
+    assert identify(*args, links=links).model_iri == model("deepseek-r1-0528")  # the keys alone
+    index = identify(*args, links=links, reviewed=row(*args[:2], "deepseek-r1", "link"))
+    assert index.model_iri == mof.model_iri == model("deepseek-r1")
+    assert (index.name, index.other_name, index.hf_id) == ("DeepSeek-R1", None, None)
+
+
+def test_a_record_whose_links_are_all_another_models_speaks_for_that_model() -> None:
+    # projects/command-r.yaml: "name: Command R+, link: .../CohereForAI/c4ai-command-r-v01".
+    args = ("opening-up-chatgpt", "projects/command-r.yaml", "Command R+")
+    links = ["https://huggingface.co/CohereForAI/c4ai-command-r-v01"]
+    ident = identify(
+        *args,
+        links=links,
+        family_name="Command R+",
+        reviewed=row(*args[:2], "c4ai-command-r-v01", "name"),
+    )
+    mof = identify("mof", "Command-R.yml", "Command-R", links=links)
+    assert ident.model_iri == mof.model_iri == model("c4ai-command-r-v01")
+    assert ident.other_name is None  # "Command R+" is not a name of Command R
+    assert ident.family_iri == mof.family_iri == f"{ID}family/command-r"
+    assert ident.hf_id == "CohereForAI/c4ai-command-r-v01"
+
+
+def test_the_index_wizardlm_record_is_the_legacy_wizardlm_7b() -> None:
+    # WizardLM.yaml: "endmodelname: Evol-Instruct (synthetic)", base LLaMA-7B, weights
+    # and model card at WizardLM/WizardLM-7B-V1.0; projects/wizardlm-7B-V1.yaml: "WizardLM-7B".
+    github = ["https://github.com/nlpxucan/WizardLM"]
+    legacy = identify(
+        "opening-up-chatgpt", "projects/wizardlm-7B-V1.yaml", "WizardLM-7B", links=github
+    )
+    index = identify(
+        "osai-index",
+        "WizardLM.yaml",
+        "Evol-Instruct (synthetic)",
+        links=github,
+        family_name="WizardLM",
+        reviewed=row("osai-index", "WizardLM.yaml", "wizardlm-7b", "name"),
+    )
+    assert index.model_iri == legacy.model_iri == model("wizardlm-7b")
+    assert index.family_iri == legacy.family_iri
+    assert index.other_name is None  # the training data is not a name of the model
+
+
+def test_a_dropped_name_is_neither_a_name_nor_the_family_of_the_model() -> None:
+    # Guru.yaml: "basemodelname: Guru-32B, endmodelname: Qwen2.5-32B" (the fields swapped).
+    args = ("osai-index", "Guru.yaml", "Qwen2.5-32B")
+    links = ["https://huggingface.co/LLM360/guru-32B"]
+    kept = identify(*args, links=links, family_name="Guru", reviewed=row(*args[:2], "guru-32b"))
+    assert kept.other_name == "Qwen2.5-32B"  # what a row without 'drop' leaves
+    guru = identify(
+        *args, links=links, family_name="Guru", reviewed=row(*args[:2], "guru-32b", "name")
+    )
+    assert (guru.name, guru.other_name) == ("guru-32B", None)
+    assert guru.family_iri == f"{ID}family/guru"
+    assert guru.dropped == {"name"}
+
+
+def test_a_dropped_repository_is_not_the_models() -> None:
+    # dbrx-instruct.yml: "repository: https://github.com/deepseek-ai/DeepSeek-MoE/blob/main/
+    # README.md, huggingface: https://huggingface.co/deepseek-ai/deepseek-moe-16b-base".
+    args = ("mof", "dbrx-instruct.yml", "dbrx-instruct")
+    repo = "https://github.com/deepseek-ai/DeepSeek-MoE/blob/main/README.md"
+    links = ["https://huggingface.co/deepseek-ai/deepseek-moe-16b-base"]
+    assert identify(*args, links=links, repository=repo).repository is not None
+    dbrx = identify(
+        *args,
+        links=links,
+        repository=repo,
+        reviewed=row(*args[:2], "dbrx-instruct", "link repository"),
+    )
+    assert (dbrx.model_iri, dbrx.hf_id, dbrx.repository) == (model("dbrx-instruct"), None, None)
+
+
+def test_repository_addresses_pasted_with_a_page_title_or_a_description() -> None:
+    # XGLM.yml and Yayi-2.yml, as written.
+    xglm = (
+        "https://github.com/fairseq/examples/xglm at main · facebookresearch/fairseq (github.com)"
+    )
+    assert repository_address(xglm) == "https://github.com/facebookresearch/fairseq"
+    yayi = "https://github.com/wenge-research/YAYI2: YAYI 2 是中科闻歌研发的新一代开源大语言模型"
+    assert repository_address(yayi) == "https://github.com/wenge-research/YAYI2"
+    assert repository_address("https://github.com/owner/na%20me") is None
+    assert (
+        repository_address("https://github.com/owner/repo.git") == "https://github.com/owner/repo"
+    )
+
+
+def test_read_reviewed_reads_and_checks_the_drop_column(tmp_path: Path) -> None:
+    header = ",".join((*identity.CSV_COLUMNS, "drop"))
+    good = tmp_path / "good.csv"
+    good.write_text(
+        f"{header}\nmof,a.yml,id:model/a,r,yes,version name\nmof,b.yml,id:model/b,r,yes,\n"
+    )
+    rows = read_reviewed(good)
+    assert rows[("mof", "a.yml")].drop == {"version", "name"}
+    assert rows[("mof", "b.yml")].drop == frozenset()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{header}\nmof,a.yml,id:model/a,r,yes,licence\n")
+    with pytest.raises(ValueError, match=r"bad.csv:2: drop 'licence' is not a field"):
+        read_reviewed(bad)
+    # A file without the column reads as before.
+    assert read_reviewed(FIXTURES / "model-identity.csv")[("osai-index", "Guru.yaml")].drop == set()
+
+
+# The committed decisions for the records the review found wrong: (dataset, record) ->
+# (model, fields dropped).
+REVIEWED_FIXES = {
+    ("osai-index", "deepseek-R1.yaml"): ("deepseek-r1", {"link"}),
+    ("opening-up-chatgpt", "projects/command-r.yaml"): ("c4ai-command-r-v01", {"name"}),
+    ("osai-index", "WizardLM.yaml"): ("wizardlm-7b", {"name"}),
+    ("mof", "Qwen2.5-72B-Instruct.yml"): ("qwen2.5-72b-instruct", {"name", "version"}),
+    ("mof", "dbrx-instruct.yml"): ("dbrx-instruct", {"link", "repository"}),
+    ("osai-index", "Guru.yaml"): ("guru-32b", {"name"}),
+    ("osai-index", "SynLogic.yaml"): ("synlogic-32b", {"name"}),
+}
+
+
+def test_the_committed_mapping_settles_the_records_the_review_found_wrong() -> None:
+    rows = read_reviewed(identity.IDENTITY_FILE)
+    for key, (slug, drop) in REVIEWED_FIXES.items():
+        assert rows[key].reviewed and rows[key].model_iri == model(slug), key
+        assert rows[key].drop == drop, key

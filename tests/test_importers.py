@@ -15,9 +15,9 @@ import rdflib
 import yaml
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from graph.importers import import_mof, import_osai_index, load_import, run_import
+from graph.importers import identity, import_mof, import_osai_index, load_import, run_import
 from graph.importers.load import dataset_prefix
 from graph.importers.mof import component_level
 from graph.importers.osai_index import INDEX_DATE, LEGACY_DATE
@@ -26,6 +26,9 @@ from graph.paths import FRAMEWORKS_DIR
 from graph.scoring import legacy_score, mof_classes, osai_index_score
 from graph.validation import validate_files
 from graph.validation.context import to_rdflib
+
+# Imports are loaded into the store: each store kind (the conversions need none).
+pytestmark = pytest.mark.every_store_kind
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 INDEX = FIXTURES / "osai-index"
@@ -504,3 +507,175 @@ def test_the_import_command_loads_into_any_store(
     query = f"SELECT (COUNT(*) AS ?n) {{ GRAPH ?g {{ ?c a <{OG.Claim}> }} }}"
     assert main(["--store", location, "query", query, "--format", "csv"]) == 0
     assert capsys.readouterr().out.split() == ["n", str(claims)]
+
+
+# ---------------------------------------------------------------- the data errors a review found
+
+
+def write_mof_record(folder: Path, file_name: str, release: dict) -> None:
+    """Write one small MOF record; ``release`` overrides the defaults."""
+    base = {
+        "name": Path(file_name).stem,
+        "version": "",
+        "date": "2024-11-15",
+        "producer": "Acme",
+        "license": {},
+        "components": [],
+    }
+    record = {"framework": {"name": "Model Openness Framework"}, "release": base | release}
+    (folder / "models").mkdir(parents=True, exist_ok=True)
+    (folder / "models" / file_name).write_text(yaml.safe_dump(record), encoding="utf-8")
+
+
+def write_rows(path: Path, rows: list[str]) -> Path:
+    header = ",".join((*identity.CSV_COLUMNS, "drop"))
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_mof_licences_are_matched_as_the_tool_matches_them(tmp_path: Path) -> None:
+    # Records such as OLMo-7B list "license: Apache 2.0"; the tool compares the text with
+    # SPDX ids in PHP's in_array, so only "Apache-2.0" counts.
+    write_mof_record(
+        tmp_path / "in",
+        "Acme-7B.yml",
+        {
+            "components": [
+                {"name": "Model architecture", "license": "Apache 2.0"},
+                {"name": "Training code", "license": "Apache-2.0"},
+                {"name": "Model card", "license": "MIT license"},
+            ]
+        },
+    )
+    import_mof(tmp_path / "in", tmp_path / "out", reviewed_path=write_rows(tmp_path / "r.csv", []))
+    graph = parse(tmp_path / "out")
+    claim = {
+        c: URIRef(f"{ID}claim/mof/acme-7b/{c}")
+        for c in ("model-architecture", "training-code", "model-card")
+    }
+    spelled = claim["model-architecture"]
+    assert graph.value(spelled, OG.level) == OG.partial
+    assert (spelled, OG.flag, OG.LicenseSpelling) in graph
+    assert str(graph.value(spelled, OG.licenseText)) == "Apache 2.0"
+    assert graph.value(spelled, DCTERMS.license) == URIRef("http://spdx.org/licenses/Apache-2.0")
+    assert "only the spelling" in str(graph.value(spelled, RDFS.comment))
+    exact = claim["training-code"]
+    assert graph.value(exact, OG.level) == OG.open
+    assert (exact, OG.flag, OG.LicenseSpelling) not in graph
+    assert graph.value(exact, OG.licenseText) is None
+    assert graph.value(claim["model-card"], OG.level) == OG.partial
+
+
+def test_mof_facts_a_reviewer_drops_stay_off_the_model(tmp_path: Path) -> None:
+    # Qwen2.5-72B-Instruct.yml: "name: Qwen2.5-32B-Instruct, version: 32B, huggingface:
+    # https://huggingface.co/Qwen/Qwen2.5-72B-Instruct"; dbrx-instruct.yml links DeepSeek-MoE;
+    # Qwen1.5-7B.yml: "version: 14B"; XGLM.yml and Yayi-2.yml paste text after the address.
+    source = tmp_path / "in"
+    write_mof_record(
+        source,
+        "Qwen2.5-72B-Instruct.yml",
+        {
+            "name": "Qwen2.5-32B-Instruct",
+            "version": "32B",
+            "huggingface": "https://huggingface.co/Qwen/Qwen2.5-72B-Instruct",
+        },
+    )
+    write_mof_record(
+        source,
+        "dbrx-instruct.yml",
+        {
+            "version": "132B ",
+            "repository": "https://github.com/deepseek-ai/DeepSeek-MoE/blob/main/README.md",
+            "huggingface": "https://huggingface.co/deepseek-ai/deepseek-moe-16b-base",
+        },
+    )
+    write_mof_record(
+        source,
+        "XGLM.yml",
+        {
+            "repository": "https://github.com/fairseq/examples/xglm at main · facebookresearch/fairseq (github.com)"
+        },
+    )
+    write_mof_record(
+        source,
+        "Yayi-2.yml",
+        {
+            "name": "Yayi-2",
+            "repository": "https://github.com/wenge-research/YAYI2: YAYI 2 (github.com)",
+        },
+    )
+    rows = write_rows(
+        tmp_path / "r.csv",
+        [
+            "mof,Qwen2.5-72B-Instruct.yml,id:model/qwen2.5-72b-instruct,why,yes,name version",
+            "mof,dbrx-instruct.yml,id:model/dbrx-instruct,why,yes,link repository",
+        ],
+    )
+    import_mof(source, tmp_path / "out", reviewed_path=rows)
+    graph = parse(tmp_path / "out")
+    qwen = model("qwen2.5-72b-instruct")
+    assert graph.value(qwen, SCHEMA.version) is None
+    assert graph.value(qwen, SKOS.altLabel) is None
+    assert [str(x) for x in graph.objects(qwen, RDFS.label)] == ["Qwen2.5-72B-Instruct"]
+    dbrx = model("dbrx-instruct")
+    assert graph.value(dbrx, SCHEMA.codeRepository) is None
+    assert str(graph.value(dbrx, SCHEMA.version)) == "132B"
+    assert graph.value(model("xglm"), SCHEMA.codeRepository) == URIRef(
+        "https://github.com/facebookresearch/fairseq"
+    )
+    assert graph.value(model("yayi-2"), SCHEMA.codeRepository) == URIRef(
+        "https://github.com/wenge-research/YAYI2"
+    )
+
+
+def write_index_record(folder: Path, file_name: str, system: dict, licenses: dict) -> None:
+    record = {
+        "system": {"type": "text", "releasedate": "2023-06"} | system,
+        "org": {"name": "MosaicML", "link": "https://www.mosaicml.com"},
+        "licenses": licenses,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / file_name).write_text(yaml.safe_dump(record), encoding="utf-8")
+
+
+def test_each_licence_a_model_is_given_is_named_by_the_claim_of_the_record_that_gives_it(
+    tmp_path: Path,
+) -> None:
+    # MPT.yaml: "endmodellicense: Apache-2.0"; projects/MPT-30b-instruct.yaml:
+    # "license: CC-By-SA-3.0"; both link https://huggingface.co/mosaicml/mpt-30b-instruct.
+    source = tmp_path / "in"
+    link = "https://huggingface.co/mosaicml/mpt-30b-instruct"
+    write_index_record(
+        source,
+        "MPT.yaml",
+        {
+            "name": "MPT",
+            "link": link,
+            "endmodelname": "MPT-30B-Instruct",
+            "endmodellicense": "Apache-2.0",
+        },
+        {"class": "open", "link": link, "notes": "Apache 2.0"},
+    )
+    projects = source / "legacy-opening-up-chatgpt" / "projects"
+    projects.mkdir(parents=True)
+    legacy = {
+        "project": {"name": "MPT-30B Instruct", "link": link, "license": "CC-By-SA-3.0"},
+        "org": {"name": "MosaicML", "link": "https://www.mosaicml.com"},
+        "license": {"class": "partial", "link": link, "notes": "CC-BY-SA"},
+    }
+    (projects / "MPT-30b-instruct.yaml").write_text(yaml.safe_dump(legacy), encoding="utf-8")
+    import_osai_index(source, tmp_path / "out", reviewed_path=write_rows(tmp_path / "r.csv", []))
+    graph = parse(tmp_path / "out")
+    mpt = model("mpt-30b-instruct")
+    spdx = "http://spdx.org/licenses/"
+    assert set(graph.objects(mpt, DCTERMS.license)) == {
+        URIRef(spdx + "Apache-2.0"),
+        URIRef(spdx + "CC-BY-SA-3.0"),
+    }
+    index_claim = URIRef(f"{ID}claim/osai-index/mpt/licenses")
+    legacy_claim = URIRef(f"{ID}claim/opening-up-chatgpt/mpt-30b-instruct/license")
+    assert graph.value(index_claim, DCTERMS.license) == URIRef(spdx + "Apache-2.0")
+    assert graph.value(legacy_claim, DCTERMS.license) == URIRef(spdx + "CC-BY-SA-3.0")
+    assert (
+        graph.value(index_claim, OG.aboutModel) == graph.value(legacy_claim, OG.aboutModel) == mpt
+    )

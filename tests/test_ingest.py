@@ -23,6 +23,9 @@ from graph.namespaces import OG, PROV
 from graph.store.server import STAGING
 from graph.store.server_writes import STAGED_TRIPLES
 
+# Ingest writes to the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 FRAMEWORK = """@prefix og: <https://w3id.org/openness/ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

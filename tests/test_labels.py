@@ -19,6 +19,9 @@ from graph.labels import (
 )
 from graph.namespaces import ID, OG
 
+# Names are read from the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 DATA = """
 @prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos:    <http://www.w3.org/2004/02/skos/core#> .

@@ -46,7 +46,7 @@ LAYERS = (
     ("graph.ingest",),
     ("graph.importers",),
     ("graph.views",),
-    ("graph.analytics", "graph.quality", "graph.stats", "graph.export"),
+    ("graph.analytics", "graph.data_errors", "graph.quality", "graph.stats", "graph.export"),
     ("graph.endpoint",),
     ("graph.cli",),
     ("server",),

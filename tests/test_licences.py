@@ -19,6 +19,8 @@ from graph.licences import (
     resolve_licence,
     spdx_id,
     spdx_iri,
+    spelling_differs,
+    tool_licence_openness,
 )
 
 MOF = Path(__file__).parent / "fixtures" / "mof"
@@ -232,3 +234,33 @@ def test_the_mit_notice_travels_with_the_tools_data() -> None:
     notice = (licences.DATA_DIR / "LICENSE-model_openness_tool").read_text(encoding="utf-8")
     assert "The Model Openness Tool Authors" in notice
     assert "Permission is hereby granted" in notice
+
+
+@pytest.mark.parametrize(
+    ("text", "tool_open"),
+    [
+        ("Apache-2.0", True),
+        ("Apache 2.0", False),  # the spellings records use, which the tool does not match
+        ("apache-2.0", False),
+        ("Apache license 2.0", False),
+        ("MIT License", False),
+        ("MIT license", False),
+        ("BSD-3", False),
+        ("CC BY-SA 4.0", False),
+        ("CC-BY-SA-4.0", True),
+        ("ODC-PDDL-1.0", True),  # the tool's own spelling on its open-data list
+        ("PDDL-1.0", False),  # the SPDX id, which the tool's list does not carry
+        ("OpenMDW-1.0", True),
+        ("Llama 3 Community License", False),
+    ],
+)
+def test_the_tool_matches_licence_identifiers_exactly(text: str, tool_open: bool) -> None:
+    """LicenseHandler::isOpenSourceLicense tests in_array($license, <ids>), case and all."""
+    assert tool_licence_openness(text).is_open is tool_open
+    assert spelling_differs(text) is (licence_openness(text).is_open and not tool_open)
+
+
+def test_the_tool_and_our_reading_agree_on_no_licence() -> None:
+    for text in (None, "", "unlicensed", "none"):
+        assert tool_licence_openness(text).status == UNLICENSED
+        assert not spelling_differs(text)

@@ -11,6 +11,9 @@ from graph import loading, staleness
 from graph.namespaces import graph_iri
 from graph.store import writes
 
+# Loading writes to the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 GOOD = """@prefix ex: <http://example.org/> .
 ex:a ex:p "one" ; ex:q [ ex:r ex:b ] .
 """

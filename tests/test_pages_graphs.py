@@ -13,8 +13,10 @@ import pyoxigraph as ox
 import pytest
 
 from graph import derive, loading, paths
+from graph.evidence import trace
 from graph.namespaces import ID
 from graph.views import drawing
+from graph.views.evidence_tree import SHOWN, evidence_tree, tree_ids
 from server import create_app
 
 WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
@@ -32,11 +34,16 @@ def world_store(make) -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def client(module_new_store):
+def store(module_new_store) -> ox.Store:
+    return world_store(module_new_store)
+
+
+@pytest.fixture(scope="module")
+def client(store):
     with pytest.MonkeyPatch.context() as mp:
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
             mp.delenv(name)
-        app = create_app({"STORE": world_store(module_new_store), "TESTING": True})
+        app = create_app({"STORE": store, "TESTING": True})
     yield app.test_client()
     app.extensions["openness"].close()
 
@@ -85,13 +92,11 @@ def test_derivation_and_citation_edges_keep_their_properties(evidence) -> None:
     assert "http://purl.org/spar/cito/usesDataFrom" in relations
 
 
-def test_the_html_page_has_the_svg_fallback_and_the_vendored_library(client) -> None:
-    html = client.get("/graph/evidence/alpha/oti-2024").text
+def test_the_citation_page_has_the_svg_fallback_and_the_vendored_library(client) -> None:
+    html = client.get("/graph/citations/paper-b").text
     assert '<figure id="static-graph"' in html and "<svg" in html
     assert "/static/vendor/cytoscape/cytoscape.min.js" in html
     assert 'id="graph-data"' in html
-    for twin in ("json", "svg", "graphml", "ttl", "jsonld"):
-        assert f'href="/graph/evidence/alpha/oti-2024.{twin}"' in html
     vendored = paths.ROOT / "server" / "static" / "vendor" / "cytoscape"
     assert (vendored / "LICENSE").read_text().startswith("Copyright")
     with client.get("/static/vendor/cytoscape/cytoscape.min.js") as script:
@@ -125,6 +130,113 @@ def test_the_rdf_twin_states_the_edges(client, evidence) -> None:
     }
     for e in evidence["edges"]:
         assert (e["source"], e["relation"], e["target"]) in triples
+
+
+def test_the_evidence_page_draws_the_tree_in_html_without_a_script(client) -> None:
+    html = client.get("/graph/evidence/alpha/oti-2024").text
+    assert '<ol class="etree">' in html
+    assert "cytoscape" not in html and "<script" not in html
+    for twin in ("json", "svg", "graphml", "ttl", "jsonld"):
+        assert f'href="/graph/evidence/alpha/oti-2024.{twin}"' in html
+    # The passage note 1 is attached to cites Paper B at page 36; the table row cites nothing.
+    assert "Paper B on gradients of release, p. 36" in html
+    assert "the passage cites no other work" in html
+    # What Paper B cites in turn is folded, opened in place.
+    assert '<details class="fold"><summary>cites 1 work</summary>' in html
+
+
+def test_the_evidence_tree_holds_the_nodes_the_trace_holds(store, evidence) -> None:
+    traced = trace(store, "alpha", framework="oti-2024").as_dict()
+    (score,) = traced["scores"]
+    claims = {c["iri"] for a in score["assessments"] for c in [*a["claims"], *a["not_counted"]]}
+    assessments = {a["iri"] for a in score["assessments"] if a["claims"] or a["not_counted"]}
+    ids = tree_ids(evidence["tree"])
+    assert ids == {score["iri"], *assessments, *claims, *traced["sources"]}
+    assert ids == {n["id"] for n in evidence["nodes"]}
+    assert {f"{ID}source/paper-b", f"{ID}source/dataset-c", f"{ID}source/news-d"} <= ids
+    # Report A cites only Paper B: nothing it does not cite in a quoted passage appears.
+    assert {i for i in ids if "/source/" in i} == {
+        f"{ID}source/report-a",
+        f"{ID}source/paper-b",
+        f"{ID}source/dataset-c",
+        f"{ID}source/news-d",
+    }
+
+
+MANY_NOTES = 12
+PREFIXES = """@prefix og: <https://w3id.org/openness/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix cito: <http://purl.org/spar/cito/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix model: <https://w3id.org/openness/id/model/> .
+@prefix org: <https://w3id.org/openness/id/organization/> .
+@prefix source: <https://w3id.org/openness/id/source/> .
+@prefix citation: <https://w3id.org/openness/id/citation/> .
+@prefix claim: <https://w3id.org/openness/id/claim/> .
+"""
+
+
+def crowded_world() -> str:
+    """Return Turtle for a model whose one claim quotes a passage with many notes."""
+    passage = "Twelve studies agree that the weights are out."
+    quote = (
+        "og:quote [ a oa:SpecificResource ; oa:hasSource source:survey ; "
+        f'oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{passage}" ] ]'
+    )
+    out = [
+        PREFIXES,
+        'model:crowd a og:Model ; rdfs:label "Crowd" .',
+        'org:w a prov:Organization ; rdfs:label "W" .',
+        'source:survey a og:Source ; dcterms:title "The survey" .',
+        'source:aside a og:Source ; dcterms:title "An aside" .',
+        "citation:aside a cito:Citation ; cito:hasCitingEntity source:survey ;"
+        " cito:hasCitedEntity source:aside ; og:noteNumber 99 .",
+        "claim:crowd-weights a og:Claim ; og:aboutModel model:crowd ;"
+        " og:criterion <https://w3id.org/openness/id/criterion/osai-index/weights_endmodel> ;"
+        ' og:level og:open ; og:rank og:NormalRank ; og:statedOn "2024-01-01"^^xsd:date ;'
+        f" prov:wasAttributedTo org:w ; prov:wasDerivedFrom source:survey ; {quote} .",
+    ]
+    for n in range(1, MANY_NOTES + 1):
+        out.append(f'source:study-{n:02d} a og:Source ; dcterms:title "Study {n:02d}" .')
+        out.append(
+            f"citation:survey-{n} a cito:Citation ; cito:hasCitingEntity source:survey ;"
+            f" cito:hasCitedEntity source:study-{n:02d} ; og:noteNumber {n} ; {quote} ."
+        )
+    return "\n".join(out)
+
+
+def test_a_long_level_is_collapsed_behind_n_more_and_opens_in_place(new_store) -> None:
+    store = new_store()
+    todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR]), paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    store.load(crowded_world().encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}g"))
+    data = trace(store, "crowd", framework="index").as_dict()
+    tree = evidence_tree(data, data["scores"][0])
+    (weights,) = tree["children"]
+    (claim_box,) = weights["children"]
+    (survey,) = claim_box["children"]
+    shown = SHOWN["citation"]
+    assert [c["label"] for c in survey["children"]] == [f"Study {n:02d}" for n in range(1, 5)]
+    assert len(survey["children"]) == shown and len(survey["more"]) == MANY_NOTES - shown
+    # Note 99, elsewhere in the survey, is counted and never drawn.
+    assert "1 other citation elsewhere: not evidence here" in survey["notes"]
+    assert f"{ID}source/aside" not in tree_ids(tree)
+    assert len(tree_ids(tree)) == 1 + 1 + 1 + 1 + MANY_NOTES
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
+            mp.delenv(name)
+        app = create_app({"STORE": store, "TESTING": True})
+    try:
+        html = app.test_client().get("/graph/evidence/crowd/index").text
+    finally:
+        app.extensions["openness"].close()
+    more = f'<details class="more"><summary>+ {MANY_NOTES - shown} more</summary>'
+    assert more in html
+    assert html.index("Study 04") < html.index(more) < html.index("Study 05")
 
 
 def test_framework_aliases_and_missing_scores(client) -> None:

@@ -205,6 +205,60 @@ def test_the_model_html_links_each_score_to_its_evidence_graph(client) -> None:
     assert "Alpha&#39;s weights are no longer available." in html
 
 
+def _claims_of(data: dict) -> dict[str, dict]:
+    claims = [c for g in data["assessments"] for a in g["criteria"] for c in a["claims"]]
+    return {c["iri"]: c for c in [*claims, *data["other_claims"]]}
+
+
+def test_the_model_page_shows_the_citations_of_each_quoted_passage(client) -> None:
+    claims = _claims_of(get_json(client, "/id/model/alpha.json"))
+    weights = claims[f"{ID}claim/report-alpha-weights"]["sources"][0]["passage"]
+    # The claim quotes the passage note 1 is attached to: that note's work, with its page.
+    assert weights["quoted"] is True
+    assert weights["cites"] == [
+        {
+            "source": {"iri": f"{ID}source/paper-b", "label": "Paper B on gradients of release"},
+            "notes": [1],
+            "pages": "p. 36",
+        }
+    ]
+    assert weights["cites_nothing"] is False and weights["other_citations"] == 0
+    # A row of the table carries no note: nothing the report cites is its evidence.
+    row = claims[f"{ID}claim/report-alpha-open-code"]["sources"][0]["passage"]
+    assert row == {"quoted": True, "cites": [], "cites_nothing": True, "other_citations": 1}
+    # A judgement quoting nothing rests on the whole source, every citation of it.
+    whole = claims[f"{ID}claim/index-alpha-weights"]["sources"][0]["passage"]
+    assert whole["quoted"] is False
+    assert [c["source"]["iri"] for c in whole["cites"]] == [f"{ID}source/paper-b"]
+
+
+def test_the_model_page_names_the_works_the_trace_names(client, store) -> None:
+    from graph.evidence import trace
+
+    claims = _claims_of(get_json(client, "/id/model/alpha.json"))
+    traced = trace(store, "alpha").as_dict()
+    shown = [*traced["other_assessments"]]
+    shown += [a for s in traced["scores"] for a in s["assessments"]]
+    compared = 0
+    for a in shown:
+        for c in [*a["claims"], *a["not_counted"]]:
+            for s in c["sources"]:
+                page = next(x for x in claims[c["iri"]]["sources"] if x["iri"] == s["iri"])
+                assert [w["source"]["iri"] for w in page["passage"]["cites"]] == [
+                    w["source"] for w in s["passage"]["cites"]
+                ], c["iri"]
+                assert page["passage"]["other_citations"] == s["passage"]["other_citations"]
+                compared += 1
+    assert compared >= 5
+
+
+def test_the_model_html_shows_passage_citations_with_their_pages(client) -> None:
+    html = client.get("/id/model/alpha").text
+    assert "Paper B on gradients of release</a>, p. 36" in html
+    assert "The passage cites no other work." in html
+    assert "1 other work elsewhere, not evidence for this claim" in html
+
+
 # ---------------------------------------------------------------- sources and claims
 
 
@@ -220,9 +274,27 @@ def test_the_source_page_lists_quotes_claims_and_citations_both_ways(client) -> 
     assert cited["notes"] == [1]
     assert cited["texts"] == ["B. Author, Paper B, 2023."]
     assert cited["passages"] == ["Weights alone do not make a model open."]
+    assert cited["locators"] == ["36"] and cited["pages"] == "p. 36"
+    html = client.get("/id/source/report-a").get_data(as_text=True)
+    assert "Paper B on gradients of release</a>, p. 36" in html
+    paper = get_json(client, "/id/source/paper-b.json")
+    (back,) = [c for c in paper["cited_by"] if c["source"]["iri"].endswith("/report-a")]
+    assert back["pages"] == "p. 36"
     (citing,) = data["cited_by"]
     assert citing["source"]["label"] == "Alpha pulls its weights"
     assert data["views"][0]["url"] == "/graph/citations/report-a"
+
+
+def test_the_source_page_lists_its_sections_in_order_with_their_notes(client) -> None:
+    data = get_json(client, "/id/source/report-a.json")
+    assert [(s["title"], s["depth"], s["notes"]) for s in data["sections"]] == [
+        ("Findings", 0, []),
+        ("On weights", 1, [1]),
+        ("Conclusion", 0, []),
+    ]
+    html = client.get("/id/source/report-a").get_data(as_text=True)
+    assert html.index("On weights") < html.index("Conclusion")
+    assert get_json(client, "/id/source/paper-b.json")["sections"] == []
 
 
 def test_the_claim_page_shows_sources_siblings_and_what_was_derived(client) -> None:

@@ -146,13 +146,20 @@ def test_javascript_addresses_are_never_links(pages) -> None:
 
 
 def test_the_graph_data_embedded_in_the_page_cannot_close_its_script(client) -> None:
-    html = client.get("/graph/evidence/evil/oti-2024").text
+    html = client.get("/graph/citations/evil-page").text
     (data,) = re.findall(
         r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S
     )
     assert "<" not in data
-    svg = client.get("/graph/evidence/evil/oti-2024.svg").text
-    assert "<script" not in svg
+    for path in ("/graph/evidence/evil/oti-2024.svg", "/graph/citations/evil-page.svg"):
+        assert "<script" not in client.get(path).text
+
+
+def test_the_evidence_tree_shows_hostile_names_as_text(pages) -> None:
+    html = pages["evidence graph"]
+    assert '<ol class="etree">' in html
+    assert "Evil &lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt; model" in html
+    assert "A page &lt;img src=x onerror=alert(&#39;title&#39;)&gt;" in html
 
 
 def test_pages_load_nothing_from_other_hosts(pages) -> None:
@@ -166,12 +173,12 @@ def test_pages_load_nothing_from_other_hosts(pages) -> None:
         assert "@import" not in html and "fonts.googleapis" not in html
 
 
-def test_only_the_graph_pages_need_javascript(pages) -> None:
+def test_only_the_citation_graph_needs_javascript(pages) -> None:
     for name, html in pages.items():
         has_script = any(tag == "script" for tag, _ in parse(html).tags)
-        assert has_script == name.endswith("graph"), name
-    for name in ("evidence graph", "citation graph"):
-        assert '<figure id="static-graph"' in pages[name]  # the drawing without JavaScript
+        # The citation graph is drawn by a script; the evidence graph is HTML and CSS.
+        assert has_script == (name == "citation graph"), name
+    assert '<figure id="static-graph"' in pages["citation graph"]  # the drawing without it
 
 
 def test_pages_fit_a_phone(pages) -> None:

@@ -10,8 +10,12 @@ import pytest
 
 from graph.analytics.cache import ResultCache
 from graph.cli import main
+from graph.data_errors import CHECKS
 from graph.namespaces import ID
 from graph.quality import SECTIONS, link_problem, quality_report
+
+# The report reads the store with queries the engines may answer differently: each store kind.
+pytestmark = pytest.mark.every_store_kind
 
 FIXTURE = Path(__file__).parent / "fixtures" / "quality" / "problems.trig"
 DOCS = Path(__file__).parents[1] / "docs" / "pages.md"
@@ -171,3 +175,89 @@ def test_every_key_of_the_report_is_documented(report) -> None:
     keys -= set(report["non_durable_links"]["by_reason"])
     missing = sorted(k for k in keys if f"`{k}`" not in text)
     assert not missing, f"keys missing from docs/pages.md: {missing}"
+
+
+# ---------------------------------------------------------------- data errors a review found
+
+ERRORS = Path(__file__).parent / "fixtures" / "quality" / "data-errors.trig"
+
+
+@pytest.fixture(scope="module")
+def errors(module_new_store) -> dict:
+    store = module_new_store()
+    store.load(path=str(ERRORS), format=ox.RdfFormat.TRIG)
+    return quality_report(store, cache=ResultCache())
+
+
+def _found(part: dict) -> set[tuple[str, str, str]]:
+    return {(i["model"].rsplit("/", 1)[-1], i["reason"], i["evidence"]) for i in part["items"]}
+
+
+def test_one_model_on_two_nodes_is_found(errors) -> None:
+    assert _found(errors["split_models"]) == {
+        ("deepseek-r1-0528", "alias-is-another-model", "DeepSeek-R1"),
+        (
+            "wizardlm",
+            "family-named-model-shares-repository",
+            "https://github.com/nlpxucan/WizardLM",
+        ),
+    }
+    others = {i["other"].rsplit("/", 1)[-1] for i in errors["split_models"]["items"]}
+    assert others == {"deepseek-r1", "wizardlm-7b"}
+
+
+def test_another_models_alias_version_and_repository_are_found(errors) -> None:
+    assert _found(errors["borrowed_facts"]) == {
+        ("guru-32b", "alias-of-another-family", "Qwen2.5-32B"),
+        ("qwen2.5-72b-instruct", "alias-of-another-size", "Qwen2.5-32B-Instruct"),
+        ("qwen2.5-72b-instruct", "version-of-another-size", "32B"),
+        (
+            "dbrx-instruct",
+            "repository-of-another-developer",
+            "https://github.com/deepseek-ai/DeepSeek-MoE",
+        ),
+    }
+
+
+def test_malformed_repository_addresses_are_found(errors) -> None:
+    assert _found(errors["malformed_repositories"]) == {
+        ("yayi2-30b", "malformed-address", "https://github.com/wenge-research/YAYI2:")
+    }
+
+
+def test_licences_no_claim_names_are_found_only_where_a_model_has_several(errors) -> None:
+    spdx = "http://spdx.org/licenses/"
+    assert _found(errors["licences_without_source"]) == {
+        ("mpt-30b-instruct", "licence-without-source", spdx + "Apache-2.0"),
+        ("mpt-30b-instruct", "licence-without-source", spdx + "CC-BY-SA-3.0"),
+        ("half", "licence-without-source", spdx + "MIT"),  # its claim is deprecated
+    }
+
+
+def test_open_mof_claims_on_a_spelling_the_tool_does_not_match_are_found(errors) -> None:
+    [item] = errors["licence_spellings"]["items"]
+    assert item["claim"].endswith("/spelled") and item["evidence"] == "Apache 2.0"
+
+
+def test_each_kind_of_data_error_is_counted_documented_and_printed(errors, tmp_path, capsys):
+    assert {k: errors["counts"][k] for k in CHECKS} == {
+        "split_models": 2,
+        "borrowed_facts": 4,
+        "malformed_repositories": 1,
+        "licences_without_source": 3,
+        "licence_spellings": 1,
+    }
+    text = DOCS.read_text(encoding="utf-8")
+    for key in {k for c in CHECKS for i in errors[c]["items"] for k in i} | set(CHECKS):
+        assert f"`{key}`" in text, key
+    for code in {i["reason"] for c in CHECKS for i in errors[c]["items"]}:
+        assert f"`{code}`" in text, code
+    path = tmp_path / "store"
+    disk = ox.Store(str(path))
+    disk.load(path=str(ERRORS), format=ox.RdfFormat.TRIG)
+    disk.flush()
+    del disk
+    assert main(["--store", str(path), "report", "quality", "--limit", "0"]) == 0
+    printed = capsys.readouterr().out
+    for reason in ("alias-is-another-model", "repository-of-another-developer", "licence-spelling"):
+        assert reason in printed

@@ -26,6 +26,9 @@ from graph.records import (
     resolve_model,
 )
 
+# Records are read from the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 PREFIXES = """
 @prefix og:      <https://w3id.org/openness/ns#> .
 @prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .

@@ -26,6 +26,10 @@ from server import create_app
 from server.errors import error_body
 from server.waitress_errors import error_response
 
+# Derived data after a crash or a raw write to the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
+
 # ---------------------------------------------------------------- waitress's own refusals
 
 

@@ -24,6 +24,9 @@ from graph.endpoint.pool import ProcessRunner
 from graph.endpoint.runner import QueryRequest, RunnerBusy, ServiceFailed
 from graph.sparql.guard import FETCH_REFUSED
 
+# The attacks reach the store behind the endpoint: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 TOKEN = "security-token"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

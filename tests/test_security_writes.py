@@ -17,6 +17,9 @@ from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.namespaces import ID, OG
 from graph.rdf_input import check_input, xml_declaration
 
+# Refused writes must leave the store as it was: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 FRAMEWORKS = paths.ONTOLOGY_DIR / "frameworks"
 WORLD = Path(__file__).parent / "fixtures" / "submissions" / "world.ttl"
 URL = "/api/submissions"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from graph.namespaces import CITO, ID, OA, OG, SCHEMA
+from graph.evidence.passages import normalise
+from graph.namespaces import BIBO, CITO, DOCO, ID, OA, OG, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "oti-2024"
 SPECTRUM_ROWS = Path(__file__).parent / "fixtures" / "seed" / "spectrum-rows.txt"
+REPORT_SECTIONS = Path(__file__).parent / "fixtures" / "seed" / "report-sections.txt"
 
 REPORT = ID["source/oti-2024-openness-in-ai-models"]
 SPECTRUM_MODELS = (
@@ -205,10 +208,121 @@ def test_quoted_passages_of_citations_come_from_the_report(g):
         assert g.value(quote, OA.hasSource) == REPORT
 
 
-def test_metas_claim_that_llama_is_open_source_is_self_reported(g):
+def test_metas_claim_is_on_llama_3_1_405b_quoting_the_report_where_it_was_read(g):
+    # The report, p. 273 of the seed text: "and Mark Zuckerberg, who noted that “the
+    # bottom line is that open source AI represents the world’s best shot at harnessing
+    # this technology to create the greatest economic opportunity and security for
+    # everyone.”<sup>54</sup>"; note 54 is Meta's post, published with Llama 3.1 405B.
     claim = ID["claim/oti-2024-note-54-llama-called-open-source"]
     model = one(g, claim, OG.aboutModel)
-    source = one(g, claim, PROV.wasDerivedFrom)
+    assert model == ID["model/llama-3.1-405b"]  # the model the post is about, not the family
     assert one(g, claim, OG.criterion) == ID["criterion/self-description/called-open-source"]
-    assert one(g, source, DCTERMS.publisher) == one(g, model, OG.developer)
-    assert (ID["citation/oti-2024-note-54"], CITO.hasCitedEntity, source) in g
+    assert one(g, claim, PROV.wasDerivedFrom) == REPORT  # where it was read
+    assert one(g, claim, DCTERMS.references) == ID["citation/oti-2024-note-54"]
+    # Meta's own words: attributed to the model's developer, so self-reported.
+    assert one(g, claim, PROV.wasAttributedTo) == one(g, model, OG.developer)
+    quote = one(g, claim, OG.quote)
+    assert g.value(quote, OA.hasSource) == REPORT
+    exact = str(g.value(g.value(quote, OA.hasSelector), OA.exact))
+    passage = g.value(g.value(ID["citation/oti-2024-note-54"], OG.quote), OA.hasSelector)
+    assert exact in str(g.value(passage, OA.exact))  # what the report quotes, as it prints it
+
+
+# The notes that give a page of the work they cite, as the report prints them.
+PAGES = {
+    10: "32",
+    26: "7",
+    29: "x",
+    31: "40",
+    40: "104",
+    41: "1411–1412",
+    43: "10",
+    44: "6",
+    45: "7–8",
+    46: "36",
+    47: "17",
+    49: "116",
+}
+
+
+def test_the_notes_that_give_pages_carry_them_as_locators(g):
+    found = {}
+    for citation, part in g.subject_objects(DCTERMS.references):
+        if (citation, RDF.type, CITO.Citation) not in g:
+            continue
+        note = int(one(g, citation, OG.noteNumber))
+        assert (part, RDF.type, OA.SpecificResource) in g, note
+        work = one(g, part, OA.hasSource)
+        assert (citation, CITO.hasCitedEntity, work) in g, note
+        found[note] = str(one(g, part, BIBO.locator))
+        assert f" {found[note]}," in str(one(g, citation, OG.citationText)), note
+    assert found == PAGES
+
+
+@pytest.fixture(scope="module")
+def sections() -> list[tuple[str, str, str]]:
+    """Return (slug, title, text) of each section of the report, in the report's order."""
+    found = []
+    for line in REPORT_SECTIONS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("@@ "):
+            slug, title = line[3:].split("\t")
+            found.append((slug, title, []))
+        else:
+            found[-1][2].append(line)
+    assert len(found) > 10
+    return [(slug, title, "\n".join(text)) for slug, title, text in found]
+
+
+def printed(text: str) -> str:
+    """Return the report's text without note markers, links and emphasis, spelled one way."""
+    text = re.sub(r"<sup>\d+</sup>", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return normalise(text.replace("*", "").replace("\\", ""))
+
+
+def section_iri(slug: str) -> URIRef:
+    return ID[f"section/oti-2024/{slug}"]
+
+
+def test_the_sections_have_the_reports_titles_and_order(g, sections):
+    by_parent: dict = {}
+    for s in g.subjects(RDF.type, DOCO.Section):
+        by_parent.setdefault(one(g, s, DCTERMS.isPartOf), []).append(s)
+    assert {str(s) for kids in by_parent.values() for s in kids} == {
+        str(section_iri(slug)) for slug, _, _ in sections
+    }
+    order = []
+
+    def walk(parent):
+        for s in sorted(by_parent.get(parent, []), key=lambda s: int(one(g, s, SCHEMA.position))):
+            order.append(str(s))
+            walk(s)
+
+    walk(REPORT)
+    assert order == [str(section_iri(slug)) for slug, _, _ in sections]
+    for slug, title, _ in sections:
+        assert str(one(g, section_iri(slug), DCTERMS.title)) == title
+
+
+def test_every_note_is_in_the_section_its_marker_is_printed_in(g, sections):
+    where = {
+        int(n): slug for slug, _, text in sections for n in re.findall(r"<sup>(\d+)</sup>", text)
+    }
+    assert sorted(where) == list(range(1, 58))
+    for c in g.subjects(RDF.type, CITO.Citation):
+        if one(g, c, CITO.hasCitingEntity) == REPORT:
+            note = int(one(g, c, OG.noteNumber))
+            assert one(g, c, DCTERMS.isPartOf) == section_iri(where[note]), note
+            for quote in g.objects(c, OG.quote):  # the passage the note is attached to
+                assert one(g, quote, DCTERMS.isPartOf) == section_iri(where[note]), note
+
+
+def test_every_passage_quoted_from_the_report_is_in_its_section(g, sections):
+    text = {slug: printed(body) for slug, _, body in sections}
+    quoted = [q for q in g.objects(None, OG.quote) if g.value(q, OA.hasSource) == REPORT]
+    assert len(quoted) > 90
+    for q in quoted:
+        exact = normalise(str(one(g, one(g, q, OA.hasSelector), OA.exact)))
+        section = one(g, q, DCTERMS.isPartOf)
+        (slug,) = [slug for slug, _, _ in sections if section_iri(slug) == section]
+        assert exact in text[slug], (slug, exact)

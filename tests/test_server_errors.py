@@ -8,6 +8,9 @@ import pytest
 
 from server.errors import Problem, error_body
 
+# Protocol errors come back from the store behind the endpoint: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 
 def assert_error_shape(response, status: int) -> None:
     assert response.status_code == status

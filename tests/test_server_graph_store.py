@@ -6,6 +6,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+# The Graph Store Protocol reads and writes the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 MODELS = "https://w3id.org/openness/graph/test/models.ttl"
 TOKEN = "gsp-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -14,6 +14,9 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+# The served endpoint over a store of each kind.
+pytestmark = pytest.mark.every_store_kind
+
 MODELS = "SELECT ?m WHERE { ?m a og:Model } ORDER BY ?m"
 EXPECTED_MODELS = [
     f"https://w3id.org/openness/id/model/{name}" for name in ("alpha", "beta", "delta", "gamma")

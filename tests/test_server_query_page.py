@@ -30,6 +30,8 @@ class _Assets(HTMLParser):
                 self.urls.append(attributes[name])
 
 
+# Each store's engine must parse the examples; the page itself is the same over any store.
+@pytest.mark.every_store_kind
 @pytest.mark.differs_on(
     "virtuoso",
     reason="Virtuoso 7 cannot compile BIND(EXISTS {...} || NOT EXISTS {...} AS ?x), "

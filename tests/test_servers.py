@@ -13,6 +13,9 @@ from rdflib.compare import isomorphic
 
 from bench import servers
 
+# Every test here starts a server of its own.
+pytestmark = pytest.mark.external_server
+
 GRAPH = "https://w3id.org/openness/graph/test/servers"
 TURTLE = """
 @prefix og: <https://w3id.org/openness/ns#> .

@@ -9,6 +9,9 @@ import threading
 
 import pytest
 
+# The protocol is answered by the store behind the endpoint: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 MODELS = "https://w3id.org/openness/graph/test/models.ttl"
 CLAIMS = "https://w3id.org/openness/graph/test/claims.ttl"
 SELECT_MODELS = "SELECT ?m WHERE { ?m a og:Model } ORDER BY ?m"

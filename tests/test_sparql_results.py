@@ -15,6 +15,9 @@ from rdflib.query import Result
 
 from graph.namespaces import PREFIXES
 
+# Results come from the store's own engine: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 SELECT = "SELECT ?m ?label WHERE { ?m a og:Model ; rdfs:label ?label }"
 CONSTRUCT = (
     "CONSTRUCT { ?m rdfs:label ?label ; og:claimCount ?n } WHERE { "

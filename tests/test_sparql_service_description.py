@@ -10,6 +10,9 @@ import rdflib
 from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
+# The description names the store's graphs: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

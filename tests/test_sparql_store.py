@@ -13,6 +13,9 @@ from graph.store.server import DEFAULT, STAGING, SparqlStore, StoreError
 from graph.store.server_text import graph_drops, silenced
 from graph.store.setting import PASSWORD_VAR, is_server_url, parse_store_url
 
+# The store is the subject: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 EX = "https://example.org/"
 
 

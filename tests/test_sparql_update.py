@@ -6,6 +6,9 @@ import socket
 
 import pytest
 
+# Updates are run by the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 TOKEN = "s3cret-token"
 INSERT = 'INSERT DATA { GRAPH <urn:g:new> { <urn:x> rdfs:label "new" } }'
 ASK_NEW = 'ASK { GRAPH <urn:g:new> { <urn:x> rdfs:label "new" } }'

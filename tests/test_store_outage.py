@@ -24,6 +24,9 @@ from graph.store import open_store
 from graph.store.server import STAGING, SparqlStore, StoreUnavailable
 from server import create_app
 
+# Every test here starts, kills and restarts an oxigraph server of its own.
+pytestmark = pytest.mark.external_server
+
 SIZE = 6_000
 
 

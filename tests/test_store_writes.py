@@ -11,6 +11,9 @@ from graph import staleness
 from graph.namespaces import OG
 from graph.store import is_external, writes
 
+# The write interface is implemented once per store kind: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 EX = "https://example.org/"
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

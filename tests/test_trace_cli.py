@@ -15,6 +15,9 @@ from graph.namespaces import ID, OG
 from graph.records import SCORES_GRAPH
 from graph.store import is_external, open_store
 
+# derive writes to the store and trace reads it: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 WORLD = Path(__file__).parent / "fixtures" / "trace" / "world.ttl"
 
 
@@ -76,6 +79,52 @@ def test_trace_prints_the_chain_as_a_tree(store_dir, capsys) -> None:
     assert "citation depth: 2; sources reached: 5" in out
 
 
+def test_trace_opens_with_a_summary_of_each_score(store_dir, capsys) -> None:
+    code, out, _ = run(capsys, "--store", store_dir, "trace", "alpha", "--framework", "oti")
+    assert code == 0
+    summary = out.split("\nsummary:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert summary == [
+        "  OTI attributes and spectrum of openness (2024): Spectrum tier 3 (value 3)",
+        "    decided by: 2 claims, by Watchdog (1); The Press (1)",
+        "    short of the next grade: Published model weights, "
+        "Transparency about threats and mitigations",
+        "    contested: yes, on Published model weights (closed 1, open 1)",
+        "    evidence: 3 claims, 4 sources, 2 citation steps",
+    ]
+    # The summary comes before the tree it sums up.
+    assert out.index("summary:") < out.index("├── Open code: open")
+
+
+def test_trace_framework_narrows_the_summary_and_the_tree(store_dir, capsys) -> None:
+    code, whole, _ = run(capsys, "--store", store_dir, "trace", "alpha")
+    assert code == 0 and "Open Source AI Definition" in whole
+    code, out, _ = run(capsys, "--store", store_dir, "trace", "alpha", "--framework", "oti")
+    assert code == 0
+    assert "Open Source AI Definition" not in out
+    assert "OTI attributes and spectrum of openness (2024)" in out
+
+
+def test_trace_depth_limits_the_citation_steps_shown(store_dir, capsys) -> None:
+    argv = ("--store", store_dir, "trace", "alpha", "--framework", "oti")
+    code, out, _ = run(capsys, *argv, "--depth", "1")
+    assert code == 0
+    assert "citesAsEvidence, note 1: source: Paper B (paper; A University), p. 12" in out
+    assert "Dataset C" not in out
+    assert "cites 1 more source(s), beyond --depth" in out
+    assert "evidence: 3 claims, 4 sources, 2 citation steps (the tree shows 1: --depth)" in out
+
+    code, out, _ = run(capsys, *argv, "--depth", "0")
+    assert code == 0
+    assert "Paper B" not in out and "Dataset C" not in out
+    assert "cites 1 source(s), beyond --depth" in out
+    # The passage and the source's other citations are still accounted for.
+    assert "the source cites 1 other work elsewhere" in out
+
+    code, deep, _ = run(capsys, *argv, "--depth", "5")
+    code, full, _ = run(capsys, *argv)
+    assert deep == full
+
+
 def test_trace_as_json_and_turtle(store_dir, capsys) -> None:
     code, out, _ = run(
         capsys,
@@ -109,8 +158,17 @@ def test_trace_as_json_and_turtle(store_dir, capsys) -> None:
         (("derive", "alpha", "gamma"), "no model called 'gamma'"),
         (("trace", "alpha", "--as-of", "2024-13"), "as_of must be a full date"),
         (("trace", "alpha", "--framework", "fmti"), "no scored framework called 'fmti'"),
+        (("trace", "alpha", "--depth", "-1"), "--depth must be 0 or more, not -1"),
+        (("trace", "alpha", "--depth", "1", "--format", "json"), "the json trace is always whole"),
     ],
-    ids=["unknown-model", "unknown-model-to-derive", "bad-date", "unknown-framework"],
+    ids=[
+        "unknown-model",
+        "unknown-model-to-derive",
+        "bad-date",
+        "unknown-framework",
+        "negative-depth",
+        "depth-of-json",
+    ],
 )
 def test_bad_input_exits_2_with_a_clear_message(store_dir, capsys, argv, message) -> None:
     code, out, err = run(capsys, "--store", store_dir, *argv)

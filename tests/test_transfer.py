@@ -11,6 +11,9 @@ from conftest import load_sample
 from graph.cli import main
 from graph.store import transfer
 
+# Dump and restore read and write the store: each store kind.
+pytestmark = pytest.mark.every_store_kind
+
 
 def quads_of(store) -> set[str]:
     """Return the store's quads as N-Quads lines (blank-node free in the sample)."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from graph.cli import UsageError, command
+from graph.data_errors import CHECKS as ERROR_SECTIONS
 from graph.namespaces import ID
 
 REPORTS = ("quality",)
@@ -58,6 +59,11 @@ TITLES = {
     "unknown_licences": "licences no SPDX identifier fits",
     "undated_models": "models without a release date",
     "index_mof_disagreements": "index and MOF disagree on mapped criteria",
+    "split_models": "one model on two nodes",
+    "borrowed_facts": "another model's alias, version or repository on a model",
+    "malformed_repositories": "repository addresses that are not well formed",
+    "licences_without_source": "licences no claim about the model names",
+    "licence_spellings": "open MOF claims on a licence spelling the tool does not match",
 }
 
 
@@ -97,6 +103,13 @@ def _columns(section: str, name: Callable) -> tuple[list[str], Callable[[dict], 
         ]
     if section == "undated_models":
         return ["model", "iri"], lambda i: [name(i["model"]), i["model"]]
+    if section in ERROR_SECTIONS:
+        return ["model", "reason", "evidence", "other"], lambda i: [
+            name(i["model"]),
+            i["reason"],
+            i["evidence"],
+            name(i.get("other") or i.get("claim")),
+        ]
     return ["model", "criterion a", "level a", "relation", "criterion b", "level b", "gap"], (
         lambda i: [
             name(i["model"]),

@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only this framework (oti-2024, osai-index, mof, osaid-1.0 ...)",
     )
     p.add_argument("--as-of", metavar="DATE", help="count only claims stated by DATE (YYYY-MM-DD)")
+    p.add_argument(
+        "--depth",
+        metavar="N",
+        type=int,
+        help="show at most N citation steps below each claim's source (text only; 0: the sources)",
+    )
     p.add_argument("--format", choices=FORMATS, default="text")
 
 
@@ -78,6 +84,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from graph.evidence import UnknownFramework, trace
     from graph.evidence.as_text import trace_text
 
+    if args.depth is not None and args.depth < 0:
+        raise UsageError(f"--depth must be 0 or more, not {args.depth}")
+    if args.depth is not None and args.format != "text":
+        raise UsageError(f"--depth cuts the text tree; the {args.format} trace is always whole")
     store = store_from(args)
     model = _model(store, args.model)
     try:
@@ -91,5 +101,5 @@ def cmd_trace(args: argparse.Namespace) -> int:
     elif args.format == "turtle":
         print(result.as_turtle())
     else:
-        print(trace_text(result.as_dict()))
+        print(trace_text(result.as_dict(), args.depth))
     return 0

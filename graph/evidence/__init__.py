@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -27,7 +27,8 @@ from graph.derive import flags as fl
 from graph.derive.model import AssessmentResult, ModelDerivation, ScoreResult, derive_model
 from graph.evidence.as_dict import trace_dict
 from graph.evidence.as_rdf import trace_graph
-from graph.evidence.citations import CitationGraph, read_citations
+from graph.evidence.citations import Citation, CitationGraph, read_citations
+from graph.evidence.passages import PassageEvidence, claim_passages
 from graph.labels import ENGLISH_LABEL, read_names
 from graph.namespaces import ID, OG
 from graph.records import (
@@ -137,6 +138,12 @@ class Trace:
     cycles: list[list[str]]
     labels: dict[str, str]
     framework: str | None = None
+    passages: dict[tuple[str, str], PassageEvidence] = field(default_factory=dict)
+    # (claim IRI, source IRI) -> the citations that are evidence for the claim there
+
+    def passage(self, claim: str, source: str) -> PassageEvidence:
+        """Return the citations of ``source`` that are evidence for ``claim``."""
+        return self.passages.get((claim, source)) or PassageEvidence(source, False)
 
     @property
     def model(self) -> ModelRecord:
@@ -227,11 +234,46 @@ def trace(
     )
     result = Trace(derivation, evidence, CitationGraph(), {}, [], {}, chosen)
     claims = result.claims()
-    starts = {s for c in claims.values() for s in c.sources}
-    result.citations = read_citations(store, starts)
-    result.depth, result.cycles = walk(result.citations, starts)
+    roots = sorted({s for c in claims.values() for s in c.sources})
+    # One citation read gives what each claim source cites and how (the direct
+    # links of a source a claim rests on whole carry their properties), so the
+    # passages are chosen without reading the sources' citations again.
+    full = read_citations(store, roots)
+    direct = {r: {c.cited: c.properties for c in full.cited_by(r)} for r in roots}
+    result.passages = claim_passages(store, claims.values(), direct)
+    beyond = {w for p in result.passages.values() for w in p.cited} - set(full.sources)
+    if beyond:  # a work only a claim's own dcterms:references reaches
+        full = read_citations(store, {*roots, *beyond})
+    result.citations = evidence_graph(full, roots, result.passages.values())
+    result.depth, result.cycles = walk(result.citations, roots)
+    result.citations.sources = {
+        i: s for i, s in result.citations.sources.items() if i in result.depth
+    }
     result.labels = read_names(store, _iris_to_label(result, claims.values()), ENGLISH_LABEL)
     return result
+
+
+def evidence_graph(
+    full: CitationGraph, roots: Iterable[str], passages: Iterable[PassageEvidence]
+) -> CitationGraph:
+    """Return ``full`` with each claim source's citations cut to those some claim rests on.
+
+    A claim source keeps the union of the citations chosen for it (one claim's
+    passage, another's); every other source keeps all its citations, and
+    ``walk`` drops what is then out of reach.
+    """
+    roots = set(roots)
+    kept = {k: c for k, c in full.citations.items() if k[0] not in roots}
+    for p in passages:
+        for c in p.citations:
+            merged = kept.setdefault((c.citing, c.cited), Citation(c.citing, c.cited))
+            merged.properties |= c.properties
+            merged.notes |= c.notes
+            merged.passages |= c.passages
+            merged.texts |= c.texts
+            merged.locators |= c.locators
+            merged.nodes |= c.nodes
+    return CitationGraph(dict(full.sources), kept)
 
 
 def _iris_to_label(t: Trace, claims: Iterable[ClaimRecord]) -> set[str]:

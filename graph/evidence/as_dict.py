@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from graph.derive import flags as fl
 from graph.derive.model import AssessmentResult, ScoreResult
-from graph.evidence.citations import CitedSource
+from graph.evidence.citations import Citation, CitedSource
+from graph.evidence.passages import PassageEvidence, page_text
 from graph.labels import number
 from graph.records import ClaimRecord
 from graph.scoring import spectrum
@@ -138,9 +139,34 @@ def _claim_dict(t: Trace, c: ClaimRecord, a: AssessmentResult, decides: bool) ->
                     for q in c.quotes
                     if q.source == s
                 ],
+                "passage": passage_dict(t.passage(c.iri, s)),
             }
             for s in c.sources
         ],
+    }
+
+
+def passage_dict(p: PassageEvidence) -> dict:
+    """Return what a claim rests on in one source: the passage's citations, the rest counted."""
+    return {
+        "quoted": p.quoted,
+        "cites": [citation_dict(c) for c in p.citations],
+        "cites_nothing": not p.citations,
+        "other_citations": p.other,
+        "source_page": p.source,
+    }
+
+
+def citation_dict(c: Citation) -> dict:
+    """Return one citing -> cited link: its kinds, notes, passages, locators and nodes."""
+    return {
+        "source": c.cited,
+        "properties": sorted(c.properties),
+        "notes": sorted(c.notes),
+        "passages": sorted(c.passages),
+        "locators": sorted(c.locators),
+        "pages": page_text(c.locators) or None,
+        "citations": sorted(c.nodes),
     }
 
 
@@ -161,13 +187,7 @@ def source_dict(t: Trace, iri: str) -> dict:
         "self_published": bool(set(s.publishers) & set(t.model.developers)),
         "depth": t.depth[iri],
         "cites": [
-            {
-                "source": c.cited,
-                "properties": sorted(c.properties),
-                "notes": sorted(c.notes),
-                "passages": sorted(c.passages),
-                "citations": sorted(c.nodes),
-            }
+            citation_dict(c)
             for c in sorted(
                 t.citations.cited_by(iri), key=lambda c: (min(c.notes, default=0), c.cited)
             )

@@ -1,4 +1,9 @@
-"""Render a trace as RDF: the PROV subgraph of its scores, assessments, claims and sources."""
+"""Render a trace as RDF: the PROV subgraph of its scores, assessments, claims and sources.
+
+The citations are those the trace keeps (``graph.evidence.passages``): a claim
+source's citations made in the passages its claims quote, and everything the
+works they cite cite in turn.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from graph.derive.triples import assessment_triples, derivation_triples
 from graph.evidence.as_dict import source_dict
-from graph.namespaces import CITO, OA, OG, PREFIXES, SCHEMA
+from graph.namespaces import BIBO, CITO, OA, OG, PREFIXES, SCHEMA
 from graph.records import ClaimRecord
 
 if TYPE_CHECKING:
@@ -115,3 +120,9 @@ def _source_triples(g: rdflib.Graph, t: Trace, iri: str) -> None:
                 g.add((n, CITO.hasCitationCharacterization, URIRef(prop)))
             if note is not None:
                 g.add((n, OG.noteNumber, Literal(note)))
+            for locator in sorted(c.locators):
+                part = BNode()
+                g.add((n, DCTERMS.references, part))
+                g.add((part, RDF.type, OA.SpecificResource))
+                g.add((part, OA.hasSource, cited))
+                g.add((part, BIBO.locator, Literal(locator)))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.labels import SMALLEST_LABEL, read_names
-from graph.namespaces import CITO, DCTERMS, OA, OG, SCHEMA
+from graph.namespaces import BIBO, CITO, DCTERMS, OA, OG, SCHEMA
 from graph.queries import chunks, least, one_of, select, values_block
 
 # cito:cites and its sub-properties: the direct citation links.
@@ -73,6 +73,7 @@ class Citation:
     notes: set[int] = field(default_factory=set)
     passages: set[str] = field(default_factory=set)
     texts: set[str] = field(default_factory=set)
+    locators: set[str] = field(default_factory=set)  # pages or sections of the cited work
     nodes: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
     # cito:Citation IRI -> (note number, characterisation)
 
@@ -196,6 +197,23 @@ def _link(
     for row in select(store, passages):
         if (found := link(row)) is not None:
             found.passages.add(row["passage"].value)
+
+    for row in select(store, locator_query(named, "node")):
+        if (found := link(row)) is not None:
+            found.locators.add(row["locator"].value)
+
+
+def locator_query(named: str, citing: str) -> str:
+    """Return the query for the locators of the citations made by the ``named`` ``?citing``.
+
+    A locator is the page or section of the cited work a note points to: the note
+    ``dcterms:references`` an ``oa:SpecificResource`` of the cited work (``oa:hasSource``)
+    with a ``bibo:locator`` (see ontology/README.md).
+    """
+    return f"""SELECT ?{citing} ?citation ?cited ?locator WHERE {{
+  {named} ?citation <{CITO.hasCitingEntity}> ?{citing} ; <{DCTERMS.references}> ?part .
+  ?part <{OA.hasSource}> ?cited ; <{BIBO.locator}> ?locator .
+}}"""
 
 
 def _named(row: dict, name: str) -> bool:

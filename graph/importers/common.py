@@ -129,6 +129,16 @@ def add_licence(graph: Graph, subject: URIRef, licence: str | None) -> None:
         graph.add((subject, OG.flag, OG.UnknownLicense))
 
 
+def model_label(key: str, names: Iterable[str]) -> str:
+    """Pick one label among the names a model's records give it.
+
+    A record whose own name is another model's is labelled with the bare key;
+    a name as written is better, and the shortest of those wins.
+    """
+    written = [n for n in names if n != key] or [key]
+    return min(written, key=lambda s: (len(s), s))
+
+
 def add_models(graph: Graph, facts: Sequence[ModelFacts]) -> dict[str, str]:
     """Write one node per model and per family; return model IRI -> family IRI.
 
@@ -137,11 +147,14 @@ def add_models(graph: Graph, facts: Sequence[ModelFacts]) -> dict[str, str]:
     """
     families = family_of_model(f.identity for f in facts)
     family_labels: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, set[str]] = defaultdict(set)
+    for f in facts:
+        labels[f.identity.model_iri].add(f.identity.name)
     for f in facts:
         ident = f.identity
         model = URIRef(ident.model_iri)
         graph.add((model, RDF.type, OG.Model))
-        graph.add((model, RDFS.label, Literal(ident.name)))
+        graph.add((model, RDFS.label, Literal(model_label(ident.key, labels[ident.model_iri]))))
         if ident.other_name:
             graph.add((model, SKOS.altLabel, Literal(ident.other_name)))
         family = families[ident.model_iri]

@@ -6,7 +6,10 @@ model the seed report names) is mapped to one model IRI
 
 1. a reviewed decision in ``data/model-identity.csv`` (columns ``dataset``,
    ``record``, ``model_iri``, ``reason``, ``reviewed``; only rows with
-   ``reviewed`` = ``yes`` count);
+   ``reviewed`` = ``yes`` count). An optional column ``drop`` lists the
+   record's fields the reviewer found to be about another model, which are
+   then left out: ``name`` (not kept as a name of the model, nor as its
+   family's), ``link`` (the Hugging Face id), ``repository``, ``version``;
 2. the Hugging Face id the record links to, when it agrees with the record's
    name (the same words, or the name is a shorter form of the repository
    name): the key is then the normalised repository name, so records of two
@@ -46,6 +49,9 @@ from graph.paths import DATA_DIR
 
 IDENTITY_FILE = DATA_DIR / "model-identity.csv"
 CSV_COLUMNS = ("dataset", "record", "model_iri", "reason", "reviewed")
+OPTIONAL_COLUMNS = ("drop",)
+# The fields of a record a reviewed row can declare to be about another model.
+DROPPABLE = frozenset({"name", "link", "repository", "version"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class ReviewedRow:
     model_iri: str
     reason: str
     reviewed: bool
+    drop: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,9 @@ class Identity:
     reason: str
     note: str = ""
     other_name: str | None = None  # the record's own name, when the node is labelled otherwise
+    dropped: frozenset[str] = (
+        frozenset()
+    )  # record fields a reviewer found to be about another model
 
     @property
     def key(self) -> str:
@@ -110,12 +120,19 @@ def read_reviewed(path: Path | None = None) -> dict[tuple[str, str], ReviewedRow
             iri = expand_iri(row["model_iri"])
             if not iri.startswith(f"{ID}model/"):
                 raise ValueError(f"{path}:{line}: model_iri {iri!r} is not a model IRI")
+            drop = frozenset((row.get("drop") or "").split())
+            if drop - DROPPABLE:
+                raise ValueError(
+                    f"{path}:{line}: drop {' '.join(sorted(drop - DROPPABLE))!r} is not a field; "
+                    f"expected some of {', '.join(sorted(DROPPABLE))}"
+                )
             rows[key] = ReviewedRow(
                 dataset=key[0],
                 record=key[1],
                 model_iri=iri,
                 reason=row["reason"].strip(),
                 reviewed=row["reviewed"].strip().lower() in ("yes", "true", "1"),
+                drop=drop,
             )
     return rows
 
@@ -162,21 +179,31 @@ def identify(
         key, reason, label = name_key, "name", name
     model_iri = mint("model", slugify(key))
     row = (reviewed or {}).get((dataset, record))
+    dropped: frozenset[str] = frozenset()
+    own_name = name
     if row is not None and row.reviewed:
-        model_iri, reason, note = row.model_iri, "reviewed", row.reason
+        model_iri, reason, note, dropped = row.model_iri, "reviewed", row.reason, row.drop
         # Keep the Hugging Face id only if the reviewed model is the one it names.
-        hf_id = linked if hf_key and model_iri == mint("model", slugify(hf_key)) else None
+        same = hf_key and model_iri == mint("model", slugify(hf_key))
+        hf_id = linked if same and "link" not in dropped else None
+        if "repository" in dropped:
+            repository = None
+        if "name" in dropped:
+            # The name is another model's: neither a label nor an alias of this one.
+            own_name = None
+            if family_name and meaningful(family_name) == name:
+                family_name = None
         stem = Path(record).stem
         chosen = model_iri.rsplit("/", 1)[1]
         label = next(
             (
                 c
-                for c in (name, hf_name, meaningful(family_name), stem)
+                for c in (own_name, hf_name, meaningful(family_name), stem)
                 if c and slugify(normalise_name(c)) == chosen
             ),
             chosen,
         )
-    family_source = meaningful(family_name) or name or label
+    family_source = meaningful(family_name) or own_name or label
     return Identity(
         dataset=dataset,
         record=record,
@@ -188,7 +215,8 @@ def identify(
         repository=repository_address(repository),
         reason=reason,
         note=note,
-        other_name=name if name and name != label else None,
+        other_name=own_name if own_name and own_name != label else None,
+        dropped=dropped,
     )
 
 
@@ -272,8 +300,15 @@ def write_rows(rows: Iterable[ReviewedRow], path: Path) -> None:
     ordered = sorted(rows, key=lambda r: (r.dataset, r.record.lower()))
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow(CSV_COLUMNS + OPTIONAL_COLUMNS)
         for r in ordered:
             writer.writerow(
-                [r.dataset, r.record, r.model_iri, r.reason, "yes" if r.reviewed else "no"]
+                [
+                    r.dataset,
+                    r.record,
+                    r.model_iri,
+                    r.reason,
+                    "yes" if r.reviewed else "no",
+                    " ".join(sorted(r.drop)),
+                ]
             )

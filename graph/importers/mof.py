@@ -38,7 +38,7 @@ from graph.importers import common, identity
 from graph.importers.evidence import Developer, evidence_sources
 from graph.importers.sources import add_source
 from graph.importers.turtle import write_turtle
-from graph.licences import licence_openness, resolve_licence, spdx_id
+from graph.licences import licence_openness, resolve_licence, spdx_id, spelling_differs
 from graph.namespaces import CITO, OG, SCHEMA, mint
 from graph.scoring.mof import COMPONENTS, mof_component_level
 
@@ -127,6 +127,15 @@ def component_level(
         if licences.get(content_type)
         else "the release's distribution licence"
     )
+    if spelling_differs(licence):
+        lid = spdx_id(licence)
+        return (
+            level,
+            licence,
+            f"Included under {licence!r} ({origin}). The tool matches licence identifiers "
+            f"exactly and does not count this spelling as open; it names {lid}, an open "
+            "licence, so only the spelling keeps the component from counting.",
+        )
     verdict = licence_openness(licence)
     if verdict.is_open:
         why = ", ".join(r.replace("-", " ") for r in verdict.reasons)
@@ -169,10 +178,17 @@ def _describe_dataset(graph: Graph, commit: str) -> None:
 
 
 def _claim_licence(graph: Graph, claim: URIRef, licence: str | None) -> None:
+    """Name the licence a claim rests on; keep the record's spelling where it is not the id."""
     if licence is None:
         return
-    if spdx_id(licence):
+    lid = spdx_id(licence)
+    if lid:
         common.add_licence(graph, claim, licence)
+        if licence.strip() != lid:
+            # The tool matches the spelling, not the licence: keep what the record wrote.
+            graph.add((claim, OG.licenseText, Literal(licence.strip())))
+        if spelling_differs(licence):
+            graph.add((claim, OG.flag, OG.LicenseSpelling))
     else:
         graph.add((claim, OG.licenseText, Literal(licence)))
         graph.add((claim, OG.flag, OG.UnknownLicense))
@@ -227,7 +243,8 @@ def import_mof(
                 ident,
                 developers,
                 licences["distribution"],
-                version=common.text(release.get("version")),
+                # A reviewer may find the version copied from another record.
+                version=None if "version" in ident.dropped else common.text(release.get("version")),
             )
         )
         page = _record_page(sources, release, rel, slug, commit)

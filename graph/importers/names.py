@@ -42,6 +42,14 @@ HF_NON_MODEL = frozenset(
 )
 HF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 CODE_HOSTS = ("github.com", "gitlab.com", "codeberg.org", "bitbucket.org")
+# What an account or repository name may hold on the code hosts.
+REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+# A GitHub page's title pasted after its address, which names the repository
+# itself: "https://github.com/fairseq/examples/xglm at main · facebookresearch/fairseq
+# (github.com)" is the folder examples/xglm of facebookresearch/fairseq.
+GITHUB_PAGE_TITLE = re.compile(
+    r"^https?://(?:www\.)?github\.com/\S+ at \S+ · (?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+)"
+)
 
 # Words that name a size or a variant of a model, not its family.
 VARIANT_WORDS = frozenset(
@@ -94,6 +102,8 @@ FAMILY_ALIASES: dict[str, str] = {
     "crystalchat": "crystal",
     "crystalcoder": "crystal",
     "arctic": "snowflake-arctic",
+    # Cohere publishes Command R as CohereForAI/c4ai-command-r-v01.
+    "c4ai-command-r": "command-r",
 }
 
 
@@ -185,6 +195,7 @@ FAMILY_LABELS: dict[str, str] = {
     "crystal": "Crystal",
     "snowflake-arctic": "Snowflake Arctic",
     "gpt": "GPT",
+    "command-r": "Command R",
 }
 
 
@@ -238,7 +249,16 @@ def huggingface_id(text: str | None) -> str | None:
 
 
 def repository_address(text: str | None) -> str | None:
-    """Return a code repository's address ('https://github.com/owner/repo'), else None."""
+    """Return a code repository's address ('https://github.com/owner/repo'), else None.
+
+    A GitHub page title pasted after the address names the repository (the
+    address itself is then only a path inside it); punctuation that ends a
+    sentence ('https://github.com/owner/repo: a description') is not part of
+    the name; a name with characters the hosts do not allow gives None.
+    """
+    titled = GITHUB_PAGE_TITLE.match(text.strip()) if isinstance(text, str) else None
+    if titled:
+        return f"https://github.com/{titled['owner']}/{titled['repo'].removesuffix('.git')}"
     word = _url(text)
     if not word or "://" not in word:
         return None
@@ -249,8 +269,10 @@ def repository_address(text: str | None) -> str | None:
     segments = [s for s in parts.path.split("/") if s]
     if len(segments) < 2:
         return None
-    repo = segments[1].removesuffix(".git")
-    return f"https://{host}/{segments[0]}/{repo}"
+    owner, repo = segments[0], segments[1].rstrip(":;,)").removesuffix(".git")
+    if not (REPOSITORY_NAME.match(owner) and REPOSITORY_NAME.match(repo)):
+        return None
+    return f"https://{host}/{owner}/{repo}"
 
 
 def names_agree(name_key: str, hf_key: str) -> bool:

@@ -258,8 +258,14 @@ def _claims(
     record_source: URIRef,
     stated_on: Literal,
     developer: Developer,
+    licence: tuple[str, str | None] = ("", None),
 ) -> int:
-    """Write the claims of one record; return how many."""
+    """Write the claims of one record; return how many.
+
+    ``licence`` is the licence judgement's id and the licence the record names:
+    that claim names it, so that each licence a model is given has the record
+    that gave it.
+    """
     count = 0
     for judgement in judgements:
         entry = record.get(judgement)
@@ -282,6 +288,8 @@ def _claims(
             description=common.text(entry.get("notes")),
             no_link=not evidence,
         )
+        if judgement == licence[0]:
+            common.add_licence(graph, URIRef(mint("claim", f"{prefix}/{judgement}")), licence[1])
         count += 1
     return count
 
@@ -361,6 +369,7 @@ def _convert_current(
             record_source=page,
             stated_on=stated_on,
             developer=developer,
+            licence=("licenses", common.text(licence)),
         )
         out.result.identities.append(ident)
     return system_names
@@ -414,6 +423,7 @@ def _convert_legacy(
             record_source=page,
             stated_on=stated_on,
             developer=developer,
+            licence=("license", common.text(project.get("license"))),
         )
         out.result.identities.append(ident)
 

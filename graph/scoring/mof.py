@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.licences import licence_openness
+from graph.licences import tool_licence_openness
 from graph.scoring.levels import (
     CLOSED,
     OPEN,
@@ -116,10 +116,14 @@ def required_for(mof_class: int) -> tuple[str, ...]:
 
 
 def mof_component_level(included: bool, licence: str | None) -> str:
-    """Return a component's level: open (open licence), partial (other or none), closed (absent)."""
+    """Return a component's level: open (open licence), partial (other or none), closed (absent).
+
+    The licence is matched as the Model Openness Tool matches it, by its exact
+    identifier, so that the levels give the tool's classes.
+    """
     if not included:
         return CLOSED
-    return OPEN if licence_openness(licence).is_open else PARTIAL
+    return OPEN if tool_licence_openness(licence).is_open else PARTIAL
 
 
 @dataclass(frozen=True)

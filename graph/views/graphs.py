@@ -7,7 +7,9 @@ drawn in); an edge has ``source``, ``target`` and ``relation`` (a property
 IRI). ``as_networkx`` turns one into a ``networkx.DiGraph`` for GraphML.
 
 The evidence chain of a score comes from ``graph.evidence.trace`` (score ->
-assessments -> claims -> sources -> the sources those cite). The citation
+assessments -> claims -> sources -> the works cited in the passages the claims
+quote -> what those cite), so it holds the nodes the trace holds; its ``tree``
+(``graph.views.evidence_tree``) is the same evidence as the page draws it. The citation
 neighbourhood of a source is cut from the whole citation network, read in one
 query and meant to be cached per version of the data.
 """
@@ -25,6 +27,7 @@ from graph.labels import Labels
 from graph.namespaces import CITO, OG, PROV
 from graph.records import ModelRecord
 from graph.views.common import CITO_VALUES, select
+from graph.views.evidence_tree import evidence_tree
 
 DERIVED_FROM = str(PROV.wasDerivedFrom)
 CITES = str(CITO.cites)
@@ -62,8 +65,8 @@ def evidence_graph(store: ox.Store, model: ModelRecord, framework: str) -> dict 
     )
     claims_seen: set[str] = set()
     for a in score["assessments"]:
-        if not a["claims"] and a["level"] == "unknown":
-            continue  # a criterion nothing is known about adds no evidence to follow
+        if not a["claims"] and not a["not_counted"]:
+            continue  # a criterion no claim is about adds no evidence to follow
         nodes[a["iri"]] = _node(
             a["iri"],
             "assessment",
@@ -73,7 +76,7 @@ def evidence_graph(store: ox.Store, model: ModelRecord, framework: str) -> dict 
             flags=a["flags"],
         )
         edges.append({"source": score["iri"], "target": a["iri"], "relation": DERIVED_FROM})
-        for c in a["claims"]:
+        for c in [*a["claims"], *a["not_counted"]]:
             if c["iri"] not in claims_seen:
                 claims_seen.add(c["iri"])
                 who = ", ".join(x["label"] for x in c["attributed_to"]) or "claim"
@@ -84,6 +87,7 @@ def evidence_graph(store: ox.Store, model: ModelRecord, framework: str) -> dict 
                     2,
                     level=c["level"],
                     self_reported=c["self_reported"],
+                    counted="reason" not in c,
                 )
                 for s in c["sources"]:
                     edges.append({"source": c["iri"], "target": s["iri"], "relation": DERIVED_FROM})
@@ -120,6 +124,7 @@ def evidence_graph(store: ox.Store, model: ModelRecord, framework: str) -> dict 
         "root": score["iri"],
         "nodes": list(nodes.values()),
         "edges": [e for e in unique if e["source"] in nodes and e["target"] in nodes],
+        "tree": evidence_tree(data, score),
     }
 
 

@@ -2,7 +2,9 @@
 
 Queries: the model's claims with their sources and quotes (``read_evidence``:
 two), its stored assessments (one) and scores (one) from the derived graphs,
-and the labels of everything named (one). The history replays the model's
+the citations made in the passages its claims quote (``claim_passages``: five,
+the trace's rule, so the page and ``openness trace`` name the same works), and
+the labels of everything named (one). The history replays the model's
 claims "as of" each date one of them was stated, with ``derive_model`` (pure),
 since "as of" results are never stored.
 """
@@ -16,6 +18,7 @@ import pyoxigraph as ox
 from graph import stored_scores
 from graph.derive import flags as fl
 from graph.derive.model import derive_model
+from graph.evidence.passages import PassageEvidence, claim_passages, page_text
 from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, OG, PROV, SCHEMA, SKOS, SPDX
 from graph.records import ClaimRecord, Evidence, ModelRecord, read_evidence
@@ -131,10 +134,42 @@ def read_assessments(store: ox.Store, model: str) -> dict[str, dict]:
     return found
 
 
+Passages = Mapping[tuple[str, str], PassageEvidence]
+
+
+def passage_citations(p: PassageEvidence | None, labels: Labels) -> dict:
+    """Return what a claim rests on in one source as the page shows it (see docs/pages.md)."""
+    if p is None:
+        return {"quoted": False, "cites": [], "cites_nothing": True, "other_citations": 0}
+    return {
+        "quoted": p.quoted,
+        "cites": [
+            {
+                "source": labels.ref(c.cited),
+                "notes": sorted(c.notes),
+                "pages": page_text(c.locators) or None,
+            }
+            for c in p.citations
+        ],
+        "cites_nothing": not p.citations,
+        "other_citations": p.other,
+    }
+
+
 def claim_dict(
-    c: ClaimRecord, evidence: Evidence, developers: tuple[str, ...], labels: Labels, counted: bool
+    c: ClaimRecord,
+    evidence: Evidence,
+    developers: tuple[str, ...],
+    labels: Labels,
+    counted: bool,
+    passages: Passages | None = None,
 ) -> dict:
-    """Return a claim as the model page shows it: level, rank, dates, sources with quotes."""
+    """Return a claim as the model page shows it: level, rank, dates, sources with quotes.
+
+    Each source carries ``passage``: the works cited in the passage the claim
+    quotes (or, for a claim quoting nothing, by the whole source), by the rule of
+    ``graph.evidence.passages``.
+    """
     return {
         "iri": c.iri,
         "criterion": labels.ref(c.criterion),
@@ -152,6 +187,7 @@ def claim_dict(
                 "title": evidence.sources[s].title if s in evidence.sources else None,
                 "url": evidence.sources[s].url if s in evidence.sources else None,
                 "quotes": [q.exact for q in c.quotes if q.source == s],
+                "passage": passage_citations((passages or {}).get((c.iri, s)), labels),
             }
             for s in c.sources
         ],
@@ -177,12 +213,14 @@ def model_page(store: ox.Store, record: ModelRecord, matches: Mapping[str, froze
     assessments = read_assessments(store, record.iri)
     scores = read_scores(store, [record.iri])[record.iri]
     history = model_history(record, list(claims.values()), evidence, matches)
+    passages = claim_passages(store, claims.values())
 
     labels = Labels(store)
     properties = describe(store, record.iri, labels)
     about = Description(properties)
     labels.add(_named(record, claims, assessments, scores, history))
-    frameworks, shown = _assessed(assessments, claims, evidence, record, labels)
+    labels.add(w for p in passages.values() for w in p.cited)
+    frameworks, shown = _assessed(assessments, claims, evidence, record, labels, passages)
     unassessed = [c for c in claims.values() if c.iri not in shown]
     score_list = [score_dict(scores[f], labels) for f in sorted(scores, key=_framework_order)]
     tier = next((s for s in score_list if s["framework"]["slug"] == "oti-2024"), None)
@@ -203,7 +241,7 @@ def model_page(store: ox.Store, record: ModelRecord, matches: Mapping[str, froze
             for f, items in sorted(frameworks.items(), key=lambda kv: _framework_order(kv[0]))
         ],
         "other_claims": [
-            claim_dict(c, evidence, record.developers, labels, False)
+            claim_dict(c, evidence, record.developers, labels, False, passages)
             for c in sorted(unassessed, key=lambda c: (labels(c.criterion), c.iri))
         ],
         "history": [
@@ -249,6 +287,7 @@ def _assessed(
     evidence: Evidence,
     record: ModelRecord,
     labels: Labels,
+    passages: Passages,
 ) -> tuple[dict[str | None, list[dict]], set[str]]:
     """Return the assessments by framework, each with its claims, and the claims they show."""
     shown: set[str] = set()
@@ -269,10 +308,11 @@ def _assessed(
                 "contested": a["contested"],
                 "flags": [flag_name(f) for f in fl.ordered(a["flags"])],
                 "claims": [
-                    claim_dict(c, evidence, record.developers, labels, True) for c in counted
+                    claim_dict(c, evidence, record.developers, labels, True, passages)
+                    for c in counted
                 ]
                 + [
-                    claim_dict(c, evidence, record.developers, labels, False)
+                    claim_dict(c, evidence, record.developers, labels, False, passages)
                     for c in sorted(others, key=lambda c: c.iri)
                 ],
             }

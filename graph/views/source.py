@@ -3,15 +3,19 @@ what it cites and what cites it.
 
 Queries: the source's own properties (a pattern read), the claims that derive
 from it with their quotes (one), its citations in both directions, direct
-CiTO properties and ``cito:Citation`` nodes alike (one), and labels (one).
+CiTO properties and ``cito:Citation`` nodes alike (one), the locators of those
+(two), its sections with their notes (one), and labels (one).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.evidence.citations import locator_query
+from graph.evidence.passages import page_text
 from graph.labels import Labels
-from graph.namespaces import CITO, DCTERMS, OA, OG, PROV, RDFS, SCHEMA
+from graph.namespaces import BIBO, CITO, DCTERMS, DOCO, OA, OG, PROV, RDFS, SCHEMA
+from graph.queries import values_block
 from graph.views.common import CITO_VALUES, Description, describe, level_name, rank_name, select
 
 CLAIM_LIMIT = 500
@@ -101,11 +105,84 @@ def read_citations_of(store: ox.Store, source: str) -> dict[str, list[dict]]:
             link["passages"].add(row["passage"].value)
         if "citation" in row and isinstance(row["citation"], ox.NamedNode):
             link["citations"].add(row["citation"].value)
+    for direction, other, locator in _locators(store, source):
+        if (link := links.get((direction, other))) is not None:
+            link.setdefault("locators", set()).add(locator)
     out: dict[str, list[dict]] = {"cites": [], "cited_by": []}
     for (direction, _), link in links.items():
         out[direction].append(link)
     for items in out.values():
         items.sort(key=lambda x: (min(x["notes"], default=10**9), x["title"] or "", x["source"]))
+    return out
+
+
+def _locators(store: ox.Store, source: str) -> list[tuple[str, str, str]]:
+    """Return (direction, other source, locator) for the pages the source's citations give."""
+    s = f"<{source}>"
+    found = [
+        ("cites", row["cited"].value, row["locator"].value)
+        for row in select(store, locator_query(values_block("citing", [source]), "citing"))
+    ]
+    query = f"""SELECT ?other ?locator WHERE {{
+  ?citation <{CITO.hasCitedEntity}> {s} ; <{CITO.hasCitingEntity}> ?other ;
+    <{DCTERMS.references}> ?part .
+  ?part <{OA.hasSource}> {s} ; <{BIBO.locator}> ?locator .
+}}"""
+    found += [("cited_by", r["other"].value, r["locator"].value) for r in select(store, query)]
+    return found
+
+
+def _sections_query(source: str) -> str:
+    return f"""SELECT ?section ?title ?position ?parent ?note WHERE {{
+  ?section a <{DOCO.Section}> ; <{DCTERMS.isPartOf}> ?parent ;
+    <{DCTERMS.isPartOf}>* <{source}> .
+  OPTIONAL {{ ?section <{DCTERMS.title}> ?title }}
+  OPTIONAL {{ ?section <{SCHEMA.position}> ?position }}
+  OPTIONAL {{
+    ?citation <{DCTERMS.isPartOf}> ?section ; <{CITO.hasCitingEntity}> <{source}> ;
+      <{OG.noteNumber}> ?note .
+  }}
+}}"""
+
+
+def read_sections(store: ox.Store, source: str) -> list[dict]:
+    """Return the source's sections in order, each with ``depth`` and its own notes (one query)."""
+    found: dict[str, dict] = {}
+    for row in select(store, _sections_query(source)):
+        entry = found.setdefault(
+            row["section"].value,
+            {
+                "iri": row["section"].value,
+                "title": None,
+                "position": None,
+                "parent": row["parent"].value,
+                "notes": set(),
+            },
+        )
+        if "title" in row:
+            entry["title"] = row["title"].value
+        if "position" in row:
+            entry["position"] = int(row["position"].value)
+        if "note" in row:
+            entry["notes"].add(int(row["note"].value))
+    children: dict[str, list[dict]] = {}
+    for entry in found.values():
+        children.setdefault(entry["parent"], []).append(entry)
+    out: list[dict] = []
+
+    def walk(parent: str, depth: int) -> None:
+        for e in sorted(children.get(parent, []), key=lambda e: (e["position"] or 0, e["iri"])):
+            out.append(
+                {
+                    "iri": e["iri"],
+                    "title": e["title"] or e["iri"],
+                    "depth": depth,
+                    "notes": sorted(e["notes"]),
+                }
+            )
+            walk(e["iri"], depth + 1)
+
+    walk(source, 0)
     return out
 
 
@@ -153,6 +230,7 @@ def source_page(store: ox.Store, iri: str) -> dict:
             )
         ],
         "claim_count": total,
+        "sections": read_sections(store, iri),
         "cites": [_link(x, labels) for x in citations["cites"]],
         "cited_by": [_link(x, labels) for x in citations["cited_by"]],
         "properties": properties,
@@ -194,4 +272,6 @@ def _link(link: dict, labels: Labels) -> dict:
         "texts": sorted(link["texts"]),
         "passages": sorted(link["passages"]),
         "citations": sorted(link["citations"]),
+        "locators": sorted(link.get("locators", ())),
+        "pages": page_text(link.get("locators", ())) or None,
     }
