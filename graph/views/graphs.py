@@ -17,7 +17,7 @@ query and meant to be cached per version of the data.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import networkx as nx
 import pyoxigraph as ox
@@ -92,32 +92,7 @@ def evidence_graph(store: ox.Store, model: ModelRecord, framework: str) -> dict 
                 for s in c["sources"]:
                     edges.append({"source": c["iri"], "target": s["iri"], "relation": DERIVED_FROM})
             edges.append({"source": a["iri"], "target": c["iri"], "relation": DERIVED_FROM})
-    reached = {
-        e["target"] for e in edges if e["relation"] == DERIVED_FROM and e["target"] not in nodes
-    }
-    sources = data["sources"]
-    frontier = sorted(reached)
-    while frontier:
-        nxt = []
-        for iri in frontier:
-            info = sources.get(iri, {})
-            nodes[iri] = _node(
-                iri,
-                "source",
-                info.get("title") or t.label(iri),
-                3 + info.get("depth", 0),
-                self_published=bool(info.get("self_published")),
-            )
-            for cited in info.get("cites", []):
-                for prop in cited["properties"] or [CITES]:
-                    edges.append({"source": iri, "target": cited["source"], "relation": prop})
-                if (
-                    cited["source"] not in nodes
-                    and cited["source"] not in nxt
-                    and cited["source"] not in frontier
-                ):
-                    nxt.append(cited["source"])
-        frontier = sorted(nxt)
+    _add_sources(nodes, edges, data["sources"], t.label)
     unique = list({(e["source"], e["target"], e["relation"]): e for e in edges}.values())
     return {
         "title": f"Evidence for {data['model']['label']} under {score['framework']['label']}",
@@ -139,6 +114,37 @@ SELECT DISTINCT ?citing ?property ?cited WHERE {{
   }}
   FILTER (isIRI(?citing) && isIRI(?cited))
 }}"""
+
+
+def _add_sources(
+    nodes: dict[str, dict], edges: list[dict], sources: dict, label: Callable[[str], str]
+) -> None:
+    """Add the sources the edges reach, and those they cite in turn, breadth first."""
+    reached = {
+        e["target"] for e in edges if e["relation"] == DERIVED_FROM and e["target"] not in nodes
+    }
+    frontier = sorted(reached)
+    while frontier:
+        nxt = []
+        for iri in frontier:
+            info = sources.get(iri, {})
+            nodes[iri] = _node(
+                iri,
+                "source",
+                info.get("title") or label(iri),
+                3 + info.get("depth", 0),
+                self_published=bool(info.get("self_published")),
+            )
+            for cited in info.get("cites", []):
+                for prop in cited["properties"] or [CITES]:
+                    edges.append({"source": iri, "target": cited["source"], "relation": prop})
+                if (
+                    cited["source"] not in nodes
+                    and cited["source"] not in nxt
+                    and cited["source"] not in frontier
+                ):
+                    nxt.append(cited["source"])
+        frontier = sorted(nxt)
 
 
 def citation_network(store: ox.Store) -> nx.MultiDiGraph:
