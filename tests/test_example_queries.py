@@ -234,6 +234,14 @@ def test_the_questions_ship_with_titles_and_descriptions() -> None:
             ),
         )
         if name.startswith(("04-", "05-"))
+        else pytest.param(
+            name,
+            marks=pytest.mark.differs_on(
+                "virtuoso",
+                reason="Virtuoso 7.2 finds no citation through dcterms:isPartOf/dcterms:isPartOf* to a VALUES-bound section",
+            ),
+        )
+        if name.startswith(("11-", "12-"))
         else name
         for name in sorted(QUESTIONS)
     ],
@@ -638,6 +646,10 @@ def markers_in(slug: str) -> set[str]:
     return set(re.findall(r"<sup>(\d+)</sup>", body))
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 finds no citation through dcterms:isPartOf/dcterms:isPartOf* to a VALUES-bound section, where the other stores find the section's notes",
+)
 def test_q11_the_notes_behind_the_section_on_mitigated_security_risks(
     store: ox.Store, facts: Facts
 ) -> None:
@@ -652,6 +664,10 @@ def test_q11_the_notes_behind_the_section_on_mitigated_security_risks(
         assert row["cited"] in facts.of(str(CITO.hasCitedEntity))[row["citation"]]
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 finds no citation through dcterms:isPartOf/dcterms:isPartOf* to a VALUES-bound section, where the other stores find the section's notes",
+)
 def test_q11_edited_to_a_section_with_subsections_takes_their_notes(store: ox.Store) -> None:
     text = edit_values(
         QUESTIONS["11-notes-behind-a-section"].text,
@@ -668,6 +684,10 @@ def test_q11_edited_to_a_section_with_subsections_takes_their_notes(store: ox.St
     assert {row["note"] for row in run(store, "11-notes-behind-a-section", text)} == expected
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 finds no citation through dcterms:isPartOf/dcterms:isPartOf* to a VALUES-bound section, where the other stores find the section's notes",
+)
 def test_q12_what_the_section_on_mitigated_security_risks_relies_on(
     store: ox.Store, facts: Facts
 ) -> None:
