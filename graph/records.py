@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ DERIVED_GRAPHS = (ASSESSMENTS_GRAPH, SCORES_GRAPH)
 ONTOLOGY_GRAPHS = graph_iri("ontology/")
 IRI_LIKE = re.compile(r"https?://[^\s<>\"{}|^`\\]+")
 MODEL_PREFIX = f"{ID}model/"
+log = logging.getLogger(__name__)
 
 # Source kinds that are primary evidence about a model: its own documentation, and
 # datasets whose records are themselves the statements.
@@ -295,7 +297,7 @@ def read_evidence(
     sources = _read_sources(store, linked)
     if quotes:
         _read_quotes(store, wanted, claims)
-    records = tuple(_claim_record(iri, e) for iri, e in sorted(claims.items()))
+    records = tuple(r for iri, e in sorted(claims.items()) if (r := _scorable(iri, e)))
     for record in records:  # a model only claims name still gets a record
         if record.model not in model_records:
             model_records[record.model] = ModelRecord(
@@ -376,6 +378,19 @@ def _read_quotes(store: ox.Store, wanted: Sequence[str] | None, claims: dict[str
             for prefix in parts.get("prefix") or (None,):
                 for suffix in parts.get("suffix") or (None,):
                     claims[claim]["quotes"].add(Quote(source, exact, prefix, suffix))
+
+
+def _scorable(iri: str, e: Mapping[str, set]) -> ClaimRecord | None:
+    """Return the claim's record, or None with a warning when its level or rank is unknown.
+
+    The shapes refuse such claims, but a file loaded before they did, or a raw write,
+    can still hold one: it is left out so that it does not stop every other model's derive.
+    """
+    try:
+        return _claim_record(iri, e)
+    except ValueError as exc:
+        log.warning("claim <%s> cannot be scored and is left out: %s", iri, exc)
+        return None
 
 
 def _claim_record(iri: str, e: Mapping[str, set]) -> ClaimRecord:

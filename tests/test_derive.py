@@ -523,3 +523,26 @@ def test_stored_index_scores_match_the_sites_formula(published) -> None:
         assert float(g.value(score, DQV.value).toPython()) == pytest.approx(expected), model
         parts = set(g.subjects(rdflib.DCTERMS.isPartOf, score))
         assert len(parts) == 3
+
+
+BAD_LEVEL = """
+claim:alpha-great a og:Claim ; og:aboutModel model:alpha ; og:criterion oti:open-code ;
+    og:level <http://example.org/level/great> ; og:rank og:NormalRank ;
+    og:statedOn "2025-01-01"^^xsd:date ; prov:wasDerivedFrom source:alpha-report .
+"""
+
+
+def test_one_claim_at_an_unknown_level_does_not_stop_deriving_every_model(
+    new_store, caplog
+) -> None:
+    """A claim that got past the shapes (a raw write, an old file) is left out, named."""
+    store = world(new_store)
+    put(store, "bad-level", BAD_LEVEL)
+    with caplog.at_level("WARNING", logger="graph.records"):
+        report = derive.derive(store)
+    assert {ALPHA, BETA} <= set(report.models)
+    assert f"{ID}claim/alpha-great" in caplog.text and "left out" in caplog.text
+    code = report.derivations[ALPHA].assessments[f"{ID}criterion/oti-2024/open-code"]
+    assert f"{ID}claim/alpha-great" not in code.counted
+    g = derived(store)
+    assert g.value(rdflib.URIRef(assessment("beta", "oti-2024/published-weights")), OG.level)

@@ -57,6 +57,10 @@ class IngestError(ValueError):
     """The batch cannot be read; the message says what and where."""
 
 
+class RecomputeFailed(RuntimeError):
+    """The batch was valid but its models could not be recomputed; it was taken back."""
+
+
 class Rejected(Exception):
     """The batch breaks the shapes; nothing was written."""
 
@@ -198,19 +202,40 @@ def ingest(
     provenance = provenance_triples(
         submission, graph, digest, who, origin, when, len(batch), verdict.curated
     )
+    catalogue = writes.catalogue_entry(graph, digest, origin, when)
+    records = provenance_block(provenance)
+    # Known before the write, so that a failed recompute takes back exactly what it added
+    # (the sender's agent record, say, may be there already).
+    added = writes.records_to_add(store, f"{records}\n{catalogue.block()}") if recompute else []
     # The catalogue entry marks the batch's models stale with the write, until its derive
     # clears the mark (graph.staleness).
     writes.write_batch(
         store,
         graph,
         ox.parse(batch.serialize(format="nt").encode(), ox.RdfFormat.N_TRIPLES),
-        catalogue=writes.catalogue_entry(graph, digest, origin, when),
-        records=provenance_block(provenance),
+        catalogue=catalogue,
+        records=records,
     )
     outcome = Outcome(submission, graph, digest, True, len(batch), claims, deprecated)
     outcome.curated = sorted(verdict.curated)
     if recompute:
-        from graph.derive import derive_after_load
-
-        outcome.recomputed = list(derive_after_load(store, [graph], added_only=True))
+        outcome.recomputed = recompute_or_take_back(store, graph, added)
     return outcome
+
+
+def recompute_or_take_back(store: ox.Store, graph: str, added: list[ox.Quad]) -> list[str]:
+    """Recompute the models the batch in ``graph`` touches; on failure, take the batch back.
+
+    An ingest is all or nothing, derived data included: a batch whose models cannot be
+    scored is removed with the records its write added, and RecomputeFailed is raised.
+    """
+    from graph.derive import derive_after_load
+
+    try:
+        return list(derive_after_load(store, [graph], added_only=True))
+    except Exception as exc:
+        writes.take_back_batch(store, graph, added)
+        raise RecomputeFailed(
+            f"The batch is valid, but recomputing the models it touches failed "
+            f"({type(exc).__name__}: {exc}); it was taken back and nothing was written."
+        ) from exc

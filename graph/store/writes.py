@@ -31,6 +31,17 @@ load``) drops it after an hour. Where the server's dataset is its own (``dataset
 a staging graph would be read, so the operations go as one request, which such a server
 applies atomically. A small batch is one ``INSERT`` operation.
 
+**A batch and its derived data.** A submission is written by :func:`write_batch` and its
+models recomputed by a second write (:func:`edit_graphs`). When anything between the two
+fails (reading the claims, scoring them, or the derived write itself, which is atomic as
+above), :func:`take_back_batch` removes in one update the batch's graph and exactly the
+records that write added (:func:`records_to_add` says which were not there before), so
+every quad of the store is as it was. Other writers wait on the server's write lock
+meanwhile; readers may see the batch, marked stale, until it is taken back. On a SPARQL
+server the derived write's trailing operation (``then``, removing the staleness marks) runs
+after the swap: if only that fails, the batch is taken back while the derived data already
+swapped in stays, and it is set right by the next derive of those models.
+
 On both, ``then`` is a further update run after the write: in the same transaction on
 the embedded store, as a separate operation afterwards on a server (a crash between the
 two loses it, so what it does must be safe to leave undone: removing staleness marks).
@@ -163,6 +174,29 @@ def write_batch(
     write (a batch is never written into a graph that exists)."""
     lines = list(_lines(triples))
     _kind(store).write_batch(store, graph, lines, f"{records}\n{catalogue.block()}")
+
+
+def records_to_add(store: ox.Store, records: str) -> list[ox.Quad]:
+    """Return the quads of the constant ``GRAPH`` blocks ``records`` the store lacks."""
+    quads = list(ox.parse(records.encode(), ox.RdfFormat.TRIG))
+    if not quads:
+        return []
+    rows = " ".join(f"({q.subject} {q.predicate} {q.object} {q.graph_name})" for q in quads)
+    query = (
+        f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o ?g) {{ {rows} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+    held = {(r["s"], r["p"], r["o"], r["g"]) for r in store.query(query)}
+    return [q for q in quads if (q.subject, q.predicate, q.object, q.graph_name) not in held]
+
+
+def take_back_batch(store: ox.Store, graph: str, added: Iterable[ox.Quad]) -> None:
+    """Remove a batch :func:`write_batch` wrote as ``graph``, and the ``added`` record quads
+    that write brought (see :func:`records_to_add`), in one update."""
+    blocks = "\n".join(
+        f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in added
+    )
+    text = f"DROP SILENT GRAPH <{graph}>"
+    store.update(f"{text} ;\nDELETE DATA {{\n{blocks}\n}}" if blocks else text)
 
 
 def drop_graphs(store: ox.Store, graphs: Iterable[str]) -> None:

@@ -8,6 +8,7 @@ stored scores of the models the batch touches before and after.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
@@ -17,7 +18,7 @@ from rdflib import BNode, URIRef
 
 from graph.batch_limits import BatchRefused, check_batch
 from graph.derive.changes import affected_models
-from graph.ingest import Outcome, canonical_hash, ingest
+from graph.ingest import Outcome, RecomputeFailed, canonical_hash, ingest
 from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, SKOS
 from graph.sparql.formats import JSON, JSON_LD, TURTLE
@@ -28,6 +29,8 @@ from server.errors import Problem, error_body
 from server.negotiation import negotiate
 from server.rendering import negotiated, rdf_bytes
 from server.urls import public_url
+
+log = logging.getLogger(__name__)
 
 REPORT_FORMATS = (JSON, JSON_LD, TURTLE)
 
@@ -81,7 +84,8 @@ def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
     hash) run first, outside the lock: a batch refused there (413, 422) never
     waits for or holds it. Raises Rejected (nothing written) when the batch breaks
     the shapes or the submission rules, or deprecates a claim that is unknown or
-    already deprecated.
+    already deprecated. A batch whose models cannot be recomputed is taken back and
+    answered 500 (Problem).
     """
     ctx = context()
     try:
@@ -99,7 +103,11 @@ def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
         outcome = ingest(store, batch, who, origin, role=role, digest=digest)
         return outcome, before, stored_scores(store, outcome.recomputed)
 
-    outcome, before, after = ctx.write(action)
+    try:
+        outcome, before, after = ctx.write(action)
+    except RecomputeFailed as failed:
+        log.error("submission taken back: %s", failed, exc_info=failed.__cause__)
+        raise Problem(500, str(failed), title="Recompute failed") from None
     created = outcome.created
     return {
         "status": "accepted" if created else "unchanged",
