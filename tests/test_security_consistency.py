@@ -21,7 +21,7 @@ from graph import derive, loading, paths, staleness
 from graph.cli.store import load_files
 from graph.namespaces import DQV, ID, OG
 from graph.records import SCORES_GRAPH
-from graph.store import open_store
+from graph.store import open_store, writes
 from server import create_app
 from server.errors import error_body
 from server.waitress_errors import error_response
@@ -171,6 +171,8 @@ def test_a_submission_whose_derive_was_killed_is_recomputed_at_the_next_start(
     app = start(location)
     before = index_score(app.extensions["openness"].store)
     monkeypatch.setattr(derive, "derive_after_load", killed_derive)
+    # A failed recompute takes its batch back; a kill also stops that from running.
+    monkeypatch.setattr(writes, "take_back_batch", killed_derive)
     # The 500 is logged with its traceback, whose frames hold the store open; a kill
     # leaves no such record, so none is kept here either.
     monkeypatch.setattr(logging.getLogger("server.errors"), "disabled", True)
@@ -199,6 +201,8 @@ def test_a_failed_derive_is_recomputed_before_the_next_request(location, monkeyp
     app = start(location)
     client = app.test_client()
     monkeypatch.setattr(derive, "derive_after_load", killed_derive)
+    # A failed recompute takes its batch back; a kill also stops that from running.
+    monkeypatch.setattr(writes, "take_back_batch", killed_derive)
     assert client.post("/api/submissions", json=FORM, headers=ADMIN).status_code == 500
     monkeypatch.undo()
     assert queried_score(client) == pytest.approx(1 / 12)
