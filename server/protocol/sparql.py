@@ -21,6 +21,7 @@ from graph.namespaces import PREFIXES
 from graph.sparql.formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
 from graph.sparql.guard import GuardError, check_update, parse_safely
 from graph.sparql.lexer import add_using
+from graph.sparql.syntax_errors import explain
 from graph.store import is_external, writes
 from server.context import context
 from server.cors import mark_write, read_endpoint
@@ -245,7 +246,8 @@ def _update(text: str, params: MultiDict) -> Response:
     try:
         admin_write(write, None)
     except SyntaxError as error:
+        detail = explain(text, str(error), PREFIXES)
         raise Problem(
-            400, f"The update does not parse: {error}", title="Update syntax error"
+            400, f"The update does not parse: {detail}", title="Update syntax error"
         ) from None
     return Response(status=204)
