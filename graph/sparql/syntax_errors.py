@@ -15,7 +15,8 @@ import re
 from graph.namespaces import ID, KIND_PREFIXES
 from graph.sparql.lexer import Token, prologue, tokenize
 
-_POSITION = re.compile(r"\bat (\d+):(\d+)")
+# Oxigraph says "at 3:14"; the checking parser (rdflib's) says "(line:3, col:14)".
+_POSITION = re.compile(r"\bat (\d+):(\d+)|\bline:(\d+), col:(\d+)")
 # A bracketed character class of the engine's expectations: ['a' ..= 'z' | '\u{00B7}'].
 _CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")
 _CONTEXT = 30  # characters shown on each side of the position on a long line
@@ -26,7 +27,8 @@ def explain(text: str, message: str, prefixes: dict[str, str]) -> str:
     lines = [_shorten(message)]
     position = _POSITION.search(message)
     if position:
-        lines += _pointer(text, int(position.group(1)), int(position.group(2)))
+        line, column = (int(g) for g in position.groups() if g is not None)
+        lines += _pointer(text, line, column)
     lines += _slash_hints(text, prefixes)
     return "\n".join(lines)
 

@@ -19,7 +19,7 @@ from graph.endpoint.runner import (
 )
 from graph.namespaces import PREFIXES
 from graph.sparql.formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
-from graph.sparql.guard import GuardError, check_update, parse_safely
+from graph.sparql.guard import GuardError, Unreadable, check_update, parse_safely
 from graph.sparql.lexer import add_using
 from graph.sparql.syntax_errors import explain
 from graph.store import is_external, writes
@@ -123,9 +123,13 @@ def _graph_iris(params: MultiDict, name: str) -> list[str]:
     return iris
 
 
-def _refusal(error: GuardError) -> Problem:
+def _refusal(error: GuardError, text: str) -> Problem:
     """Answer a text the checks of graph/sparql/guard.py refuse."""
-    return Problem(error.status, str(error), title=error.title)
+    detail = str(error)
+    if isinstance(error, Unreadable):
+        # The checking parser's position, shown in the text, and how to write a slash.
+        detail = explain(text, detail, PREFIXES)
+    return Problem(error.status, detail, title=error.title)
 
 
 def _query(text: str, params: MultiDict) -> Response:
@@ -152,7 +156,7 @@ def _query(text: str, params: MultiDict) -> Response:
             service_allowlist=tuple(current_app.config["SERVICE_ALLOWLIST"] or ()),
         )
     except GuardError as error:
-        raise _refusal(error) from None
+        raise _refusal(error, text) from None
     except QuerySyntaxError as error:
         raise Problem(
             400, f"The query does not parse: {error}", title="Query syntax error"
@@ -227,7 +231,7 @@ def _update(text: str, params: MultiDict) -> Response:
         for checked in {text, with_using}:
             check_update(checked, allowlist, PREFIXES, external=is_external(ctx.store))
     except GuardError as error:
-        raise _refusal(error) from None
+        raise _refusal(error, text) from None
 
     def write(store) -> None:
         # The text is parsed on a stack deep enough for it (graph.sparql.guard).
