@@ -77,9 +77,13 @@ def test_a_slash_in_a_prefixed_name_is_explained_at_its_position(client, typed, 
     assert caret.index("^") == shown.index(typed)
 
 
-def test_the_escaped_slash_and_path_need_no_hint(client):
+@pytest.mark.differs_on("virtuoso", reason="Virtuoso 7 reads no prefixed-name escapes (SP030)")
+def test_the_escaped_slash_is_read(client):
     escaped = "SELECT ?s WHERE { ?s og:developer id:organization\\/acme }"
     assert values(client.get("/sparql", query_string={"query": escaped}), "s")
+
+
+def test_a_broken_path_gets_no_slash_hint(client):
     broken_path = "SELECT ?s WHERE { ?s og:a/og:b ?o "
     detail = client.get("/sparql", query_string={"query": broken_path}).get_json()["error"]
     assert "slash" not in detail["detail"]
