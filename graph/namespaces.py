@@ -30,7 +30,9 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 DOCO = Namespace("http://purl.org/spar/doco/")
+VANN = Namespace("http://purl.org/vocab/vann/")
 
+# The kinds of thing the graph describes, each minted as <ID><kind>/<slug>.
 KINDS = (
     "model",
     "family",
@@ -38,6 +40,7 @@ KINDS = (
     "person",
     "source",
     "citation",
+    "section",
     "claim",
     "framework",
     "criterion",
@@ -47,9 +50,9 @@ KINDS = (
     "submission",
 )
 
-PREFIXES: dict[str, str] = {
+# The vocabularies the data uses. schema: is https, as the data writes it (not http).
+VOCABULARIES: dict[str, str] = {
     "og": str(OG),
-    "id": str(ID),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "xsd": str(XSD),
@@ -68,7 +71,16 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "bibo": str(BIBO),
     "doco": str(DOCO),
+    "vann": str(VANN),
 }
+
+# One prefix per kind, so an IRI a page shows is typed as it reads: model:llama, not
+# id:model\/llama (a prefixed name's local part cannot hold an unescaped slash).
+KIND_PREFIXES: dict[str, str] = {kind: f"{ID}{kind}/" for kind in KINDS}
+
+# The one table of predeclared prefixes: the endpoint, `openness query`, the query page and
+# the service description all read it.
+PREFIXES: dict[str, str] = {**VOCABULARIES, "id": str(ID), **KIND_PREFIXES}
 
 
 def sparql_prefixes() -> str:

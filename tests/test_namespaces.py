@@ -9,7 +9,17 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 from graph import paths
-from graph.namespaces import ID, OG, mint, slugify
+from graph.namespaces import (
+    BASE,
+    ID,
+    KIND_PREFIXES,
+    KINDS,
+    OG,
+    PREFIXES,
+    VOCABULARIES,
+    mint,
+    slugify,
+)
 
 SOURCE_DIRS = [paths.ROOT / "graph", paths.ROOT / "server"]
 OG_USE = re.compile(r"\bOG\.([A-Za-z_][A-Za-z0-9_]*)|\bOG\[\"([^\"]+)\"\]")
@@ -78,3 +88,66 @@ def test_mint_and_slugify() -> None:
     assert mint("model", "llama") == f"{ID}model/llama"
     with pytest.raises(ValueError, match="unknown kind"):
         mint("widget", "x")
+
+
+TTL_DIRS = (paths.ONTOLOGY_DIR, paths.SHAPES_DIR, paths.DATA_DIR)
+DECLARED = re.compile(r"^@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE)
+THING = re.compile(re.escape(str(ID)) + r"([a-z-]+)/")
+
+
+def declared_prefixes() -> list[tuple[str, str, str]]:
+    """Return (file, prefix, namespace) for every @prefix in ontology/, shapes/ and data/."""
+    found = [
+        (str(f.relative_to(paths.ROOT)), m.group(1) or "", m.group(2))
+        for folder in TTL_DIRS
+        for f in folder.rglob("*.ttl")
+        for m in DECLARED.finditer(f.read_text(encoding="utf-8"))
+    ]
+    assert found, "no @prefix declarations found"
+    return found
+
+
+def test_every_kind_of_thing_has_its_own_prefix() -> None:
+    kinds = {
+        m.group(1)
+        for folder in TTL_DIRS
+        for f in folder.rglob("*.ttl")
+        for m in THING.finditer(f.read_text(encoding="utf-8"))
+    }
+    assert {"model", "claim", "source", "organization"} <= kinds
+    assert not kinds - set(KINDS), f"kinds of IRI without a prefix: {kinds - set(KINDS)}"
+    for kind in KINDS:
+        assert PREFIXES[kind] == f"{ID}{kind}/" == KIND_PREFIXES[kind]
+
+
+def test_the_files_prefixes_agree_with_the_table() -> None:
+    """A vocabulary a file declares is in the table under the same name; a project prefix a
+    file declares means the table's namespace or a narrower one (section: for one report)."""
+    wrong = []
+    for file, prefix, namespace in declared_prefixes():
+        if not namespace.startswith(BASE):
+            if VOCABULARIES.get(prefix) != namespace:
+                wrong.append(f"{file}: {prefix}: <{namespace}> (table: {PREFIXES.get(prefix)})")
+        elif prefix in PREFIXES and not namespace.startswith(PREFIXES[prefix]):
+            wrong.append(f"{file}: {prefix}: <{namespace}> (table: {PREFIXES[prefix]})")
+    assert not wrong, "prefixes that disagree with graph/namespaces.py:\n" + "\n".join(wrong)
+
+
+def test_the_vocabularies_researchers_expect_are_predeclared() -> None:
+    expected = {
+        "og": str(OG),
+        "cito": "http://purl.org/spar/cito/",
+        "prov": "http://www.w3.org/ns/prov#",
+        "dcterms": "http://purl.org/dc/terms/",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "dqv": "http://www.w3.org/ns/dqv#",
+        "oa": "http://www.w3.org/ns/oa#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "schema": "https://schema.org/",  # as the data writes it: https, not http
+        "owl": "http://www.w3.org/2002/07/owl#",
+    }
+    assert {p: PREFIXES[p] for p in expected} == expected
+    # A prefix names one namespace: no two prefixes share one.
+    assert len(set(PREFIXES.values())) == len(PREFIXES)

@@ -118,10 +118,24 @@ def test_post_to_the_store_creates_a_new_graph(writable):
         "/rdf-graph-store", data=TURTLE, content_type="text/turtle", headers=AUTH
     )
     assert response.status_code == 201
+    # The Location is the new graph's own IRI, not a URL of the graph store.
     location = response.headers["Location"]
-    fetched = writable.get(location)
+    assert location.startswith("https://w3id.org/openness/graph/uploads/")
+    fetched = writable.get("/rdf-graph-store", query_string={"graph": location})
     assert fetched.status_code == 200
     assert len(rdflib.Graph().parse(data=fetched.data, format="turtle")) == 2
+
+
+def test_post_that_creates_a_named_graph_gives_its_iri(writable):
+    response = writable.post(
+        "/rdf-graph-store?graph=urn:g:fresh", data=TURTLE, content_type="text/turtle", headers=AUTH
+    )
+    assert response.status_code == 201
+    assert response.headers["Location"] == "urn:g:fresh"
+    again = writable.post(
+        "/rdf-graph-store?graph=urn:g:fresh", data=TURTLE, content_type="text/turtle", headers=AUTH
+    )
+    assert again.status_code == 204 and "Location" not in again.headers
 
 
 def test_delete_removes_a_graph(writable):

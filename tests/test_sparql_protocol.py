@@ -33,13 +33,73 @@ def test_get_post_form_and_post_direct_give_the_same_answer(client):
     assert values(by_direct, "m") == expected
 
 
-def test_direct_post_reads_the_charset_parameter(client):
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "utf8"])
+def test_direct_post_reads_a_utf8_body(client, charset):
     query = 'SELECT ?m WHERE { ?m rdfs:label "Gamma, with comma\tand tab"@en }'
-    body = query.encode("utf-16")
     response = client.post(
-        "/sparql", data=body, content_type="application/sparql-query; charset=utf-16"
+        "/sparql",
+        data=query.encode("utf-8"),
+        content_type=f"application/sparql-query; charset={charset}",
     )
     assert values(response, "m") == ["https://w3id.org/openness/id/model/gamma"]
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "UTF-16", "iso-8859-1", "no-such-charset"])
+def test_a_query_declared_in_another_charset_is_415(client, charset):
+    body = SELECT_MODELS.encode("utf-16" if "16" in charset else "latin-1")
+    for kwargs in (
+        {"data": body, "content_type": f"application/sparql-query; charset={charset}"},
+        {
+            "data": b"query=" + SELECT_MODELS.encode().replace(b" ", b"+"),
+            "content_type": f"application/x-www-form-urlencoded; charset={charset}",
+        },
+    ):
+        response = client.post("/sparql", **kwargs)
+        assert response.status_code == 415, response.data
+        error = response.get_json()["error"]
+        assert error["status"] == 415 and "UTF-8" in error["detail"]
+
+
+def test_a_body_that_is_not_utf8_is_400(client):
+    body = SELECT_MODELS.encode("utf-16")  # no charset declared: read as UTF-8, and fails
+    response = client.post("/sparql", data=body, content_type="application/sparql-query")
+    assert response.status_code == 400
+    assert "UTF-8" in response.get_json()["error"]["detail"]
+
+
+RELATIVE = "SELECT ?x WHERE { BIND(<thing#here> AS ?x) }"
+
+
+def test_relative_iris_in_a_query_resolve_against_the_endpoint(client):
+    for response in (
+        client.get("/sparql", query_string={"query": RELATIVE}),
+        client.post("/sparql", data=RELATIVE, content_type="application/sparql-query"),
+    ):
+        assert values(response, "x") == ["http://localhost/thing#here"]
+
+
+def test_the_base_iri_is_the_public_url_of_the_endpoint(make_app):
+    client = make_app(PUBLIC_BASE_URL="https://openness.example.org/").test_client()
+    response = client.get("/sparql", query_string={"query": RELATIVE})
+    assert values(response, "x") == ["https://openness.example.org/thing#here"]
+    own = "BASE <http://example.org/own/> SELECT ?x WHERE { BIND(<thing> AS ?x) }"
+    assert values(client.get("/sparql", query_string={"query": own}), "x") == [
+        "http://example.org/own/thing"
+    ]
+
+
+def test_head_answers_as_get_without_a_body(client):
+    query = {"query": SELECT_MODELS}
+    got, head = (
+        client.get("/sparql", query_string=query),
+        client.head("/sparql", query_string=query),
+    )
+    assert head.status_code == got.status_code == 200
+    assert head.mimetype == got.mimetype
+    assert head.data == b""
+    described = client.head("/sparql")
+    assert described.status_code == 200 and described.data == b""
+    assert client.head("/sparql", query_string={"query": "SELECT"}).status_code == 400
 
 
 def test_syntax_error_is_400_with_the_parsers_position(client):

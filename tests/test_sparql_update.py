@@ -90,6 +90,37 @@ def test_an_update_needs_the_admin_role(make_app, role):
     assert ask(client, ASK_NEW) is False
 
 
+def test_relative_iris_in_an_update_resolve_against_the_endpoint(writable):
+    update = 'INSERT DATA { GRAPH <g> { <thing> rdfs:label "relative" } }'
+    response = writable.post(
+        "/update", data=update, content_type="application/sparql-update", headers=bearer(TOKEN)
+    )
+    assert response.status_code == 204, response.data
+    ask_it = 'ASK { GRAPH <http://localhost/g> { <http://localhost/thing> ?p "relative" } }'
+    assert ask(writable, ask_it) is True
+
+
+def test_an_update_in_utf16_is_refused_and_never_run(writable):
+    named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    def count() -> str:
+        rows = writable.get("/sparql", query_string={"query": named}).get_json()
+        return rows["results"]["bindings"][0]["n"]["value"]
+
+    before = count()
+    assert int(before) > 0
+    for path in ("/update", "/sparql"):
+        response = writable.post(
+            path,
+            data="CLEAR NAMED".encode("utf-16"),
+            content_type="application/sparql-update; charset=UTF-16",
+            headers=bearer(TOKEN),
+        )
+        assert response.status_code == 415
+        assert response.get_json()["error"]["status"] == 415
+        assert count() == before
+
+
 def test_update_syntax_error_is_400(writable):
     response = writable.post(
         "/update", data={"update": "INSERT DATA { <urn:x> }"}, headers=bearer(TOKEN)

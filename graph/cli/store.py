@@ -14,7 +14,8 @@ from tqdm import tqdm
 
 from graph import loading, paths
 from graph.cli import UsageError, command, output, read_query_arg
-from graph.namespaces import sparql_prefixes
+from graph.namespaces import PREFIXES
+from graph.sparql.syntax_errors import explain
 from graph.store import StoreError, open_store, writes
 from graph.validation.context import context_for, referenced_iris, to_rdflib
 
@@ -192,19 +193,16 @@ def cmd_query(args: argparse.Namespace) -> int:
     text = read_query_arg(args.query)
     store = store_from(args)
     try:
-        result = store.query(prefixed(text), use_default_graph_as_union=True)
+        # The project's prefixes are predeclared as on the endpoint; a query's PREFIX wins.
+        result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
         print(output.render(result, args.format))
     except SyntaxError as exc:
-        print(f"error: the query does not parse: {exc}", file=sys.stderr)
+        detail = explain(text, str(exc), PREFIXES)
+        print(f"error: the query does not parse: {detail}", file=sys.stderr)
         return 1
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return 0
-
-
-def prefixed(text: str) -> str:
-    """Prepend the project's prefixes to a query that declares none of its own."""
-    return text if "prefix " in text.lower() else sparql_prefixes() + text
 
 
 @command("stats")

@@ -36,6 +36,7 @@ from graph.sparql.guard import (
     check_query,
     parse_safely,
 )
+from graph.sparql.syntax_errors import explain
 from graph.store.errors import StoreError, StoreUnavailable
 
 
@@ -168,7 +169,7 @@ def _dataset(store: ox.Store, request: QueryRequest, text: str, plan: Plan):
     try:
         return store.query(text, **options)
     except SyntaxError as error:
-        raise QuerySyntaxError(str(error)) from None
+        raise QuerySyntaxError(explain(text, str(error), PREFIXES)) from None
 
 
 def execute(

@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from graph.namespaces import ID, PREFIXES
+from graph.namespaces import ID, VOCABULARIES
 
 # Prefixes for the things the importers write, on top of the project's own.
 THING_PREFIXES = {
@@ -27,7 +27,7 @@ THING_PREFIXES = {
     "ouc": f"{ID}criterion/opening-up-chatgpt/",
     "mof": f"{ID}criterion/mof/",
 }
-WRITTEN_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "id"} | THING_PREFIXES
+WRITTEN_PREFIXES = VOCABULARIES | THING_PREFIXES
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _BY_LENGTH = sorted(WRITTEN_PREFIXES.items(), key=lambda item: -len(item[1]))

@@ -100,10 +100,15 @@ def write_batch(store: ox.Store, graph: str, lines: list[str], records: str) -> 
 
 
 def update(
-    store: ox.Store, text: str, prefixes: dict[str, str], using: list[str], named: list[str]
+    store: ox.Store,
+    text: str,
+    prefixes: dict[str, str],
+    base_iri: str | None,
+    using: list[str],
+    named: list[str],
 ) -> None:
     """Run a raw update with the protocol's dataset written into its text as USING."""
-    store.update(add_using(text, using, named), prefixes=prefixes)
+    store.update(add_using(text, using, named), prefixes=prefixes, base_iri=base_iri)
 
 
 def clean_up(store: ox.Store) -> list[str]:

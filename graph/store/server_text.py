@@ -31,6 +31,7 @@ DEFAULT = graph_iri("default")
 # server from falling back to its own default dataset (Virtuoso's is every graph it has).
 EMPTY = graph_iri("none")
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_LEADING_BASE = re.compile(r"(?:\s|#[^\r\n]*)*BASE\s*<[^<>\s]*>", re.IGNORECASE)
 # A cheap look before any lexing: most updates drop no graph, some are megabytes long.
 _MAY_DROP_GRAPH = re.compile(r"\bDROP(?:\s|#[^\r\n]*)+GRAPH\b", re.IGNORECASE)
 
@@ -162,8 +163,12 @@ def silenced(text: str, offsets: Iterable[int]) -> str:
 
 def with_prologue(text: str, base_iri: str | None, prefixes: dict[str, str] | None) -> str:
     """Prepend BASE and the PREFIX declarations ``text`` does not make itself."""
-    head = f"BASE <{base_iri}>\n" if base_iri else ""
+    # A text's own BASE wins anyway, and Virtuoso refuses a BASE after a PREFIX: a text
+    # that opens with its BASE keeps it first, with the declarations after it.
+    own_base = _LEADING_BASE.match(text)
+    lead, text = (text[: own_base.end()] + "\n", text[own_base.end() :]) if own_base else ("", text)
+    head = f"BASE <{base_iri}>\n" if base_iri and not own_base else ""
     if prefixes:
         declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(text)}
         head += "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items() if p not in declared)
-    return head + text
+    return lead + head + text

@@ -118,14 +118,19 @@ def write_batch(store: SparqlStore, graph: str, lines: list[str], records: str) 
 
 
 def update(
-    store: SparqlStore, text: str, prefixes: dict[str, str], using: list[str], named: list[str]
+    store: SparqlStore,
+    text: str,
+    prefixes: dict[str, str],
+    base_iri: str | None,
+    using: list[str],
+    named: list[str],
 ) -> None:
     """Run a raw update with the protocol's dataset: as parameters where the server's
     dataset is its own (Oxigraph with --union-default-graph refuses USING in the text)."""
     if store.own_dataset:
-        store.update(text, prefixes=prefixes, using=using, using_named=named)
+        store.update(text, prefixes=prefixes, base_iri=base_iri, using=using, using_named=named)
     else:
-        store.update(add_using(text, using, named), prefixes=prefixes)
+        store.update(add_using(text, using, named), prefixes=prefixes, base_iri=base_iri)
 
 
 def clean_up(store: SparqlStore, older_than: float = 3600.0) -> list[str]:

@@ -227,12 +227,14 @@ def update(
     text: str,
     *,
     prefixes: dict[str, str],
+    base_iri: str | None = None,
     using: Sequence[str] = (),
     using_named: Sequence[str] = (),
 ) -> None:
     """Run a raw SPARQL Update with the protocol's dataset (``using-graph-uri``...): as
-    USING clauses in its text, or as parameters where the server takes only those."""
-    _kind(store).update(store, text, prefixes, list(using), list(using_named))
+    USING clauses in its text, or as parameters where the server takes only those.
+    Relative IRIs resolve against ``base_iri``."""
+    _kind(store).update(store, text, prefixes, base_iri, list(using), list(using_named))
 
 
 def clean_up(store: ox.Store) -> list[str]:

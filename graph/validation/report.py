@@ -12,7 +12,7 @@ import rdflib
 from rdflib.namespace import RDF
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from graph.namespaces import PREFIXES
+from graph.namespaces import ID, VOCABULARIES
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,9 @@ class ValidationReport:
 
 # ---------------------------------------------------------------- rendering
 
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+# Things keep their id: form here (id:claim/x), which reads as a path in the file at hand.
+_SHOWN = {**VOCABULARIES, "id": str(ID)}
+_BY_LENGTH = sorted(_SHOWN.items(), key=lambda item: -len(item[1]))
 
 
 def short(node: Node | None) -> str:

@@ -24,7 +24,6 @@ from server.derived import admin_write
 from server.errors import Problem
 from server.negotiation import negotiate
 from server.rendering import dump_bytes, negotiated
-from server.urls import public_url
 
 bp = Blueprint("graph_store", __name__)
 
@@ -97,11 +96,9 @@ def _delete(target: Target) -> Response:
 def _write(target: Target, *, replace: bool) -> Response:
     if target is None and replace:
         raise Problem(400, "PUT needs a graph: ?graph=<iri> or ?default.")
-    created_iri = None
     if target is None:
         # POST to the graph store itself creates a new graph (Graph Store Protocol 5.5).
-        created_iri = f"{GRAPH}uploads/{uuid.uuid4()}"
-        target = ox.NamedNode(created_iri)
+        target = ox.NamedNode(f"{GRAPH}uploads/{uuid.uuid4()}")
     fmt = ox.RdfFormat.from_media_type(request.mimetype) if request.mimetype else None
     if fmt is None:
         names = ", ".join(f.media_type for f in GRAPH_FORMATS)
@@ -139,7 +136,10 @@ def _write(target: Target, *, replace: bool) -> Response:
         return existed
 
     existed = admin_write(apply, changed_graphs(target))
-    if created_iri is not None:
-        location = public_url("graph_store.graph_store", graph=created_iri)
-        return Response(status=201, headers={"Location": location})
-    return Response(status=204 if existed else 201)
+    if existed:
+        return Response(status=204)
+    # A POST that made a graph names it by its own IRI (Graph Store Protocol 5.5); a PUT's
+    # new graph is the resource the request already named.
+    if request.method == "POST" and isinstance(target, ox.NamedNode):
+        return Response(status=201, headers={"Location": target.value})
+    return Response(status=201)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import pyoxigraph as ox
 from flask import Blueprint, current_app, request, url_for
 
-from graph.namespaces import PREFIXES
+from graph import paths
+from graph.namespaces import OG, OWL, PREFIXES, RDF, RDFS
 from graph.queries import example_queries
 from graph.sparql.formats import HTML, JSON
 from server.errors import Problem
@@ -35,6 +39,8 @@ def page():
         "max_rows": current_app.config["MAX_ROWS"],
         "examples": [q._asdict() for q in example_queries()],
         "prefixes": PREFIXES,
+        # The editor completes from these only: nothing is looked up on other sites.
+        "terms": ontology_terms(),
     }
     alternate = url_for("query_page.page", format="json")
     return render(
@@ -43,3 +49,32 @@ def page():
         fmt,
         headers={"Link": f'<{alternate}>; rel="alternate"; type="application/json"'},
     )
+
+
+_CLASSES = {str(OWL.Class), str(RDFS.Class)}
+_PROPERTIES = {
+    str(RDF.Property),
+    str(OWL.ObjectProperty),
+    str(OWL.DatatypeProperty),
+    str(OWL.AnnotationProperty),
+}
+
+
+@lru_cache(maxsize=1)
+def ontology_terms() -> dict[str, list[str]]:
+    """Return the ontology's classes and properties as og: names, for the editor to complete."""
+    classes: set[str] = set()
+    properties: set[str] = set()
+    path = paths.ONTOLOGY_DIR / "openness.ttl"
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        subject, kind = triple.subject, triple.object
+        if triple.predicate.value != str(RDF.type) or not isinstance(subject, ox.NamedNode):
+            continue
+        if not subject.value.startswith(str(OG)) or len(subject.value) == len(str(OG)):
+            continue
+        name = "og:" + subject.value[len(str(OG)) :]
+        if kind.value in _CLASSES:
+            classes.add(name)
+        elif kind.value in _PROPERTIES:
+            properties.add(name)
+    return {"classes": sorted(classes), "properties": sorted(properties)}

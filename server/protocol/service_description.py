@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import current_app, request, url_for
 
 from graph.endpoint.runner import QueryError
-from graph.namespaces import BASE, DCTERMS, ID, OG, PREFIXES, RDF, SD, VOID
+from graph.namespaces import BASE, DCTERMS, ID, OG, PREFIXES, RDF, SD, SH, VOID, XSD
 from graph.queries import example_queries
 from graph.sparql.formats import GRAPH_FORMATS, HTML, RESULTS_FORMATS, TURTLE
 from server.context import ServerContext, context
@@ -111,6 +111,7 @@ def description(endpoint: str, ctx: ServerContext, stats: dict) -> list[ox.Tripl
         triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(fmt.iri)))
     for fmt in GRAPH_FORMATS:
         triples.append(ox.Triple(service, sd("inputFormat"), ox.NamedNode(fmt.iri)))
+    triples += _prefix_declarations(service)
 
     def count(subject, predicate: str, value: int | None) -> None:
         if value is not None:
@@ -145,6 +146,22 @@ def description(endpoint: str, ctx: ServerContext, stats: dict) -> list[ox.Tripl
             ox.Triple(dataset, void("propertyPartition"), node),
             ox.Triple(node, void("property"), ox.NamedNode(partition["property"])),
             ox.Triple(node, void("triples"), _integer(partition["triples"])),
+        ]
+    return triples
+
+
+def _prefix_declarations(service: ox.BlankNode) -> list[ox.Triple]:
+    """Declare the predefined prefixes as SHACL does (sh:declare), so clients can read them."""
+    sh = lambda term: ox.NamedNode(f"{SH}{term}")  # noqa: E731
+    triples = []
+    for prefix, namespace in PREFIXES.items():
+        node = ox.BlankNode()
+        triples += [
+            ox.Triple(service, sh("declare"), node),
+            ox.Triple(node, sh("prefix"), ox.Literal(prefix)),
+            ox.Triple(
+                node, sh("namespace"), ox.Literal(namespace, datatype=ox.NamedNode(f"{XSD}anyURI"))
+            ),
         ]
     return triples
 

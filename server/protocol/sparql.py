@@ -19,8 +19,9 @@ from graph.endpoint.runner import (
 )
 from graph.namespaces import PREFIXES
 from graph.sparql.formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_JSON, TURTLE
-from graph.sparql.guard import GuardError, check_update, parse_safely
+from graph.sparql.guard import GuardError, Unreadable, check_update, parse_safely
 from graph.sparql.lexer import add_using
+from graph.sparql.syntax_errors import explain
 from graph.store import is_external, writes
 from server.context import context
 from server.cors import mark_write, read_endpoint
@@ -29,6 +30,7 @@ from server.errors import Problem
 from server.negotiation import negotiate
 from server.protocol import service_description
 from server.rendering import negotiated
+from server.urls import public_url
 
 bp = Blueprint("sparql", __name__)
 
@@ -41,7 +43,8 @@ UPDATE = "application/sparql-update"
 @read_endpoint
 def endpoint():
     """Answer a query (GET, POST form, POST direct), an update, or describe the service."""
-    if request.method == "GET":
+    # HEAD is answered as GET is, without the body (which Flask leaves out for HEAD).
+    if request.method in ("GET", "HEAD"):
         if "update" in request.args:
             raise Problem(400, "SPARQL Update must be sent by POST, never by GET.")
         if "query" not in request.args:
@@ -69,6 +72,7 @@ def _post_operation(allowed: tuple[str, ...]) -> tuple[str, str, MultiDict]:
     """Read the operation of a POST: ("query" | "update", text, protocol parameters)."""
     mimetype = request.mimetype
     if mimetype == FORM:
+        _require_utf8()
         form = request.form
         present = [name for name in ("query", "update") if name in form]
         if len(present) > 1:
@@ -79,14 +83,34 @@ def _post_operation(allowed: tuple[str, ...]) -> tuple[str, str, MultiDict]:
         return present[0], _single(form, present[0]), CombinedMultiDict([form, request.args])
     direct = {QUERY: "query", UPDATE: "update"}
     if mimetype in direct and direct[mimetype] in allowed:
-        charset = request.mimetype_params.get("charset", "utf-8")
+        _require_utf8()
         try:
-            text = request.get_data().decode(charset)
-        except (LookupError, UnicodeDecodeError) as error:
-            raise Problem(400, f"The body is not valid {charset} text: {error}") from None
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Problem(400, f"The body is not valid UTF-8 text: {error}") from None
         return direct[mimetype], text, request.args
     accepted = ", ".join([FORM] + [m for m, kind in direct.items() if kind in allowed])
     raise Problem(415, f"Send {accepted}, not {mimetype or 'a body without Content-Type'}.")
+
+
+def _require_utf8() -> None:
+    """Refuse a body declared in another charset than UTF-8, before anything reads it.
+
+    The protocol's bodies are UTF-8; decoding another charset would run a text its sender
+    may not have meant as SPARQL (a UTF-16 update is not what a UTF-8 client would send).
+    """
+    charset = request.mimetype_params.get("charset")
+    if charset is not None and charset.strip().lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise Problem(
+            415,
+            f"Send the body as UTF-8 (charset=utf-8), not charset={charset}: the SPARQL 1.1 "
+            "Protocol takes UTF-8 only.",
+        )
+
+
+def _base_iri() -> str:
+    """Return the base IRI relative IRIs resolve against: the endpoint's public URL."""
+    return public_url("sparql.endpoint")
 
 
 def _graph_iris(params: MultiDict, name: str) -> list[str]:
@@ -99,9 +123,13 @@ def _graph_iris(params: MultiDict, name: str) -> list[str]:
     return iris
 
 
-def _refusal(error: GuardError) -> Problem:
+def _refusal(error: GuardError, text: str) -> Problem:
     """Answer a text the checks of graph/sparql/guard.py refuse."""
-    return Problem(error.status, str(error), title=error.title)
+    detail = str(error)
+    if isinstance(error, Unreadable):
+        # The checking parser's position, shown in the text, and how to write a slash.
+        detail = explain(text, detail, PREFIXES)
+    return Problem(error.status, detail, title=error.title)
 
 
 def _query(text: str, params: MultiDict) -> Response:
@@ -124,10 +152,11 @@ def _query(text: str, params: MultiDict) -> Response:
             default_graph=tuple(default_graph) if dataset else None,
             named_graphs=tuple(named_graphs) if dataset else None,
             max_rows=max_rows,
+            base_iri=_base_iri(),
             service_allowlist=tuple(current_app.config["SERVICE_ALLOWLIST"] or ()),
         )
     except GuardError as error:
-        raise _refusal(error) from None
+        raise _refusal(error, text) from None
     except QuerySyntaxError as error:
         raise Problem(
             400, f"The query does not parse: {error}", title="Query syntax error"
@@ -197,17 +226,23 @@ def _update(text: str, params: MultiDict) -> Response:
     # this thread's stack) never reaches it. The text as sent to the engine is checked
     # too, since the USING clauses are inserted by a lexer.
     allowlist = tuple(current_app.config["SERVICE_ALLOWLIST"] or ())
+    base_iri = _base_iri()
     try:
         for checked in {text, with_using}:
             check_update(checked, allowlist, PREFIXES, external=is_external(ctx.store))
     except GuardError as error:
-        raise _refusal(error) from None
+        raise _refusal(error, text) from None
 
     def write(store) -> None:
         # The text is parsed on a stack deep enough for it (graph.sparql.guard).
         parse_safely(
             lambda: writes.update(
-                store, text, prefixes=PREFIXES, using=using, using_named=using_named
+                store,
+                text,
+                prefixes=PREFIXES,
+                base_iri=base_iri,
+                using=using,
+                using_named=using_named,
             ),
             with_using,
         )
@@ -215,7 +250,8 @@ def _update(text: str, params: MultiDict) -> Response:
     try:
         admin_write(write, None)
     except SyntaxError as error:
+        detail = explain(text, str(error), PREFIXES)
         raise Problem(
-            400, f"The update does not parse: {error}", title="Update syntax error"
+            400, f"The update does not parse: {detail}", title="Update syntax error"
         ) from None
     return Response(status=204)

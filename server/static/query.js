@@ -11,6 +11,7 @@
   if (examples.length) {
     Yasgui.Yasqe.defaults.value = examples[0].text;
   }
+  offlineCompleters(Yasgui.Yasqe, config.prefixes, config.terms);
   // The endpoint predefines the project's prefixes; the results table uses them too.
   Yasgui.Yasr.defaults.prefixes = config.prefixes;
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
@@ -55,4 +56,65 @@
     if (example.name === wanted) { load(example, false); }
   });
   window.opennessYasgui = yasgui;
+
+  // Replace YASQE's completers with ones that know only this project. Its own "prefixes"
+  // completer writes a PREFIX line from a public list as soon as a prefixed name is typed
+  // (og: would become opengraphprotocol.org, schema: http://schema.org/), which the
+  // endpoint's predeclared prefixes then lose to; its "property" and "class" completers
+  // send what is typed to a public vocabulary service on every keystroke. Registering
+  // under the same names replaces them wherever YASQE asks for them.
+  function offlineCompleters(Yasqe, prefixes, terms) {
+    var declarations = Object.keys(prefixes).sort().map(function (name) {
+      return name + ": <" + prefixes[name] + ">";
+    });
+    var names = Object.keys(prefixes).sort().map(function (name) { return name + ":"; });
+    function previous(yasqe, token) {
+      var cursor = yasqe.getDoc().getCursor();
+      return yasqe.getPreviousNonWsToken(cursor.line, token);
+    }
+    function completeToken(yasqe) {
+      var token = yasqe.getCompleteToken();
+      return token && token.string ? token.string : "";
+    }
+    Yasqe.registerAutocompleter({
+      name: "prefixes",
+      bulk: true,
+      autoShow: true,
+      // A name of its own: without one YASQE would keep the list under the editor's key.
+      persistenceId: "openness-prefixes",
+      get: declarations,
+      // After PREFIX only: a prefixed name in a pattern needs no declaration (predeclared).
+      isValidCompletionPosition: function (yasqe) {
+        var token = yasqe.getCompleteToken();
+        var before = previous(yasqe, token);
+        return Boolean(before && before.string && before.string.toUpperCase() === "PREFIX");
+      },
+      preProcessToken: function (yasqe, token) { return token; }
+    });
+    function termCompleter(name, list, valid) {
+      return {
+        name: name,
+        bulk: true,
+        autoShow: true,
+        persistenceId: "openness-" + name,
+        get: list.concat(names),
+        isValidCompletionPosition: function (yasqe) {
+          var text = completeToken(yasqe);
+          if (!text || text[0] === "?" || text[0] === "$" || text[0] === "<") { return false; }
+          return valid(yasqe, yasqe.getCompleteToken());
+        },
+        preProcessToken: function (yasqe, token) { return token; },
+        postProcessSuggestion: function (yasqe, token, suggestion) { return suggestion; }
+      };
+    }
+    Yasqe.registerAutocompleter(termCompleter("property", terms.properties, function (yasqe, token) {
+      return token.state && token.state.possibleCurrent &&
+        token.state.possibleCurrent.indexOf("a") >= 0;
+    }));
+    Yasqe.registerAutocompleter(termCompleter("class", terms.classes, function (yasqe, token) {
+      var before = previous(yasqe, token);
+      var last = before && before.state ? before.state.lastProperty : null;
+      return last === "a" || last === "rdf:type" || last === "rdfs:domain" || last === "rdfs:range";
+    }));
+  }
 })();
