@@ -31,63 +31,14 @@ TOKEN = "security-token"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-class Canary:
-    """A loopback listener that counts every connection made to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}/"
-        self.url = self.base + "x"
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def heard(self) -> int:
-        """Return the connections so far, after a moment for any late one to land."""
-        time.sleep(0.2)
-        return self.connections
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
-
-
 @pytest.fixture
-def canary():
-    listening = Canary()
-    yield listening
-    listening.close()
-
-
-@pytest.fixture
-def disk_app(make_app, tmp_path, sample_path, store_kind):
-    """Return a factory of apps over an on-disk copy of the sample, queried by workers."""
+def disk_app(disk_app, store_kind):
+    """Return conftest's factory of worker-pool apps, skipped on the external store kinds."""
 
     def make(**config):
         if store_kind != "embedded":
             pytest.skip("the worker pool serves on-disk embedded stores only")
-        path = tmp_path / "store"
-        if not path.exists():
-            store = ox.Store(str(path))
-            store.load(path=str(sample_path), format=ox.RdfFormat.TRIG)
-            store.flush()
-            del store  # release the RocksDB lock for the app
-        return make_app(STORE=str(path), **config)
+        return disk_app(**config)
 
     return make
 
@@ -166,7 +117,7 @@ UPDATES = [
 ]
 
 
-def fill(template: str, canary: Canary) -> str:
+def fill(template: str, canary) -> str:
     escaped = canary.url.replace("127", "\\u003127")
     return template.format(url=canary.url, base=canary.base, escaped=escaped)
 

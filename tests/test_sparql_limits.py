@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import pyoxigraph as ox
 import pytest
 
 # The endpoint runs its queries on the store: each store kind.
@@ -17,22 +16,6 @@ RUNAWAY = (
     "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
 )
 TOKEN = "limits-token"
-
-
-@pytest.fixture
-def disk_app(make_app, tmp_path, sample_path):
-    """Return a factory of apps over an on-disk copy of the sample, queried by workers."""
-
-    def make(**config):
-        path = tmp_path / "store"
-        if not path.exists():
-            store = ox.Store(str(path))
-            store.load(path=str(sample_path), format=ox.RdfFormat.TRIG)
-            store.flush()
-            del store  # release the RocksDB lock for the app
-        return make_app(STORE=str(path), **config)
-
-    return make
 
 
 def test_timeout_kills_the_worker_and_answers_503(disk_app):

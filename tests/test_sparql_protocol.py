@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
 
 import pytest
 
@@ -193,44 +191,8 @@ def test_invalid_graph_iri_is_400(client):
     assert response.status_code == 400
 
 
-class _Listener:
-    """A loopback socket that records whether anything connected to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
-
-
-@pytest.fixture
-def listener():
-    listening = _Listener()
-    yield listening
-    listening.close()
-
-
-def test_from_and_dataset_iris_are_never_fetched(client, listener):
-    url = f"http://127.0.0.1:{listener.port}/data.ttl"
+def test_from_and_dataset_iris_are_never_fetched(client, canary):
+    url = f"http://127.0.0.1:{canary.port}/data.ttl"
     response = client.get(
         "/sparql",
         query_string={"query": f"SELECT * FROM <{url}> FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}"},
@@ -245,7 +207,7 @@ def test_from_and_dataset_iris_are_never_fetched(client, listener):
         },
     )
     assert values(response, "s") == []
-    assert listener.connections == 0
+    assert canary.connections == 0
 
 
 @pytest.mark.parametrize(
@@ -257,38 +219,38 @@ def test_from_and_dataset_iris_are_never_fetched(client, listener):
         "SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
     ],
 )
-def test_service_is_refused_without_an_allowlist(client, listener, template):
-    url = f"http://127.0.0.1:{listener.port}/sparql"
+def test_service_is_refused_without_an_allowlist(client, canary, template):
+    url = f"http://127.0.0.1:{canary.port}/sparql"
     response = client.get("/sparql", query_string={"query": template.format(url=url)})
     assert response.status_code == 403
     assert "SERVICE" in response.get_json()["error"]["detail"]
-    assert listener.connections == 0
+    assert canary.connections == 0
 
 
-def test_service_outside_the_allowlist_is_refused(make_app, listener):
+def test_service_outside_the_allowlist_is_refused(make_app, canary):
     allowed = "http://127.0.0.1:1/allowed"
     client = make_app(SERVICE_ALLOWLIST=[allowed]).test_client()
-    url = f"http://127.0.0.1:{listener.port}/sparql"
+    url = f"http://127.0.0.1:{canary.port}/sparql"
     response = client.get(
         "/sparql", query_string={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"}
     )
     assert response.status_code == 403
-    assert listener.connections == 0
+    assert canary.connections == 0
 
 
 @pytest.mark.differs_on(
     "virtuoso", reason="Virtuoso fails a SERVICE SILENT call whose server hangs up, SILENT or not"
 )
-def test_service_in_the_allowlist_is_sent(make_app, listener):
-    url = f"http://127.0.0.1:{listener.port}/sparql"
+def test_service_in_the_allowlist_is_sent(make_app, canary):
+    url = f"http://127.0.0.1:{canary.port}/sparql"
     client = make_app(SERVICE_ALLOWLIST=[url]).test_client()
     response = client.get(
         "/sparql",
         query_string={"query": f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}"},
     )
-    # The listener closes the connection at once; SILENT turns the failure into no rows.
+    # The canary closes the connection at once; SILENT turns the failure into no rows.
     assert response.status_code == 200, response.data
-    assert listener.connections >= 1
+    assert canary.connections >= 1
 
 
 def test_keywords_inside_strings_iris_and_comments_are_not_service(client):
