@@ -170,3 +170,99 @@ def test_reads_allow_other_origins(client):
         headers={"Origin": "https://elsewhere.example"},
     )
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_url_under_the_graph_store_names_its_own_graph(writable):
+    url = "/rdf-graph-store/people/1.ttl"
+    created = writable.put(url, data=TURTLE, content_type="text/turtle", headers=AUTH)
+    assert created.status_code == 201
+    # The graph's IRI is the URL itself, and the indirect form reaches the same graph.
+    iri = "http://localhost/rdf-graph-store/people/1.ttl"
+    indirect = writable.get("/rdf-graph-store", query_string={"graph": iri})
+    assert indirect.status_code == 200
+    direct = writable.get(url)
+    assert direct.data == indirect.data
+    assert writable.head(url).status_code == 200
+    assert writable.delete(url, headers=AUTH).status_code == 204
+    assert writable.get(url).status_code == 404
+    assert writable.head(url).status_code == 404
+    assert writable.delete(url, headers=AUTH).status_code == 404
+
+
+def test_a_direct_graph_iri_follows_the_public_base_url(make_app):
+    client = make_app(WRITE_TOKEN=TOKEN, PUBLIC_BASE_URL="https://example.org/og").test_client()
+    answer = client.post(
+        "/rdf-graph-store/people/2", data=TURTLE, content_type="text/turtle", headers=AUTH
+    )
+    assert answer.status_code == 201
+    assert answer.headers["Location"] == "https://example.org/og/rdf-graph-store/people/2"
+    graph = "https://example.org/og/rdf-graph-store/people/2"
+    assert client.get("/rdf-graph-store", query_string={"graph": graph}).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["put", "post", "delete"])
+def test_direct_writes_need_the_admin_token(writable, method):
+    url = "/rdf-graph-store/people/1.ttl"
+    response = getattr(writable, method)(url, data=TURTLE, content_type="text/turtle")
+    assert response.status_code == 401
+    assert writable.get(url).status_code == 404
+
+
+def test_a_direct_url_takes_no_graph_parameter(writable):
+    response = writable.get("/rdf-graph-store/people/1.ttl", query_string={"graph": MODELS})
+    assert response.status_code == 400
+    assert "names its graph itself" in response.get_json()["error"]["detail"]
+
+
+def _multipart(*parts: tuple[str, str, bytes]) -> tuple[bytes, str]:
+    boundary = "b0undary"
+    body = b""
+    for name, media_type, data in parts:
+        body += (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{name}"\r\nContent-Type: {media_type}\r\n\r\n'
+            ).encode()
+            + data
+            + b"\r\n"
+        )
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_multipart_post_adds_every_part(writable):
+    body, content_type = _multipart(
+        ("a.ttl", "text/turtle", b'<urn:s> <urn:p> "from turtle" .'),
+        ("b.nt", "application/n-triples", b'<urn:s> <urn:p> "from n-triples" .\n'),
+    )
+    response = writable.post(
+        "/rdf-graph-store?graph=urn:g", data=body, content_type=content_type, headers=AUTH
+    )
+    assert response.status_code == 201
+    got = rdflib.Graph().parse(data=writable.get("/rdf-graph-store?graph=urn:g").data)
+    assert {str(o) for o in got.objects()} == {"from turtle", "from n-triples"}
+
+
+@pytest.mark.parametrize(
+    "part, status, says",
+    [
+        (("bad.ttl", "text/turtle", b"<urn:s> <urn:p> ."), 400, "part 'bad.ttl' does not parse"),
+        (("data.csv", "text/csv", b"a,b"), 415, "not text/csv"),
+    ],
+)
+def test_one_bad_part_writes_nothing(writable, part, status, says):
+    body, content_type = _multipart(("good.ttl", "text/turtle", b"<urn:s> <urn:p> <urn:o> ."), part)
+    response = writable.post(
+        "/rdf-graph-store?graph=urn:g", data=body, content_type=content_type, headers=AUTH
+    )
+    assert response.status_code == status
+    assert says in response.get_json()["error"]["detail"]
+    assert writable.get("/rdf-graph-store?graph=urn:g").status_code == 404
+
+
+def test_a_multipart_put_is_refused(writable):
+    body, content_type = _multipart(("a.ttl", "text/turtle", b"<urn:s> <urn:p> <urn:o> ."))
+    response = writable.put(
+        "/rdf-graph-store?graph=urn:g", data=body, content_type=content_type, headers=AUTH
+    )
+    assert response.status_code == 415
+    assert "multipart/form-data for several in one POST" in response.get_json()["error"]["detail"]
