@@ -427,6 +427,18 @@ def live_server(tmp_path_factory):
     yield from _run_live_server(root, str(store_path))
 
 
+@pytest.fixture(scope="module")
+def module_live_server(tmp_path_factory):
+    """Run the live server (as ``live_server``) over this module's own copy of the sample data.
+
+    For a module whose writes (a ``DROP ALL``, say) no other module may see.
+    """
+    root = tmp_path_factory.mktemp("live-module")
+    store_path = root / "store"
+    _build_disk_store(store_path)
+    yield from _run_live_server(root, str(store_path))
+
+
 @pytest.fixture(scope="session")
 def live_server_of_kind(store_kind, server_pool, tmp_path_factory):
     """Run the live server (as ``live_server``) over the sample data in a store of each kind.
