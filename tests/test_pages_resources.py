@@ -12,7 +12,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from graph import derive, loading, paths
-from graph.namespaces import ID
+from graph.namespaces import ID, OG
 from server import create_app
 
 WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
@@ -103,9 +103,10 @@ def test_rdf_clients_get_the_concise_bounded_description_and_labels(
         if t[0] == rdflib.URIRef(iri) or isinstance(t[0], rdflib.BNode):
             own.add(t)
     assert isomorphic(own, cbd(store, iri))
-    # Beside it, only the labels of what it names.
-    assert {p for s, p, _ in got - own} == {rdflib.RDFS.label}
-    assert got.value(rdflib.URIRef(f"{ID}model/alpha"), rdflib.RDFS.label) is not None
+    # Beside it, what its page shows (its model's developers ...) and the names of those.
+    alpha = rdflib.URIRef(f"{ID}model/alpha")
+    assert got.value(alpha, rdflib.RDFS.label) is not None
+    assert (alpha, rdflib.URIRef(f"{OG}developer"), None) in got
     # The description takes in the quote's blank nodes, down to the quoted text.
     assert "Alpha's weights are no longer available." in {str(o) for o in got.objects()}
 

@@ -15,13 +15,13 @@ description and links and the first of them, later pages the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from graph.labels import read_names
-from graph.namespaces import CITO, DCTERMS, OG, PROV, RDFS, SKOS
+from graph.namespaces import CITO, DCTERMS, OG, PROV, RDF, RDFS, SKOS
 from graph.views.common import bounded_description, bounded_descriptions
 
 # Listed nodes (scores, assessments, claims ...) described per page.
@@ -87,13 +87,12 @@ def _nothing(data: Mapping) -> tuple[list[str], list[Link]]:
     return [], []
 
 
-def _claims(items) -> Iterator[str]:
-    for c in items:
-        yield c["iri"]
-
-
 def _model(data: Mapping) -> tuple[list[str], list[Link]]:
-    """A model: its scores, its assessments (with their criteria's frameworks), its claims."""
+    """A model: its scores, its assessments (with their criteria's frameworks), its claims.
+
+    Its claims as its page lists them (criterion, level, who stated them, their sources);
+    their whole descriptions (the quotes) are a link away.
+    """
     nodes: list[str] = []
     links: list[Link] = []
     # Whole scores: their parts are in SPARQL, not on the page.
@@ -107,19 +106,39 @@ def _model(data: Mapping) -> tuple[list[str], list[Link]]:
     claims = [c for g in data["assessments"] for a in g["criteria"] for c in a["claims"]]
     claims += data["other_claims"]
     nodes += [a["iri"] for g in data["assessments"] for a in g["criteria"]]
-    nodes += list(_claims(claims))
     for c in claims:
+        links += _claim_row(
+            {**c, "model": {"iri": data["model"]["iri"]}}, (str(RDF.type), str(OG.Claim))
+        )
+        links += [(c["iri"], str(PROV.wasAttributedTo), a["iri"]) for a in c["attributed_to"]]
+        links += [(c["iri"], str(PROV.wasDerivedFrom), s["iri"]) for s in c["sources"]]
         for s in c["sources"]:
             cites = s.get("passage", {}).get("cites", [])
             links += [(s["iri"], str(CITO.cites), w["source"]["iri"]) for w in cites]
     return nodes, links
 
 
+def _claim_row(c: Mapping, about: tuple[str, str]) -> list[Link]:
+    """Return a claim as a list shows it: its model, criterion and level, and one link."""
+    iri = c["iri"]
+    links = [(iri, about[0], about[1])]
+    if c.get("model"):
+        links.append((iri, str(OG.aboutModel), c["model"]["iri"]))
+    if c.get("criterion"):
+        links.append((iri, str(OG.criterion), c["criterion"]["iri"]))
+    if c.get("level"):
+        links.append((iri, str(OG.level), f"{OG}{c['level']}"))
+    return links
+
+
 def _source(data: Mapping) -> tuple[list[str], list[Link]]:
-    """A source: the claims resting on it, its sections, what it cites and what cites it."""
+    """A source: the claims resting on it, its sections, what it cites and what cites it.
+
+    Its claims as its page lists them; their whole descriptions are a link away.
+    """
     iri = data["source"]["iri"]
-    nodes = list(_claims(data["claims"])) + [s["iri"] for s in data["sections"]]
-    links: list[Link] = []
+    nodes = [s["iri"] for s in data["sections"]]
+    links = [t for c in data["claims"] for t in _claim_row(c, (str(PROV.wasDerivedFrom), iri))]
     for direction in ("cites", "cited_by"):
         for x in data[direction]:
             other = x["source"]["iri"]
@@ -127,6 +146,37 @@ def _source(data: Mapping) -> tuple[list[str], list[Link]]:
                 links.append((iri, p, other) if direction == "cites" else (other, p, iri))
             nodes += x["citations"]
     return nodes, links
+
+
+def _claim(data: Mapping) -> tuple[list[str], list[Link]]:
+    """A claim: its model's developers, its framework, its sources' publishers, what was
+    derived from it (assessments and their scores), and the other claims on its criterion."""
+    c = data["claim"]
+    iri = c["iri"]
+    links: list[Link] = []
+    if c["model"]:
+        links += [(c["model"]["iri"], str(OG.developer), d["iri"]) for d in c["developers"]]
+    if c["criterion"] and c["framework"]:
+        links.append((c["criterion"]["iri"], str(SKOS.inScheme), c["framework"]["iri"]))
+    for s in data["sources"]:
+        links += [(s["iri"], str(DCTERMS.publisher), p["iri"]) for p in s["publishers"]]
+    for a in data["assessments"]:
+        links += [
+            (a["iri"], str(PROV.wasDerivedFrom), iri),
+            (a["iri"], str(OG.criterion), a["criterion"]["iri"]),
+            (a["iri"], str(OG.level), f"{OG}{a['level']}"),
+        ]
+        links += [(s["iri"], str(PROV.wasDerivedFrom), a["iri"]) for s in a["scores"]]
+    for other in data["same_criterion"]:
+        o = other["iri"]
+        if c["model"]:
+            links.append((o, str(OG.aboutModel), c["model"]["iri"]))
+        if c["criterion"]:
+            links.append((o, str(OG.criterion), c["criterion"]["iri"]))
+        links.append((o, str(OG.level), f"{OG}{other['level']}"))
+        links += [(o, str(PROV.wasAttributedTo), a["iri"]) for a in other["attributed_to"]]
+        links += [(o, str(PROV.wasDerivedFrom), s["iri"]) for s in other["sources"]]
+    return [], links
 
 
 def _criterion(data: Mapping) -> tuple[list[str], list[Link]]:
@@ -155,13 +205,8 @@ def _organization(data: Mapping) -> tuple[list[str], list[Link]]:
     iri = data["organization"]["iri"]
     links = [(m["iri"], str(OG.developer), iri) for m in data["models"]]
     links += [(s["iri"], str(DCTERMS.publisher), iri) for s in data["sources"]]
-    for c in data["claims"]:
-        links += [
-            (c["iri"], str(PROV.wasAttributedTo), iri),
-            (c["iri"], str(OG.aboutModel), c["model"]["iri"]),
-            (c["iri"], str(OG.criterion), c["criterion"]["iri"]),
-            (c["iri"], str(OG.level), f"{OG}{c['level']}"),
-        ]
+    attributed = (str(PROV.wasAttributedTo), iri)
+    links += [t for c in data["claims"] for t in _claim_row(c, attributed)]
     return [], links
 
 
@@ -189,6 +234,7 @@ def _resource(data: Mapping) -> tuple[list[str], list[Link]]:
 RELATED = {
     "model": _model,
     "source": _source,
+    "claim": _claim,
     "criterion": _criterion,
     "organization": _organization,
     "framework": _framework,
