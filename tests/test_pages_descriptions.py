@@ -202,6 +202,12 @@ def test_a_long_description_comes_in_pages_that_add_up(client, paged_client) -> 
     assert isomorphic(paged, whole)
 
 
+def test_the_next_page_keeps_the_format_asked_for_by_name(paged_client) -> None:
+    response = paged_client.get("/id/model/alpha?format=nt")
+    assert response.mimetype == NT
+    assert '/id/model/alpha?format=nt&page=2>; rel="next"' in response.headers["Link"]
+
+
 def test_a_page_past_the_last_or_not_a_number_says_so(paged_client) -> None:
     last = paged_client.get("/id/model/alpha?page=99", headers={"Accept": NT})
     assert last.status_code == 404

@@ -129,9 +129,13 @@ def resource_view(kind: str, rest: str):
         raise Problem(404, f"No such page: {exc}.", title="Not found") from exc
     triples = described.triples
     if described.pages > 1:
-        here = lambda n: public_url(  # noqa: E731
-            "pages_resources.resource", kind=kind, rest=rest, **({"page": n} if n > 1 else {})
-        )
+        # The other pages keep the format asked for by name, as this one was.
+        kept = {k: v for k, v in request.args.items() if k == "format"}
+
+        def here(n: int) -> str:
+            number = {"page": n} if n > 1 else {}
+            return public_url("pages_resources.resource", kind=kind, rest=rest, **kept, **number)
+
         triples = [*triples, *paging_triples(here, described.page, described.pages)]
         headers["Link"] = paging_links(here, described.page, described.pages)
     return respond(data, template, fmt, twin, rdf=lambda: triples, headers=headers)
