@@ -31,6 +31,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 DOCO = Namespace("http://purl.org/spar/doco/")
 VANN = Namespace("http://purl.org/vocab/vann/")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 # The kinds of thing the graph describes, each minted as <ID><kind>/<slug>.
 KINDS = (

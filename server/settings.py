@@ -78,6 +78,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "SERVER_THREADS": (8, int),
     "SUBMISSION_MAX_TRIPLES": (50_000, int),
     "SUBMISSION_MAX_LITERAL": (100_000, int),
+    "DESCRIPTION_PAGE_NODES": (250, int),
     "QUERY_MEMORY_LIMIT": (2048, _optional(int)),
     "QUERY_QUEUE": (None, _optional(int)),
 }

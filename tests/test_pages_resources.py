@@ -12,7 +12,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from graph import derive, loading, paths
-from graph.namespaces import ID
+from graph.namespaces import ID, OG
 from server import create_app
 
 WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
@@ -89,14 +89,24 @@ def test_an_iri_answers_browsers_with_html_and_links_its_twins(client) -> None:
         ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
     ],
 )
-def test_rdf_clients_get_the_concise_bounded_description(client, store, accept, media, fmt):
+def test_rdf_clients_get_the_concise_bounded_description_and_labels(
+    client, store, accept, media, fmt
+):
     iri = f"{ID}claim/news-alpha-weights"
     response = client.get("/id/claim/news-alpha-weights", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == media
     assert response.headers["Content-Location"].startswith("/id/claim/news-alpha-weights.")
     got = as_rdflib(ox.parse(response.data, format=fmt, base_iri=iri))
-    assert isomorphic(got, cbd(store, iri))
+    own = rdflib.Graph()
+    for t in got:
+        if t[0] == rdflib.URIRef(iri) or isinstance(t[0], rdflib.BNode):
+            own.add(t)
+    assert isomorphic(own, cbd(store, iri))
+    # Beside it, what its page shows (its model's developers ...) and the names of those.
+    alpha = rdflib.URIRef(f"{ID}model/alpha")
+    assert got.value(alpha, rdflib.RDFS.label) is not None
+    assert (alpha, rdflib.URIRef(f"{OG}developer"), None) in got
     # The description takes in the quote's blank nodes, down to the quoted text.
     assert "Alpha's weights are no longer available." in {str(o) for o in got.objects()}
 

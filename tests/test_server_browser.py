@@ -127,3 +127,31 @@ def test_the_editor_completes_from_the_projects_terms(page, live_server):
     hints = page.locator(".CodeMirror-hints li")
     hints.first.wait_for(timeout=5000)
     assert "og:developer" in hints.all_inner_texts()
+
+
+def _type_and_hints(page, live_server: str, text: str, then: str = "") -> list[str]:
+    """Type ``text`` key by key into an empty editor; return the suggestions shown unasked."""
+    page.goto(f"{live_server}/query")
+    page.wait_for_function("() => window.opennessYasgui && window.opennessYasgui.getTab()")
+    page.evaluate("() => window.opennessYasgui.getTab().getYasqe().setValue('')")
+    page.click(".CodeMirror")
+    for key in text:
+        page.keyboard.type(key)
+    hints = page.locator(".CodeMirror-hints li")
+    hints.first.wait_for(timeout=5000)
+    return hints.all_inner_texts()
+
+
+def test_typing_og_offers_the_ontologys_terms_and_asks_no_one_else(page, live_server):
+    shown = _type_and_hints(page, live_server, "SELECT ?s WHERE { ?s og:")
+    assert "og:developer" in shown
+    assert not any(h.startswith("http") for h in shown)
+    assert _outside(page, live_server) == [], "completing reached other origins"
+
+
+def test_the_editor_completes_levels_and_the_frameworks_criteria(page, live_server):
+    shown = _type_and_hints(page, live_server, "SELECT ?c WHERE { ?c og:level og:op")
+    assert "og:open" in shown
+    shown = _type_and_hints(page, live_server, "SELECT ?c WHERE { ?c og:criterion criterion:oti")
+    assert "criterion:oti-2024\\/open-code" in shown
+    assert _outside(page, live_server) == [], "completing reached other origins"

@@ -8,10 +8,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from markupsafe import escape as html_escape
 
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, sparql_prefixes
 from graph.queries import example_queries, parse_example
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +75,19 @@ def test_examples_as_json(client):
     response = client.get("/query", query_string={"format": "json"})
     names = [q["name"] for q in response.get_json()["examples"]]
     assert names == [q.name for q in example_queries()]
+
+
+def test_the_editor_completes_the_ontology_and_the_frameworks_in_names_that_parse(client):
+    terms = client.get("/query", query_string={"format": "json"}).get_json()["terms"]
+    assert "og:Model" in terms["classes"] and "og:developer" in terms["properties"]
+    things = terms["things"]
+    assert {"og:open", "og:Contested", "framework:oti-2024"} <= set(things)
+    assert "criterion:oti-2024\\/open-code" in things
+    assert "grade:oti-2024\\/tier-1" in things
+    # Every suggestion is a prefixed name the endpoint reads with its predeclared prefixes.
+    store = ox.Store()
+    for name in [*terms["classes"], *terms["properties"], *things]:
+        store.query(f"{sparql_prefixes()}ASK {{ {name} ?p ?o }}")
 
 
 def test_vendored_yasgui_matches_its_manifest_and_the_lock_file():

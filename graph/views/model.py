@@ -84,6 +84,7 @@ def score_dict(score: Mapping, labels: Labels) -> dict:
         "iri": score["iri"],
         "framework": labels.ref(score["framework"], slug=slug),
         "value": score["value"],
+        "measures": labels.ref(score["measures"]),
         "grade": labels.ref(score["grade"]),
         "missing": [labels.ref(c) for c in sorted(score["missing"], key=labels)],
         "flags": [flag_name(f) for f in fl.ordered(score["flags"])],
@@ -103,7 +104,7 @@ def score_labels(scores: Mapping[str, Mapping]) -> set[str]:
     """Return the IRIs a score's JSON names."""
     iris = set()
     for s in scores.values():
-        iris |= {s["framework"], s["grade"] or "", *s["missing"]}
+        iris |= {s["framework"], s["grade"] or "", s["measures"] or "", *s["missing"]}
         for p in s.get("parts", []):
             iris |= {p["measures"] or "", *p["missing"]}
     return iris

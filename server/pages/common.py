@@ -112,7 +112,11 @@ def respond(
     g.pages_alternates = alternates
     g.pages_extra = dict(extra or {})
     link = link_header(a for a in alternates if a["type"] in {t.media_type for t in TWINS})
-    all_headers = {"Link": link, **(headers or {})} if link else dict(headers or {})
+    all_headers = dict(headers or {})
+    # A view's own links (a description's next page) follow the twins.
+    all_headers["Link"] = ", ".join(x for x in (link, all_headers.get("Link")) if x)
+    if not all_headers["Link"]:
+        del all_headers["Link"]
     if fmt in RDF_FORMATS:
         if rdf is None:
             raise Problem(406, "This page has no RDF rendering.")

@@ -11,12 +11,14 @@ Content-Location naming the suffixed document.
 
 from __future__ import annotations
 
-from flask import Blueprint, url_for
+import pyoxigraph as ox
+from flask import Blueprint, current_app, request, url_for
 
-from graph.namespaces import OG, PROV
+from graph.namespaces import HYDRA, OG, PROV, RDF
 from graph.records import read_matches, read_models
 from graph.views import claim, model, resource, scheme, source
-from graph.views.common import bounded_description, exists
+from graph.views.common import exists
+from graph.views.description import describe_page
 from server.cors import read_endpoint
 from server.errors import Problem
 from server.pages.common import (
@@ -30,6 +32,7 @@ from server.pages.common import (
     split_suffix,
     store,
 )
+from server.urls import public_url
 
 bp = Blueprint("pages_resources", __name__)
 
@@ -103,24 +106,75 @@ def resource_view(kind: str, rest: str):
         else:
             raise Problem(404, f"The graph says nothing about {iri}.", title="Not found")
     fmt = choose(ext=ext)
+    page = _page_number() if fmt in RDF_FORMATS else 1
 
-    def twin(e: str) -> str:
-        return url_for("pages_resources.resource", kind=kind, rest=f"{slug}.{e}")
+    def twin(e: str, number: int = page) -> str:
+        args = {"page": number} if number > 1 else {}
+        return url_for("pages_resources.resource", kind=kind, rest=f"{slug}.{e}", **args)
 
     headers = {} if ext else {"Content-Location": twin(EXTENSION[fmt.key])}
-
-    def rdf():
-        return bounded_description(st, iri)
-
-    if fmt in RDF_FORMATS:
-        return respond({}, "", fmt, twin, rdf=rdf, headers=headers)
     build, template = PAGES.get(kind, (_generic, "pages/resource.html"))
     if kind in PAGES and not has_page_type(st, kind, iri):
         # Under a kind's path but not a thing of that kind (a framework's metric, a
         # category of criteria): the generic page.
         build, template = _generic, "pages/resource.html"
     data = build(st, iri, slug)
-    return respond(data, template, fmt, twin, rdf=rdf, headers=headers)
+    if fmt not in RDF_FORMATS:
+        return respond(data, template, fmt, twin, headers=headers)
+    page_kind = "resource" if build is _generic else kind
+    try:
+        per_page = current_app.config["DESCRIPTION_PAGE_NODES"]
+        described = describe_page(st, iri, page_kind, data, page, per_page)
+    except ValueError as exc:
+        raise Problem(404, f"No such page: {exc}.", title="Not found") from exc
+    triples = described.triples
+    if described.pages > 1:
+        # The other pages keep the format asked for by name, as this one was.
+        kept = {k: v for k, v in request.args.items() if k == "format"}
+
+        def here(n: int) -> str:
+            number = {"page": n} if n > 1 else {}
+            return public_url("pages_resources.resource", kind=kind, rest=rest, **kept, **number)
+
+        triples = [*triples, *paging_triples(here, described.page, described.pages)]
+        headers["Link"] = paging_links(here, described.page, described.pages)
+    return respond(data, template, fmt, twin, rdf=lambda: triples, headers=headers)
+
+
+def _page_number() -> int:
+    """Return the ``page`` asked for (1 without one); 400 when it is not a whole number."""
+    text = request.args.get("page", "1")
+    if not text.isdigit() or int(text) < 1:
+        raise Problem(
+            400, f"page={text!r} is not a page number: give a whole number from 1, as ?page=2."
+        )
+    return int(text)
+
+
+def paging_links(here, page: int, pages: int) -> str:
+    """Return the ``Link`` header values naming the first, previous, next and last pages."""
+    rels = [("first", 1), ("last", pages)]
+    if page > 1:
+        rels.append(("prev", page - 1))
+    if page < pages:
+        rels.append(("next", page + 1))
+    return ", ".join(f'<{here(n)}>; rel="{rel}"' for rel, n in rels)
+
+
+def paging_triples(here, page: int, pages: int) -> list[ox.Triple]:
+    """Return the triples saying this document is one page of a description, and the others."""
+    doc = ox.NamedNode(here(page))
+    out = [
+        ox.Triple(doc, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HYDRA.PartialCollectionView)))
+    ]
+    rels = {"first": 1, "last": pages}
+    if page > 1:
+        rels["previous"] = page - 1
+    if page < pages:
+        rels["next"] = page + 1
+    for rel, n in rels.items():
+        out.append(ox.Triple(doc, ox.NamedNode(str(HYDRA[rel])), ox.NamedNode(here(n))))
+    return out
 
 
 TYPES = {

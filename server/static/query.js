@@ -108,13 +108,23 @@
       };
     }
     Yasqe.registerAutocompleter(termCompleter("property", terms.properties, function (yasqe, token) {
-      return token.state && token.state.possibleCurrent &&
-        token.state.possibleCurrent.indexOf("a") >= 0;
+      return predicatePosition(token);
     }));
-    Yasqe.registerAutocompleter(termCompleter("class", terms.classes, function (yasqe, token) {
+    function afterType(yasqe, token) {
       var before = previous(yasqe, token);
       var last = before && before.state ? before.state.lastProperty : null;
       return last === "a" || last === "rdf:type" || last === "rdfs:domain" || last === "rdfs:range";
+    }
+    function predicatePosition(token) {
+      return Boolean(token.state && token.state.possibleCurrent &&
+        token.state.possibleCurrent.indexOf("a") >= 0);
+    }
+    Yasqe.registerAutocompleter(termCompleter("class", terms.classes, afterType));
+    // Anywhere else a prefixed name is being written: levels, flags, kinds of source, and the
+    // frameworks, criteria and grades of the project's frameworks (criterion:oti-2024\/...).
+    Yasqe.registerAutocompleter(termCompleter("things", terms.things, function (yasqe, token) {
+      return completeToken(yasqe).indexOf(":") > 0 && !predicatePosition(token) &&
+        !afterType(yasqe, token);
     }));
   }
 })();
