@@ -1,0 +1,86 @@
+"""Time the example queries in-process as the graph grows, rewritten beside as they were.
+
+    .venv/bin/python -m bench.queries [--sizes 100000 1000000] [--runs 3] [--limit 30]
+
+At each size ``bench/generate.py`` writes a synthetic graph and ``bench/run.py``'s
+``build_store`` loads it with the ontology and derives every model into an on-disk
+store. Then every shipped query of ``graph/queries/`` runs in-process, read to its
+last row (median of ``--runs``; a query past ``--limit`` seconds is run once). A query
+rewritten for speed also runs as it was before (``tests/fixtures/queries-before/``):
+the table gives both times, their ratio, and whether both gave the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bench.generate import generate, models_for, write
+from bench.run import build_store, example_queries
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE = ROOT / "tests" / "fixtures" / "queries-before"
+
+
+def run(store: ox.Store, text: str) -> tuple[float, Counter]:
+    """Return the seconds one run took to read every row, and the rows."""
+    start = time.perf_counter()
+    result = store.query(text, use_default_graph_as_union=True)
+    rows = Counter(tuple(None if v is None else str(v) for v in row) for row in result)
+    return time.perf_counter() - start, rows
+
+
+def timed(store: ox.Store, text: str, runs: int, limit: float) -> tuple[float, Counter]:
+    """Return the median time of ``runs`` runs (one when the first passes ``limit``)."""
+    first, rows = run(store, text)
+    times = [first] + ([run(store, text)[0] for _ in range(runs - 1)] if first < limit else [])
+    return statistics.median(times), rows
+
+
+def one_size(size: int, runs: int, limit: float, seed: int) -> list[str]:
+    """Return the Markdown rows for one size."""
+    with tempfile.TemporaryDirectory() as work:
+        data = Path(work) / "data.nt"
+        with data.open("w", encoding="utf-8") as out:
+            write(generate(models_for(size, seed), seed), out, "nt")
+        store = build_store(Path(work) / "store", data)
+        lines = []
+        for name, text in example_queries().items():
+            now, rows = timed(store, text, runs, limit)
+            cells = [name, f"{now:.2f} s", f"{sum(rows.values()):,}"]
+            old = BEFORE / f"{name}.rq"
+            if old.exists():
+                then, old_rows = timed(store, old.read_text(), runs, limit)
+                same = "yes" if old_rows == rows else "NO"
+                cells += [f"{then:.2f} s", f"{then / now:.1f}x", same]
+            else:
+                cells += ["-", "-", "-"]
+            lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
+            print(lines[-1], flush=True)
+        del store
+        return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--limit", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    print("| triples | query | now | rows | before | speed-up | same rows |")
+    print("|---|---|---|---|---|---|---|")
+    for size in args.sizes:
+        one_size(size, args.runs, args.limit, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
