@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from graph.endpoint.runner import (
     EvaluationError,
+    LaneFull,
     NotAcceptable,
     OutOfMemory,
     QueryError,
@@ -154,6 +157,7 @@ def _query(text: str, params: MultiDict) -> Response:
             max_rows=max_rows,
             base_iri=_base_iri(),
             service_allowlist=tuple(current_app.config["SERVICE_ALLOWLIST"] or ()),
+            client=request.remote_addr,
         )
     except GuardError as error:
         raise _refusal(error, text) from None
@@ -170,6 +174,15 @@ def _query(text: str, params: MultiDict) -> Response:
             f"The query ran longer than the limit of {timeout:g} s and was "
             "stopped. Narrow it (more specific patterns, LIMIT) and try again.",
             title="Query timeout",
+        ) from None
+    except LaneFull as error:
+        raise Problem(
+            503,
+            f"The query was stopped: {error}. Quick queries go on meanwhile; send it again "
+            "when your other long queries have ended, or narrow it (LIMIT, more specific "
+            "patterns).",
+            title="Too many long queries",
+            headers={"Retry-After": str(math.ceil(current_app.config["QUERY_TIMEOUT"]))},
         ) from None
     except RunnerBusy:
         raise Problem(
