@@ -176,14 +176,7 @@ def _query(text: str, params: MultiDict) -> Response:
             title="Query timeout",
         ) from None
     except LaneFull as error:
-        raise Problem(
-            503,
-            f"The query was stopped: {error}. Quick queries go on meanwhile; send it again "
-            "when your other long queries have ended, or narrow it (LIMIT, more specific "
-            "patterns).",
-            title="Too many long queries",
-            headers={"Retry-After": str(math.ceil(current_app.config["QUERY_TIMEOUT"]))},
-        ) from None
+        raise _too_many_long(error) from None
     except RunnerBusy:
         raise Problem(
             503,
@@ -216,6 +209,19 @@ def _query(text: str, params: MultiDict) -> Response:
         raise Problem(500, f"The query failed: {error}") from None
     headers = {"X-SPARQL-MaxRows": str(max_rows)} if result.truncated else None
     return negotiated(result.body, result.media_format, headers=headers)
+
+
+def _too_many_long(error: LaneFull) -> Problem:
+    """Answer a query stopped when it turned long with no long-query place left for it."""
+    return Problem(
+        503,
+        f"The query was stopped: {error}. Quick queries go on meanwhile; send it again "
+        "when your other long queries have ended, or narrow it (LIMIT, more specific "
+        "patterns).",
+        title="Too many long queries",
+        # By then every long query running now has ended.
+        headers={"Retry-After": str(math.ceil(current_app.config["QUERY_TIMEOUT"]))},
+    )
 
 
 def _unacceptable(requested: str | None, accept: str | None) -> str:
