@@ -55,6 +55,7 @@ from graph.endpoint.runner import (
     StoreUnreadable,
 )
 from graph.sparql import guard
+from graph.store import snapshots
 
 log = logging.getLogger(__name__)
 
@@ -159,15 +160,24 @@ class ProcessRunner:
         # when a runner is dropped without close(), e.g. by a test.
         self._finalizer = weakref.finalize(self, _stop_workers, self._all)
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        snapshots.withdraw(self.snapshot_dir)
         for stale in self.snapshot_dir.iterdir():
             # Left by a server that did not shut down cleanly; the store's lock proves no
-            # other server uses this directory now.
-            shutil.rmtree(stale, ignore_errors=True)
+            # other server uses this directory now (a command may still read one).
+            snapshots.remove_unless_read(stale)
 
     def data_changed(self) -> None:
-        """Note a write: the next query runs on a fresh snapshot."""
+        """Note a write: take a fresh snapshot for the next query and for other readers."""
         with self._lock:
             self._version += 1
+        self._share_snapshot()
+
+    def _share_snapshot(self) -> None:
+        """Snapshot the latest data now, so that commands in other processes read it."""
+        try:
+            self._current_snapshot()
+        except StoreUnreadable:
+            pass  # said in status(); the next query tries again
 
     def start(self) -> None:
         """Start every worker now rather than at first use, and tune thread switching.
@@ -178,6 +188,7 @@ class ProcessRunner:
         clients at the rate of one. A shorter interval hands the GIL over sooner.
         """
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+        self._share_snapshot()
         workers = []
         for _ in range(self.size):
             worker = self._acquire(time.monotonic() + 60)
@@ -348,6 +359,7 @@ class ProcessRunner:
                     return self._snapshot
                 self._snapshot, self._snapshot_version = str(path), version
                 self._snapshot_error = None
+                snapshots.publish(self.snapshot_dir, path)
                 self._stale = True
             return self._snapshot
 
@@ -355,11 +367,13 @@ class ProcessRunner:
         """Remove snapshots that no worker has open and that are no longer current."""
         with self._lock:
             in_use = {w.snapshot for w in self._all} | {self._snapshot}
+            kept = False
             for entry in self.snapshot_dir.iterdir():
-                if str(entry) not in in_use:
-                    shutil.rmtree(entry, ignore_errors=True)
+                if entry.is_dir() and str(entry) not in in_use:
+                    # One a command in another process reads stays until it is done.
+                    kept |= not snapshots.remove_unless_read(entry)
             # Snapshots still open by a worker are removed once it moves on.
-            self._stale = len(in_use - {None}) > 1
+            self._stale = kept or len(in_use - {None}) > 1
 
     def status(self) -> dict:
         """Describe the worker pool for health checks."""
@@ -395,7 +409,15 @@ class ProcessRunner:
         with self._lock:
             self._closed = True
         self._finalizer()
-        shutil.rmtree(self.snapshot_dir, ignore_errors=True)
+        if not self.snapshot_dir.is_dir():
+            return
+        snapshots.withdraw(self.snapshot_dir)
+        for entry in self.snapshot_dir.iterdir():
+            snapshots.remove_unless_read(entry)
+        try:
+            self.snapshot_dir.rmdir()
+        except OSError:
+            pass  # a command still reads a snapshot; the next server removes it
 
 
 def _stop_workers(workers: set[_Worker]) -> None:
