@@ -138,3 +138,30 @@ def test_read_commands_see_what_was_written_through_the_server(served):
     done = openness(store, "query", "ASK { <urn:cli:probe> ?p ?o }", "--format", "json")
     assert done.returncode == 0, done.stderr
     assert "true" in done.stdout
+
+
+def test_a_snapshot_a_reader_holds_is_not_removed(tmp_path, store_kind):
+    if store_kind != "embedded":
+        pytest.skip("snapshots are of on-disk embedded stores")
+    from graph.store import snapshots
+
+    shared = tmp_path / "store.snapshots"
+    shared.mkdir()
+    assert snapshots.open_latest(shared) is None  # nothing published yet
+    live = ox.Store(str(tmp_path / "store"))
+    live.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("1")))
+    live.flush()
+    live.backup(str(shared / "v0"))
+    snapshots.publish(shared, shared / "v0")
+    reader = snapshots.open_latest(shared)
+    assert reader is not None and snapshots.is_snapshot(reader)
+    assert len(reader) == 1
+    # The server may not remove it while this process reads it ...
+    assert not snapshots.remove_unless_read(shared / "v0")
+    assert len(reader) == 1
+    # ... and a snapshot no one reads goes at once.
+    live.backup(str(shared / "v1"))
+    assert snapshots.remove_unless_read(shared / "v1")
+    assert not (shared / "v1").exists()
+    snapshots.withdraw(shared)
+    assert snapshots.open_latest(shared) is None
