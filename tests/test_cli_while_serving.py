@@ -165,3 +165,36 @@ def test_a_snapshot_a_reader_holds_is_not_removed(tmp_path, store_kind):
     assert not (shared / "v1").exists()
     snapshots.withdraw(shared)
     assert snapshots.open_latest(shared) is None
+
+
+def test_each_write_shares_a_fresh_snapshot_and_drops_the_old(tmp_path, store_kind):
+    if store_kind != "embedded":
+        pytest.skip("snapshots are of on-disk embedded stores")
+    from graph.endpoint.pool import ProcessRunner
+    from graph.store import snapshots
+
+    shared = tmp_path / "snapshots"
+    live = ox.Store(str(tmp_path / "store"))
+    runner = ProcessRunner(live, shared, 1)
+
+    def write(n: int) -> None:
+        live.add(ox.Quad(ox.NamedNode(f"urn:s{n}"), ox.NamedNode("urn:p"), ox.Literal("1")))
+        runner.data_changed()
+
+    def kept() -> int:
+        return sum(1 for p in shared.iterdir() if p.is_dir())
+
+    try:
+        for n in range(3):
+            write(n)
+        assert kept() == 1  # no query ran in between: the older ones are gone
+        reader = snapshots.open_latest(shared)
+        assert reader is not None and len(reader) == 3
+        write(3)
+        # The one being read stays beside the new one; the next reader gets the new one.
+        assert kept() == 2
+        assert len(reader) == 3
+        assert len(snapshots.open_latest(shared)) == 4
+    finally:
+        runner.close()
+    assert not snapshots.is_published(shared)

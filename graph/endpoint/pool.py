@@ -177,7 +177,10 @@ class ProcessRunner:
         try:
             self._current_snapshot()
         except StoreUnreadable:
-            pass  # said in status(); the next query tries again
+            return  # said in status(); the next query tries again
+        if self._stale:
+            # Writes with no query between them leave no worker on the older snapshots.
+            self._collect()
 
     def start(self) -> None:
         """Start every worker now rather than at first use, and tune thread switching.
