@@ -67,6 +67,9 @@ class ServerContext:
                 sandbox=not settings["SERVICE_ALLOWLIST"],
                 memory_mb=settings["QUERY_MEMORY_LIMIT"],
                 max_waiting=settings["QUERY_QUEUE"],
+                long_after=settings["QUERY_LONG_AFTER"],
+                max_long=settings["QUERY_LONG_MAX"],
+                client_long=settings["QUERY_CLIENT_LONG"],
             )
         else:
             self.runner = InProcessRunner(self.store)
@@ -82,10 +85,14 @@ class ServerContext:
         """Tell whether writes are enabled (a write token is configured)."""
         return bool(self.tokens)
 
-    def query(self, text: str, **options: Any):
-        """Run ``text`` through the runner with the server's timeout; return the QueryResult."""
+    def query(self, text: str, client: str | None = None, **options: Any):
+        """Run ``text`` through the runner with the server's timeout; return the QueryResult.
+
+        ``client`` (the sender's address) counts against that client's long-query share.
+        """
         options.setdefault("union_default_graph", self.settings["UNION_DEFAULT_GRAPH"])
-        return self.runner.run(QueryRequest(text, **options), self.settings["QUERY_TIMEOUT"])
+        request = QueryRequest(text, **options)
+        return self.runner.run(request, self.settings["QUERY_TIMEOUT"], client=client)
 
     def write(self, action: Callable[[ox.Store], T]) -> T:
         """Apply ``action`` to the store under the write lock, then publish the new data."""

@@ -81,6 +81,9 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "DESCRIPTION_PAGE_NODES": (250, int),
     "QUERY_MEMORY_LIMIT": (2048, _optional(int)),
     "QUERY_QUEUE": (None, _optional(int)),
+    "QUERY_LONG_AFTER": (1.0, float),
+    "QUERY_LONG_MAX": (None, _optional(int)),
+    "QUERY_CLIENT_LONG": (None, _optional(int)),
 }
 
 
@@ -110,6 +113,12 @@ def load(
         # health checks whatever the queries do.
         workers = values["QUERY_WORKERS"]
         values["QUERY_QUEUE"] = max(0, min(workers, values["SERVER_THREADS"] - workers - 2))
+    if values["QUERY_LONG_MAX"] is None:
+        # One worker stays for quick queries whatever the slow ones do.
+        values["QUERY_LONG_MAX"] = max(1, values["QUERY_WORKERS"] - 1)
+    if values["QUERY_CLIENT_LONG"] is None:
+        # No one client holds every long place when there are several.
+        values["QUERY_CLIENT_LONG"] = max(1, values["QUERY_LONG_MAX"] // 2)
     if values["TRUST_PROXY"] is True:
         values["TRUST_PROXY"] = 1
     return values

@@ -428,7 +428,8 @@ def busy_server(tmp_path, store_kind):
     code = (
         "from server.serve import serve; "
         f"serve({str(tmp_path / 'store')!r}, port={port}, query_timeout=8, query_workers=2, "
-        "query_queue=2, server_threads=6)"
+        # No query turns long before its deadline: this server shows the queue alone.
+        "query_queue=2, server_threads=6, query_long_after=60)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENNESS_")}
     with (tmp_path / "server.log").open("w") as log:

@@ -54,14 +54,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Compute one measure and print it."""
     from graph import analytics
-    from graph.cli.store import store_from
+    from graph.cli.store import read_store_from
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
     options: dict = {"limit": args.limit or None}
     if args.measure == "reliance":
         options["by"] = args.by
-    result = analytics.MEASURES[args.measure](store_from(args), **options)
+    result = analytics.MEASURES[args.measure](read_store_from(args), **options)
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -38,12 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 @command("report")
 def cmd_report(args: argparse.Namespace) -> int:
     """Compute the report and print it."""
-    from graph.cli.store import store_from
+    from graph.cli.store import read_store_from
     from graph.quality import quality_report
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
-    report = quality_report(store_from(args))
+    report = quality_report(read_store_from(args))
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -16,7 +16,7 @@ from graph import loading, paths
 from graph.cli import UsageError, command, output, read_query_arg
 from graph.namespaces import PREFIXES
 from graph.sparql.syntax_errors import explain
-from graph.store import StoreError, open_store, writes
+from graph.store import StoreError, is_snapshot, open_for_reading, open_store, writes
 from graph.validation.context import context_for, referenced_iris, to_rdflib
 
 T = TypeVar("T")
@@ -59,11 +59,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def store_from(args: argparse.Namespace) -> ox.Store:
-    """Open the store the command line names."""
+    """Open the store the command line names, to write it."""
     try:
         return open_store(args.store)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
+
+
+def read_store_from(args: argparse.Namespace) -> ox.Store:
+    """Open the store the command line names, to read it: while `openness serve` holds an
+    on-disk store, the server's latest snapshot (graph.store.open_for_reading)."""
+    try:
+        store = open_for_reading(args.store)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    if is_snapshot(store):
+        print(
+            "note: a running server holds the store; reading its latest snapshot",
+            file=sys.stderr,
+        )
+    return store
 
 
 def progress(items: Iterable[T], total: int, desc: str) -> Iterable[T]:
@@ -191,7 +206,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a SPARQL query over the union of the store's graphs."""
     text = read_query_arg(args.query)
-    store = store_from(args)
+    store = read_store_from(args)
     try:
         # The project's prefixes are predeclared as on the endpoint; a query's PREFIX wins.
         result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
@@ -210,7 +225,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Print counts of graphs, triples and things."""
     from graph.stats import stats
 
-    for name, value in stats(store_from(args)).items():
+    for name, value in stats(read_store_from(args)).items():
         print(f"{name:<14} {value}")
     return 0
 
@@ -220,8 +235,9 @@ def cmd_spectrum(args: argparse.Namespace) -> int:
     """Load the bundled data (unless told not to) and print the OTI spectrum table."""
     from graph.cli.spectrum_table import format_spectrum, spectrum_rows
 
-    store = store_from(args)
-    if not args.no_load:
+    store = read_store_from(args)
+    # A server's snapshot is read as it is: the server keeps its own store up to date.
+    if not args.no_load and not is_snapshot(store):
         status = load_bundled(store)
         if status:
             return status

@@ -80,7 +80,7 @@ def cmd_derive(args: argparse.Namespace) -> int:
 @command("trace")
 def cmd_trace(args: argparse.Namespace) -> int:
     """Print a model's chain of evidence: scores, assessments, claims, sources, citations."""
-    from graph.cli.store import store_from
+    from graph.cli.store import read_store_from
     from graph.evidence import UnknownFramework, trace
     from graph.evidence.as_text import trace_text
 
@@ -88,7 +88,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
         raise UsageError(f"--depth must be 0 or more, not {args.depth}")
     if args.depth is not None and args.format != "text":
         raise UsageError(f"--depth cuts the text tree; the {args.format} trace is always whole")
-    store = store_from(args)
+    store = read_store_from(args)
     model = _model(store, args.model)
     try:
         result = trace(store, model, framework=args.framework, as_of=args.as_of)

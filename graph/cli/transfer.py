@@ -23,14 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 @command("dump")
 def cmd_dump(args: argparse.Namespace) -> int:
     """Dump the store's graphs to a file."""
-    from graph.cli.store import store_from
+    from graph.cli.store import read_store_from
 
     path = Path(args.file)
     try:
         transfer.format_of(path)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    moved = transfer.dump(store_from(args), path)
+    moved = transfer.dump(read_store_from(args), path)
     print(f"dumped {moved.graphs} graphs ({moved.quads} quads) to {path}", file=sys.stderr)
     return 0
 

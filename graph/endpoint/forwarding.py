@@ -49,8 +49,12 @@ class ForwardingRunner:
         self._waiting = 0
         self._lock = threading.Lock()
 
-    def run(self, request: QueryRequest, timeout: float) -> QueryResult:
-        """Run ``request`` on the server; raise QueryTimeout after ``timeout`` seconds."""
+    def run(self, request: QueryRequest, timeout: float, client: str | None = None) -> QueryResult:
+        """Run ``request`` on the server; raise QueryTimeout after ``timeout`` seconds.
+
+        ``client`` is accepted as the worker pool takes it: a query the server runs cannot
+        be stopped part way here, so the long-query places do not apply.
+        """
         if self._slots is None:
             return self._run(request, timeout)
         started = time.monotonic()

@@ -12,6 +12,14 @@ Workers may run without network access and under a memory limit (see
 :mod:`graph.endpoint.worker`); one that dies is replaced by the next query that needs it.
 At most ``max_waiting`` requests wait for a busy worker; any more are answered at once
 with RunnerBusy, so that a burst of slow queries cannot hold every server thread.
+
+Workers are shared fairly between slow and quick queries. A query that has run longer than
+``long_after`` seconds is *long*; at most ``max_long`` queries may be long at once (by
+default one fewer than there are workers), and at most ``client_long`` of them may come
+from one client. A query that turns long past either limit is stopped then and answered
+with LaneFull, which says to retry later: so at least one worker always takes quick
+queries, each of which holds it under ``long_after`` seconds, and two slow queries cannot
+starve everyone else; nor can one client hold every long place.
 """
 
 from __future__ import annotations
@@ -35,7 +43,9 @@ from queue import Empty, Queue
 import pyoxigraph as ox
 
 from graph.endpoint import runner
+from graph.endpoint import worker as worker_module
 from graph.endpoint.runner import (
+    LaneFull,
     OutOfMemory,
     QueryError,
     QueryRequest,
@@ -45,6 +55,7 @@ from graph.endpoint.runner import (
     StoreUnreadable,
 )
 from graph.sparql import guard
+from graph.store import snapshots
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +80,16 @@ class _Worker:
         self.conn = Connection(parent.detach())
         self.snapshot: str | None = None
         self.hello: dict | None = None
+        # Set while a long query runs in this worker at the lowest CPU priority.
+        self.demoted = False
+
+    def set_niceness(self, niceness: int) -> bool:
+        """Set the worker's CPU priority; return False where the system refuses."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
+        except OSError:
+            return False
+        return True
 
     def ready(self, deadline: float) -> dict:
         """Read the worker's greeting (its sandbox state) once, waiting until ``deadline``."""
@@ -103,9 +124,18 @@ class ProcessRunner:
         sandbox: bool = False,
         memory_mb: int | None = None,
         max_waiting: int | None = None,
+        long_after: float = 1.0,
+        max_long: int | None = None,
+        client_long: int | None = None,
     ):
         if workers < 1:
             raise ValueError("a ProcessRunner needs at least one worker")
+        self.long_after = long_after
+        self.max_long = max(1, workers - 1) if max_long is None else max(1, max_long)
+        self.client_long = self.max_long if client_long is None else max(1, client_long)
+        # Queries running past long_after, in all and by client.
+        self._long = 0
+        self._long_by: dict[str, int] = {}
         self.store = store
         self.snapshot_dir = Path(snapshot_dir)
         self.size = workers
@@ -130,15 +160,27 @@ class ProcessRunner:
         # when a runner is dropped without close(), e.g. by a test.
         self._finalizer = weakref.finalize(self, _stop_workers, self._all)
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        snapshots.withdraw(self.snapshot_dir)
         for stale in self.snapshot_dir.iterdir():
             # Left by a server that did not shut down cleanly; the store's lock proves no
-            # other server uses this directory now.
-            shutil.rmtree(stale, ignore_errors=True)
+            # other server uses this directory now (a command may still read one).
+            snapshots.remove_unless_read(stale)
 
     def data_changed(self) -> None:
-        """Note a write: the next query runs on a fresh snapshot."""
+        """Note a write: take a fresh snapshot for the next query and for other readers."""
         with self._lock:
             self._version += 1
+        self._share_snapshot()
+
+    def _share_snapshot(self) -> None:
+        """Snapshot the latest data now, so that commands in other processes read it."""
+        try:
+            self._current_snapshot()
+        except StoreUnreadable:
+            return  # said in status(); the next query tries again
+        if self._stale:
+            # Writes with no query between them leave no worker on the older snapshots.
+            self._collect()
 
     def start(self) -> None:
         """Start every worker now rather than at first use, and tune thread switching.
@@ -149,6 +191,7 @@ class ProcessRunner:
         clients at the rate of one. A shorter interval hands the GIL over sooner.
         """
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+        self._share_snapshot()
         workers = []
         for _ in range(self.size):
             worker = self._acquire(time.monotonic() + 60)
@@ -157,11 +200,12 @@ class ProcessRunner:
             self._sandbox_state = worker.ready(time.monotonic() + 60)
             self._idle.put(worker)
 
-    def run(self, request: QueryRequest, timeout: float) -> QueryResult:
+    def run(self, request: QueryRequest, timeout: float, client: str | None = None) -> QueryResult:
         """Run ``request`` in a worker; kill the worker if it passes ``timeout`` seconds.
 
-        Whatever fails, the worker goes back to the pool or is killed and forgotten (a new
-        one starts when needed): none is ever lost to the pool's accounting.
+        ``client`` names who sent it (an address), for the long-query shares. Whatever
+        fails, the worker goes back to the pool or is killed and forgotten (a new one starts
+        when needed): none is ever lost to the pool's accounting.
         """
         deadline = time.monotonic() + timeout
         worker: _Worker | None = self._acquire(deadline)
@@ -171,7 +215,7 @@ class ProcessRunner:
             hello = worker.ready(deadline)
             self._sandbox_state = hello
             worker.conn.send_bytes(pickle.dumps((snapshot, request), pickle.HIGHEST_PROTOCOL))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            if not self._answered(worker, deadline, client):
                 self._discard(worker)
                 worker = None
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
@@ -185,7 +229,7 @@ class ProcessRunner:
             code = dead.exit_code()
             self._discard(dead)
             raise self._death(code) from None
-        except QueryTimeout:
+        except (QueryTimeout, LaneFull):
             if worker is not None:
                 self._discard(worker)
                 worker = None
@@ -201,6 +245,49 @@ class ProcessRunner:
         if status == "memory":
             raise self._death(None, memory=True)
         raise QueryError(payload)
+
+    def _answered(self, worker: _Worker, deadline: float, client: str | None) -> bool:
+        """Wait for the worker's answer until ``deadline``; return whether it came.
+
+        Past ``long_after`` seconds the query takes a long-query place, or raises LaneFull
+        when none is left for it (the caller then stops the worker).
+        """
+        quick = min(deadline, time.monotonic() + self.long_after)
+        if worker.conn.poll(max(0.0, quick - time.monotonic())):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        self._take_long(client)
+        # The long query yields the CPU to quick ones (and to the server) from now on.
+        worker.demoted = worker.set_niceness(LONG_NICENESS)
+        try:
+            return worker.conn.poll(max(0.0, deadline - time.monotonic()))
+        finally:
+            with self._lock:
+                self._long -= 1
+                if client is not None:
+                    self._long_by[client] -= 1
+                    if not self._long_by[client]:
+                        del self._long_by[client]
+
+    def _take_long(self, client: str | None) -> None:
+        """Count one more long query, for ``client`` too, or raise LaneFull."""
+        with self._lock:
+            running = self._long
+            if running >= self.max_long:
+                raise LaneFull(
+                    f"the query ran longer than {self.long_after:g} s while {running} other "
+                    f"long queries ran, the most at once (QUERY_LONG_MAX)"
+                )
+            if client is not None and self._long_by.get(client, 0) >= self.client_long:
+                raise LaneFull(
+                    f"the query ran longer than {self.long_after:g} s while this client "
+                    f"already ran {self._long_by[client]} long queries, the most one client may "
+                    f"(QUERY_CLIENT_LONG)"
+                )
+            self._long = running + 1
+            if client is not None:
+                self._long_by[client] = self._long_by.get(client, 0) + 1
 
     def _death(self, code: int | None, memory: bool = False) -> QueryError:
         """Say why a worker stopped: over its memory limit, or otherwise."""
@@ -238,6 +325,13 @@ class ProcessRunner:
                 self._waiting -= 1
 
     def _release(self, worker: _Worker, snapshot: str | None) -> None:
+        if worker.demoted:
+            # Raising a priority back may need a privilege; a fresh worker starts where
+            # the system refuses.
+            if not worker.set_niceness(worker_module.NICENESS):
+                self._discard(worker)
+                return
+            worker.demoted = False
         worker.snapshot = snapshot
         self._idle.put(worker)
         if self._stale:
@@ -268,6 +362,7 @@ class ProcessRunner:
                     return self._snapshot
                 self._snapshot, self._snapshot_version = str(path), version
                 self._snapshot_error = None
+                snapshots.publish(self.snapshot_dir, path)
                 self._stale = True
             return self._snapshot
 
@@ -275,11 +370,13 @@ class ProcessRunner:
         """Remove snapshots that no worker has open and that are no longer current."""
         with self._lock:
             in_use = {w.snapshot for w in self._all} | {self._snapshot}
+            kept = False
             for entry in self.snapshot_dir.iterdir():
-                if str(entry) not in in_use:
-                    shutil.rmtree(entry, ignore_errors=True)
+                if entry.is_dir() and str(entry) not in in_use:
+                    # One a command in another process reads stays until it is done.
+                    kept |= not snapshots.remove_unless_read(entry)
             # Snapshots still open by a worker are removed once it moves on.
-            self._stale = len(in_use - {None}) > 1
+            self._stale = kept or len(in_use - {None}) > 1
 
     def status(self) -> dict:
         """Describe the worker pool for health checks."""
@@ -298,6 +395,10 @@ class ProcessRunner:
             "idle": self._idle.qsize(),
             "waiting": self._waiting,
             "max_waiting": self.max_waiting,
+            "long": self._long,
+            "max_long": self.max_long,
+            "client_long": self.client_long,
+            "long_after": self.long_after,
             "sandboxed": bool(self._sandbox_state and self._sandbox_state["sandboxed"]),
             "sandbox": sandbox,
             "memory_limit_mb": self.memory_mb,
@@ -311,7 +412,15 @@ class ProcessRunner:
         with self._lock:
             self._closed = True
         self._finalizer()
-        shutil.rmtree(self.snapshot_dir, ignore_errors=True)
+        if not self.snapshot_dir.is_dir():
+            return
+        snapshots.withdraw(self.snapshot_dir)
+        for entry in self.snapshot_dir.iterdir():
+            snapshots.remove_unless_read(entry)
+        try:
+            self.snapshot_dir.rmdir()
+        except OSError:
+            pass  # a command still reads a snapshot; the next server removes it
 
 
 def _stop_workers(workers: set[_Worker]) -> None:
@@ -320,6 +429,9 @@ def _stop_workers(workers: set[_Worker]) -> None:
         worker.kill()
     workers.clear()
 
+
+# The CPU priority of a worker while its query is long: below quick queries' (worker.py).
+LONG_NICENESS = 19
 
 # Seconds; see ProcessRunner.start.
 SWITCH_INTERVAL = 0.0005

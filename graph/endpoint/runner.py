@@ -60,6 +60,10 @@ class RunnerBusy(QueryError):
     """Every worker stayed busy, or too many requests already wait for one."""
 
 
+class LaneFull(RunnerBusy):
+    """A query turned long while every long-query place (or its client's share) was taken."""
+
+
 class StoreUnreadable(QueryError):
     """The store cannot be read right now (no snapshot of it could be made)."""
 
@@ -291,8 +295,11 @@ class InProcessRunner:
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def run(self, request: QueryRequest, timeout: float) -> QueryResult:
-        """Run ``request``; raise QueryTimeout when it ends after ``timeout`` seconds."""
+    def run(self, request: QueryRequest, timeout: float, client: str | None = None) -> QueryResult:
+        """Run ``request``; raise QueryTimeout when it ends after ``timeout`` seconds.
+
+        ``client`` is accepted as the worker pool takes it; one query runs per thread here.
+        """
         deadline = time.monotonic() + timeout
         result = parse_safely(
             lambda: execute(self.store, request, deadline, size_limit=SERVER_PARSE_LIMIT),

@@ -10,7 +10,9 @@ differs between the kinds, so no module outside it asks which kind it has:
   pyoxigraph's ``Store`` the application uses; ``server_text`` writes its requests,
   ``server_answers`` reads its answers, ``setting`` its ``sparql+http://`` setting;
 - :mod:`graph.store.errors`: what a store that lives elsewhere raises;
-- :mod:`graph.store.transfer`: dump a whole dataset, restore it into any store.
+- :mod:`graph.store.transfer`: dump a whole dataset, restore it into any store;
+- :mod:`graph.store.snapshots`: the read-only snapshots a server shares, which
+  :func:`open_for_reading` opens while the server holds the store.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.store import snapshots
 from graph.store.server import SparqlStore, StoreError
 from graph.store.setting import is_server_url, parse_store_url
 
@@ -68,10 +71,47 @@ def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
     try:
         return ox.Store(str(path))
     except OSError as exc:
-        raise StoreError(
-            f"cannot open the store at {path}: {exc}. Is another openness process using it? "
-            f"Stop it, or point {ENV_VAR} / --store at another directory."
-        ) from exc
+        raise StoreError(_cannot_open(path, exc)) from exc
+
+
+def open_for_reading(location: str | os.PathLike[str] | None = None) -> ox.Store:
+    """Open the store to read it: as :func:`open_store` does, or, while a running server
+    holds an on-disk store, the latest snapshot that server shares (read-only; see
+    :mod:`graph.store.snapshots`). Nothing is loaded or written either way."""
+    if location is None:
+        location = default_location()
+    if is_server_url(str(location)) or str(location) == MEMORY:
+        return open_store(location)
+    path = Path(location)
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        return ox.Store(str(path))
+    except OSError as exc:
+        served = snapshots.open_latest(snapshots.snapshot_dir_for(path))
+        if served is not None:
+            return served
+        raise StoreError(_cannot_open(path, exc)) from exc
+
+
+def is_snapshot(store: object) -> bool:
+    """Tell whether ``store`` is a server's snapshot, opened by :func:`open_for_reading`."""
+    return snapshots.is_snapshot(store)
+
+
+def _cannot_open(path: Path, exc: OSError) -> str:
+    """Say why the store at ``path`` cannot be opened read-write, and what to do."""
+    if snapshots.is_published(snapshots.snapshot_dir_for(path)):
+        return (
+            f"cannot write to the store at {path}: a running `openness serve` holds it. "
+            "Stop the server first, or write through it: POST /submissions, or SPARQL "
+            "Update and the Graph Store Protocol with a write token (docs/endpoint.md, "
+            "Writes). Read commands (trace, query, stats, spectrum, analyze, report, dump) "
+            "read the server's latest snapshot meanwhile."
+        )
+    return (
+        f"cannot open the store at {path}: {exc}. Is another openness process using it? "
+        f"Stop it, or point {ENV_VAR} / --store at another directory."
+    )
 
 
 def open_read_only(location: str | os.PathLike[str]) -> ox.Store:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from graph.endpoint.runner import (
     EvaluationError,
+    LaneFull,
     NotAcceptable,
     OutOfMemory,
     QueryError,
@@ -154,6 +157,7 @@ def _query(text: str, params: MultiDict) -> Response:
             max_rows=max_rows,
             base_iri=_base_iri(),
             service_allowlist=tuple(current_app.config["SERVICE_ALLOWLIST"] or ()),
+            client=request.remote_addr,
         )
     except GuardError as error:
         raise _refusal(error, text) from None
@@ -171,6 +175,8 @@ def _query(text: str, params: MultiDict) -> Response:
             "stopped. Narrow it (more specific patterns, LIMIT) and try again.",
             title="Query timeout",
         ) from None
+    except LaneFull as error:
+        raise _too_many_long(error) from None
     except RunnerBusy:
         raise Problem(
             503,
@@ -203,6 +209,19 @@ def _query(text: str, params: MultiDict) -> Response:
         raise Problem(500, f"The query failed: {error}") from None
     headers = {"X-SPARQL-MaxRows": str(max_rows)} if result.truncated else None
     return negotiated(result.body, result.media_format, headers=headers)
+
+
+def _too_many_long(error: LaneFull) -> Problem:
+    """Answer a query stopped when it turned long with no long-query place left for it."""
+    return Problem(
+        503,
+        f"The query was stopped: {error}. Quick queries go on meanwhile; send it again "
+        "when your other long queries have ended, or narrow it (LIMIT, more specific "
+        "patterns).",
+        title="Too many long queries",
+        # By then every long query running now has ended.
+        headers={"Retry-After": str(math.ceil(current_app.config["QUERY_TIMEOUT"]))},
+    )
 
 
 def _unacceptable(requested: str | None, accept: str | None) -> str:
