@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
@@ -16,7 +17,16 @@ from graph import loading, paths
 from graph.cli import UsageError, command, output, read_query_arg
 from graph.namespaces import PREFIXES
 from graph.sparql.syntax_errors import explain
-from graph.store import StoreError, open_store, writes
+from graph.store import (
+    ENV_VAR,
+    MEMORY,
+    StoreError,
+    default_location,
+    is_external,
+    open_read_only,
+    open_store,
+    writes,
+)
 from graph.validation.context import context_for, referenced_iris, to_rdflib
 
 T = TypeVar("T")
@@ -162,28 +172,66 @@ def cmd_load(args: argparse.Namespace) -> int:
     return load_files(store_from(args), files, validate=not args.no_validate, force=args.force)
 
 
+FRAMEWORKS_DOC = "docs/submissions.md#adding-a-framework"
+
+
+def validation_store(args: argparse.Namespace) -> tuple[ox.Store | None, str]:
+    """Open the store a validation checks references against, read-only; say which it is.
+
+    A store named by --store or $OPENNESS_STORE must be there; the default one is used
+    when it exists. Without one, the files are checked with the bundled ontology alone.
+    """
+    named = args.store or os.environ.get(ENV_VAR)
+    location = named or default_location()
+    if str(location) == MEMORY or is_external(location):
+        return store_from(args), f"the store {location}"
+    path = Path(location)
+    if not (path / "CURRENT").is_file():
+        if named:
+            raise UsageError(
+                f"no store at {path}: load it first (`openness --store {path} load`), or leave "
+                "--store out to check the files with the bundled ontology and frameworks alone"
+            )
+        return None, "the bundled ontology and frameworks (no store: load one to check names)"
+    try:
+        return open_read_only(path), f"the store at {path}"
+    except OSError as exc:
+        raise UsageError(f"cannot read the store at {path}: {exc}") from None
+
+
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate files against the shapes with the bundled ontology and frameworks as context."""
+    """Validate files against the shapes and the store's content, with the bundled ontology."""
     from graph.validation import validate_files
+    from graph.validation.report import group_results
 
     files = files_from(args.paths)
     own = {f.resolve() for f in files}
     context = [f for f in loading.rdf_files([paths.ONTOLOGY_DIR]) if f.resolve() not in own]
+    store, against = validation_store(args)
     try:
-        report = validate_files(files, context)
+        report = validate_files(files, context, store=store)
     except loading.ParseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.format == "turtle":
         print(report.graph.serialize(format="turtle"))
+    count = len(files)
     if report.data_conforms:
         print(
-            f"{len(files)} file{'s' if len(files) != 1 else ''} conform to the shapes.",
+            f"{count} file{' conforms' if count == 1 else 's conform'} to the shapes, "
+            f"checked against {against}.",
             file=sys.stderr,
         )
         return 0
-    print_violations(report)
+    results = report.data_results
+    for group in group_results(report, results):
+        print(group.line, file=sys.stderr)
+    print(
+        f"{len(results)} violation{'s' if len(results) != 1 else ''}, checked against {against}. "
+        f"A new framework: see {FRAMEWORKS_DOC}.",
+        file=sys.stderr,
+    )
     return 1
 
 

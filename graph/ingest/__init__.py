@@ -29,6 +29,7 @@ from graph.ingest.corrections import (
     existing_claims,
     statements_about,
 )
+from graph.ingest.preview import Preview, preview
 from graph.ingest.provenance import SUBMISSION_GRAPH_PREFIX, provenance_block, provenance_triples
 from graph.ingest.roles import CONTRIBUTOR
 from graph.ingest.rules import judge
@@ -37,6 +38,7 @@ from graph.rdf_input import UnsafeInput, check_input
 from graph.store import writes
 from graph.validation import ValidationReport, validate
 from graph.validation.context import context_for, referenced_iris, to_rdflib
+from graph.validation.names import explain_unknown
 
 FORMATS = {
     "text/turtle": "turtle",
@@ -82,6 +84,9 @@ class Outcome:
     deprecated: list[str] = field(default_factory=list)
     recomputed: list[str] = field(default_factory=list)
     curated: list[str] = field(default_factory=list)
+    # A dry run writes nothing: it says how the scores would move (graph.ingest.preview).
+    written: bool = True
+    preview: Preview | None = None
 
 
 def parse_batch(data: bytes | str, fmt: str, origin: str = "request") -> rdflib.Graph:
@@ -153,7 +158,8 @@ def check(store: ox.Store, batch: rdflib.Graph, described: Iterable[str] = ()) -
     if others:
         extra += statements_about(store, others)
     context = context_for(store, referenced_iris(batch) | referenced_iris(extra))
-    return validate(batch, context + extra)
+    report = validate(batch, context + extra)
+    return report if report.data_conforms else explain_unknown(report, store, batch)
 
 
 def submission_exists(store: ox.Store, graph: str) -> bool:
@@ -171,6 +177,7 @@ def ingest(
     recompute: bool = True,
     when: datetime | None = None,
     digest: str | None = None,
+    dry_run: bool = False,
 ) -> Outcome:
     """Validate ``batch`` and write it atomically; raise Rejected with the report when it fails.
 
@@ -179,7 +186,9 @@ def ingest(
     batch's canonical hash when the caller computed it (outside the write lock);
     computing it raises BatchRefused for blank-node shapes no submission needs.
     Returns what was written and which models were recomputed. An identical
-    batch submitted again returns ``created=False`` and writes nothing.
+    batch submitted again returns ``created=False`` and writes nothing. A ``dry_run``
+    judges the batch the same way, writes nothing (``written=False``) and returns in
+    ``preview`` the scores it would move.
     """
     digest = digest or canonical_hash(batch)
     key = digest.removeprefix("sha256:")[:32]
@@ -188,7 +197,9 @@ def ingest(
     claims = sorted(str(c) for c in batch.subjects(RDF.type, OG.Claim))
     deprecated = sorted(deprecated_in(batch))
     if submission_exists(store, graph):
-        return Outcome(submission, graph, digest, False, len(batch), claims, deprecated)
+        return Outcome(
+            submission, graph, digest, False, len(batch), claims, deprecated, written=not dry_run
+        )
     problems = correction_problems(store, batch)
     if problems is not None:
         raise Rejected(problems)
@@ -198,6 +209,12 @@ def ingest(
     report = check(store, batch, verdict.own | verdict.curated)
     if not report.data_conforms:
         raise Rejected(report)
+    if dry_run:
+        outcome = Outcome(submission, graph, digest, True, len(batch), claims, deprecated)
+        outcome.curated, outcome.written = sorted(verdict.curated), False
+        outcome.preview = preview(store, batch)
+        outcome.recomputed = outcome.preview.models
+        return outcome
     when = when or datetime.now(UTC)
     provenance = provenance_triples(
         submission, graph, digest, who, origin, when, len(batch), verdict.curated

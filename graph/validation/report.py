@@ -34,6 +34,8 @@ class Violation:
     source_file: str | None = None
     constraint_id: str = ""
     in_context: bool = False
+    # What the graph suggests: "did you mean id:model/llama?", or why a name is unknown.
+    hint: str = ""
 
 
 @dataclass
@@ -66,7 +68,8 @@ class ValidationReport:
         found = f" (found {short(violation.value)})" if shown else ""
         context = " (context)" if violation.in_context else ""
         tag = violation.constraint_id or violation.shape_id
-        return f"{where}{node}{prop}: {violation.message}{found} [{tag}]{context}"
+        hint = f" {violation.hint}" if violation.hint else ""
+        return f"{where}{node}{prop}: {violation.message}{found}{hint} [{tag}]{context}"
 
     def lines(self) -> list[str]:
         """Return every result as one human line, data results first, repeats dropped.
@@ -80,6 +83,64 @@ class ValidationReport:
     def __str__(self) -> str:
         verdict = "conforms" if self.conforms else f"{len(self.results)} violation(s)"
         return "\n".join([f"SHACL validation: {verdict}", *self.lines()])
+
+
+# ---------------------------------------------------------------- grouping
+
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Group:
+    """Violations with one cause: the same constraint, property, message and hint."""
+
+    violations: tuple[Violation, ...]
+    line: str  # the cause as one line for people, with a few of the nodes
+
+    @property
+    def count(self) -> int:
+        """Return how many nodes share the cause."""
+        return len(self.violations)
+
+
+def noun_of(nodes: list[Node]) -> str:
+    """Name what the nodes are by their folder (id:claim/... → claims), else "nodes"."""
+    folders = {str(n)[len(str(ID)) :].split("/", 1)[0] for n in nodes if str(n).startswith(ID)}
+    if len(folders) == 1 and all(isinstance(n, URIRef) and str(n).startswith(ID) for n in nodes):
+        folder = folders.pop()
+        return folder if folder.endswith("s") else f"{folder}s"
+    return "nodes"
+
+
+def group_results(report: ValidationReport, results: list[Violation]) -> list[Group]:
+    """Group ``results`` by cause, in order of first appearance; one group per cause.
+
+    A cause is the constraint, property, message and hint: 500 claims citing criteria of
+    a framework the graph does not hold are one group, with the question whether it is
+    loaded; a misspelt name is a cause of its own, since its hint names it.
+    """
+    causes: dict[tuple, list[Violation]] = {}
+    for v in results:
+        key = (v.constraint_id or v.shape_id, v.path, v.message, v.hint, v.in_context)
+        causes.setdefault(key, []).append(v)
+    groups = []
+    for members in causes.values():
+        nodes = list(dict.fromkeys(v.focus_node for v in members))
+        if len(nodes) == 1:
+            line = report.format(members[0])
+        else:
+            first = members[0]
+            shown = ", ".join(report.node_labels.get(n) or short(n) for n in nodes[:EXAMPLES])
+            more = f" and {len(nodes) - EXAMPLES} more" if len(nodes) > EXAMPLES else ""
+            prop = f" {short(first.path)}" if first.path is not None else ""
+            hint = f" {first.hint}" if first.hint else ""
+            tag = first.constraint_id or first.shape_id
+            line = (
+                f"{len(nodes)} {noun_of(nodes)}{prop}: {first.message}{hint} [{tag}] "
+                f"(e.g. {shown}{more})"
+            )
+        groups.append(Group(tuple(members), line))
+    return groups
 
 
 # ---------------------------------------------------------------- rendering

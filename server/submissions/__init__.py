@@ -62,11 +62,29 @@ def write_token_name() -> str:
     return ctx.authorize_write()
 
 
+DRY_RUN_VALUES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def dry_run_arg() -> bool:
+    """Return whether the request asks for a dry run (``?dry_run=true``); 400 on another value."""
+    given = request.args.get("dry_run")
+    if given is None:
+        return False
+    value = DRY_RUN_VALUES.get(given.strip().lower())
+    if value is None:
+        raise Problem(
+            400,
+            f"dry_run: {given!r} is not true or false; send dry_run=true to check a batch without writing it.",
+        )
+    return value
+
+
 @bp.route("/api/submissions", methods=["POST"])
 def create():
     """Accept a batch (RDF, the JSON form, corrections); answer 201, 200, or why not."""
     mark_write()
     who = write_token_name()
+    dry_run = dry_run_arg()
     mimetype = request.mimetype
     if mimetype not in RDF_BODIES and mimetype != JSON_BODY:
         accepted = ", ".join([*RDF_BODIES, JSON_BODY])
@@ -80,9 +98,11 @@ def create():
             raise Problem(400, f"The body is not valid {charset} text: {exc}") from None
     batch = read_json(data, who) if mimetype == JSON_BODY else parse_rdf(data, RDF_BODIES[mimetype])
     try:
-        answer = submit(batch, who, API_ORIGIN)
+        answer = submit(batch, who, API_ORIGIN, dry_run=dry_run)
     except Rejected as rejected:
-        return rejection_response(rejected.report)
+        return rejection_response(rejected.report, dry_run=dry_run)
+    if dry_run:
+        return render(answer, None, JSON, status=200)
     status = 201 if answer["status"] == "accepted" else 200
     return render(answer, None, JSON, status=status, headers={"Location": answer["url"]})
 
