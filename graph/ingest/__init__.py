@@ -105,8 +105,21 @@ def parse_batch(data: bytes | str, fmt: str, origin: str = "request") -> rdflib.
         where = f" at line {exc.lineno}, column {exc.offset}" if exc.lineno else ""
         raise IngestError(f"{origin}: the {fmt} does not parse{where}: {exc.msg}") from None
     if not quads:
-        raise IngestError(f"{origin}: the batch is empty; send at least one claim or source")
+        raise IngestError(f"{origin}: the batch is empty; {empty_reason(fmt)}")
     return to_rdflib(quads)
+
+
+JSON_LD_DROPS = (
+    "JSON-LD drops what it cannot expand to an IRI: a term its @context does not define, "
+    "and a relative @id or @type (there is no @base here). Define every term in an inline "
+    "@context and give full IRIs (https://w3id.org/openness/id/claim/<slug>)"
+)
+
+
+def empty_reason(fmt: str) -> str:
+    """Say why a batch may have parsed to no triples, and what to send."""
+    what = "send at least one claim or source"
+    return f"{what}. {JSON_LD_DROPS}" if fmt == "json-ld" else what
 
 
 def canonical_hash(graph: rdflib.Graph, depths: dict[rdflib.BNode, int] | None = None) -> str:

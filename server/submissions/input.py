@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
-from graph.ingest import IngestError
+from graph.ingest import IngestError, empty_reason
 from graph.ingest.corrections import deprecation_triples
 from graph.ingest.form import check_keys, check_text, form_to_graph
 from graph.rdf_input import UnsafeInput, check_input
@@ -62,7 +62,7 @@ def parse_rdf(data: bytes, fmt: Format, where: str = "the body") -> rdflib.Graph
     if not quads:
         raise Problem(
             400,
-            f"{where}: the batch is empty; send at least one claim or source",
+            f"{where}: the batch is empty; {empty_reason('json-ld' if fmt is JSON_LD else fmt.label)}",
             title="Empty submission",
         )
     return to_rdflib(quads)
