@@ -158,7 +158,11 @@ def judge(store: ox.Store, batch: rdflib.Graph, who: str, role: str) -> Verdict:
         node = URIRef(s)
         if owner is None:
             given = types.get(s, set())
-            if foreign := sorted(given & set(PROJECT_FOLDERS), key=str):
+            foreign = sorted(
+                (t for t in given & set(PROJECT_FOLDERS) if not s.startswith(PROJECT_FOLDERS[t])),
+                key=str,
+            )
+            if foreign:
                 refuse(node, RDF.type, foreign[0], foreign_message(foreign[0]), "foreign-iri")
             elif not given:
                 refuse(node, RDF.type, None, UNTYPED, "untyped")

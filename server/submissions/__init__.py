@@ -31,6 +31,7 @@ from server.rendering import negotiated, render
 from server.submissions.input import JSON_BODY, RDF_BODIES, page_batch, parse_rdf, read_json
 from server.submissions.outcome import (
     describe,
+    problem_rows,
     rejection_detail,
     rejection_response,
     submit,
@@ -41,6 +42,8 @@ bp = Blueprint("submissions", __name__)
 
 PAGE_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
 API_ORIGIN, PAGE_ORIGIN = "POST /api/submissions", "POST /submit"
+# Where a new framework is explained; the docs ship with the code, not with the server.
+FRAMEWORKS_DOC = "docs/submissions.md#adding-a-framework"
 KEY = re.compile(r"^[0-9a-f]{32}$")
 HOW_TO_ENABLE = (
     "Writes are disabled on this server: no write token is configured. The operator enables "
@@ -207,11 +210,13 @@ def page_data(values: Mapping[str, str] | None = None, **extra) -> dict:
         "levels": list(LEVELS),
         "ranks": list(RANKS),
         "writable": context().writable,
+        "frameworks_doc": FRAMEWORKS_DOC,
         **page_choices(),
         "values": dict(values or {}),
         "result": None,
         "error": None,
         "violations": [],
+        "problems": [],
         **extra,
     }
 
@@ -265,13 +270,16 @@ def page():
         result = submit(page_batch(request.form, who), who, PAGE_ORIGIN)
     except Problem as problem:
         error = {"status": problem.status, "title": problem.title, "detail": problem.detail}
+        error["problems"] = getattr(problem, "problems", [])
         return render(
             page_data(values, error=error), "submissions/page.html", HTML, status=problem.status
         )
     except Rejected as rejected:
         rows = violation_rows(rejected.report)
         error = {"status": 422, "title": "Validation failed", "detail": rejection_detail(len(rows))}
-        data = page_data(values, error=error, violations=rows)
+        problems = problem_rows(rejected.report)
+        grouped = problems if len(problems) < len(rows) else []
+        data = page_data(values, error=error, violations=rows, problems=grouped)
         return render(data, "submissions/page.html", HTML, status=422)
     status = 201 if result["status"] == "accepted" else 200
     # The form starts empty again, so the same claim is not sent twice by accident.
