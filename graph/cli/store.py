@@ -93,14 +93,17 @@ def files_from(raw: list[str]) -> list[Path]:
 
 
 def print_violations(report, origin: dict[str, str] | None = None) -> None:  # noqa: ANN001
-    """Print one line per violation of the data, naming the file its node comes from."""
+    """Print one line per cause of the data's violations, naming the file a node comes from."""
     results = report.data_results
     if origin:
         results = [
             replace(v, source_file=v.source_file or origin.get(str(v.focus_node))) for v in results
         ]
-    for violation in results:
-        print(report.format(violation), file=sys.stderr)
+    from graph.validation.report import group_results
+
+    # A cause many nodes share is one line: 500 claims citing an unloaded framework, say.
+    for group in group_results(report, results):
+        print(group.line, file=sys.stderr)
     count = len(results)
     print(f"{count} violation{'s' if count != 1 else ''}.", file=sys.stderr)
 
@@ -119,6 +122,7 @@ def load_files(
 ) -> int:
     """Parse, validate and write files; return an exit status and print what happened."""
     from graph.validation import validate as shacl_validate
+    from graph.validation.names import explain_unknown
 
     try:
         todo, unchanged = loading.prepare(files, paths.ROOT, store, force=force)
@@ -129,6 +133,7 @@ def load_files(
         data = to_rdflib(q for item in todo for q in item.quads)
         report = shacl_validate(data, context_for(store, referenced_iris(data)))
         if not report.data_conforms:
+            report = explain_unknown(report, store, data)
             print_violations(report, origins(todo))
             print(
                 "Nothing was loaded. Fix the data, or pass --no-validate to load it anyway.",
