@@ -295,3 +295,21 @@ def test_the_page_takes_several_sources_and_lists_every_problem(client, store) -
     assert "3 problem(s)" in text
     for part in ("level: missing", "stated_on: &#39;yesterday&#39;", "source.issued"):
         assert part in text, part
+
+
+def test_a_bad_correction_and_a_bad_claim_are_reported_together(client, store, tmp_path):
+    before = contents(store, tmp_path, "before")
+    body = {
+        **FORM,
+        "criterion": "t/weights",
+        "level": "partial",
+        "deprecate": [{"claim": f"{ID}claim/never-stated", "reason": "gone"}],
+    }
+    answer = client.post(URL, json=body, headers=ALICE)
+    assert answer.status_code == 422
+    found = {(v["focus_node"], v["constraint"]) for v in answer.get_json()["violations"]}
+    assert (f"{ID}claim/never-stated", "CorrectionCheck-unknown-claim") in found
+    assert any(c == "ClaimShape-level-allowed" for _, c in found)
+    # The unknown claim is reported once, not again as an untyped new node.
+    assert [n for n, _ in found].count(f"{ID}claim/never-stated") == 1
+    assert contents(store, tmp_path, "after") == before

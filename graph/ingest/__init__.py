@@ -39,6 +39,7 @@ from graph.store import writes
 from graph.validation import ValidationReport, validate
 from graph.validation.context import context_for, referenced_iris, to_rdflib
 from graph.validation.names import explain_unknown
+from graph.validation.report import combine
 
 FORMATS = {
     "text/turtle": "turtle",
@@ -213,15 +214,14 @@ def ingest(
         return Outcome(
             submission, graph, digest, False, len(batch), claims, deprecated, written=not dry_run
         )
+    # Every check runs, so that the sender hears of every problem at once.
     problems = correction_problems(store, batch)
-    if problems is not None:
-        raise Rejected(problems)
     verdict = judge(store, batch, who, role)
-    if verdict.report is not None:
-        raise Rejected(verdict.report)
     report = check(store, batch, verdict.own | verdict.curated)
-    if not report.data_conforms:
-        raise Rejected(report)
+    failed = [r for r in (problems, verdict.report) if r is not None]
+    failed += [] if report.data_conforms else [report]
+    if failed:
+        raise Rejected(combine(failed))
     if dry_run:
         outcome = Outcome(submission, graph, digest, True, len(batch), claims, deprecated)
         outcome.curated, outcome.written = sorted(verdict.curated), False

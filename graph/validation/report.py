@@ -85,6 +85,43 @@ class ValidationReport:
         return "\n".join([f"SHACL validation: {verdict}", *self.lines()])
 
 
+def combine(reports: list[ValidationReport]) -> ValidationReport:
+    """Return one failing report of several, each later one adding only nodes not yet reported.
+
+    Checks run in order of precedence (corrections, the submission rules, the shapes): a node
+    an earlier check refused is not reported again by a later one, whose finding on it
+    would follow from the same mistake.
+    """
+    from graph.namespaces import SH
+
+    seen: set[Node] = set()
+    results: list[Violation] = []
+    graph = rdflib.Graph()
+    root = None
+    for report in reports:
+        kept = [v for v in report.results if v.focus_node not in seen]
+        seen |= {v.focus_node for v in report.results if not v.in_context}
+        results += kept
+        node = next(report.graph.subjects(RDF.type, SH.ValidationReport), None)
+        root = root if root is not None else node
+        dropped = {id(v) for v in report.results} - {id(v) for v in kept}
+        skip = _result_nodes(report, [v for v in report.results if id(v) in dropped])
+        for s, p, o in report.graph:
+            if s in skip or o in skip:
+                continue
+            graph.add((root if s == node else s, p, o))
+    labels = {k: v for r in reports for k, v in r.node_labels.items()}
+    return ValidationReport(False, results, graph, labels)
+
+
+def _result_nodes(report: ValidationReport, results: list[Violation]) -> set[Node]:
+    """Return the sh:result nodes of the report graph whose focus is one of ``results``'."""
+    from graph.namespaces import SH
+
+    foci = {v.focus_node for v in results}
+    return {r for r, focus in report.graph.subject_objects(SH.focusNode) if focus in foci}
+
+
 # ---------------------------------------------------------------- grouping
 
 EXAMPLES = 3
