@@ -313,3 +313,13 @@ def test_a_bad_correction_and_a_bad_claim_are_reported_together(client, store, t
     # The unknown claim is reported once, not again as an untyped new node.
     assert [n for n, _ in found].count(f"{ID}claim/never-stated") == 1
     assert contents(store, tmp_path, "after") == before
+
+
+def test_the_page_checks_without_writing(client, store, tmp_path) -> None:
+    before = contents(store, tmp_path, "before")
+    answer = client.post("/submit", data={**PAGE, "dry_run": "true"})
+    assert answer.status_code == 200 and "Location" not in answer.headers
+    text = answer.get_data(as_text=True)
+    assert "Valid: nothing was written" in text and "Claims it would add" in text
+    assert 'value="A blog post"' in text  # the fields stay, to be sent for real
+    assert contents(store, tmp_path, "after") == before

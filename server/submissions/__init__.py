@@ -263,11 +263,12 @@ def page():
                 f"The form is sent as {PAGE_BODIES[0]} or {PAGE_BODIES[1]}, not {request.mimetype or 'a body without Content-Type'}.",
             )
         try:
-            values = {k: v for k, v in request.form.items() if k != "token"}
+            values = {k: v for k, v in request.form.items() if k not in ("token", "dry_run")}
         except RequestEntityTooLarge:
             raise Problem(413, "The form is larger than this server accepts (MAX_BODY).") from None
         who = page_token((request.form.get("token") or "").strip())
-        result = submit(page_batch(request.form, who), who, PAGE_ORIGIN)
+        dry_run = request.form.get("dry_run") == "true"
+        result = submit(page_batch(request.form, who), who, PAGE_ORIGIN, dry_run=dry_run)
     except Problem as problem:
         error = {"status": problem.status, "title": problem.title, "detail": problem.detail}
         error["problems"] = getattr(problem, "problems", [])
@@ -281,6 +282,9 @@ def page():
         grouped = problems if len(problems) < len(rows) else []
         data = page_data(values, error=error, violations=rows, problems=grouped)
         return render(data, "submissions/page.html", HTML, status=422)
+    if result.get("dry_run"):
+        # Nothing was written: the fields stay, to be sent for real.
+        return render(page_data(values, result=result), "submissions/page.html", HTML)
     status = 201 if result["status"] == "accepted" else 200
     # The form starts empty again, so the same claim is not sent twice by accident.
     return render(
