@@ -85,7 +85,8 @@ class Outcome:
     deprecated: list[str] = field(default_factory=list)
     recomputed: list[str] = field(default_factory=list)
     curated: list[str] = field(default_factory=list)
-    # A dry run writes nothing: it says how the scores would move (graph.ingest.preview).
+    # Whether this call wrote the batch: not when it was there already, nor in a dry run,
+    # which says instead how the scores would move (graph.ingest.preview).
     written: bool = True
     preview: Preview | None = None
 
@@ -212,7 +213,7 @@ def ingest(
     deprecated = sorted(deprecated_in(batch))
     if submission_exists(store, graph):
         return Outcome(
-            submission, graph, digest, False, len(batch), claims, deprecated, written=not dry_run
+            submission, graph, digest, False, len(batch), claims, deprecated, written=False
         )
     # Every check runs, so that the sender hears of every problem at once.
     problems = correction_problems(store, batch)
