@@ -12,9 +12,10 @@ import rdflib
 
 from graph.batch_limits import BatchRefused, check_shape
 from graph.cli import UsageError, command
-from graph.ingest import SUFFIXES, IngestError, Rejected, ingest, parse_batch
+from graph.ingest import SUFFIXES, IngestError, Outcome, Rejected, ingest, parse_batch
 from graph.ingest.form import form_to_graph
 from graph.ingest.roles import CURATOR, ROLES
+from graph.validation.report import group_results
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--as", dest="who", default=None, help="who is submitting (default: your user name)"
     )
     p.add_argument("--no-recompute", action="store_true", help="do not recompute scores")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="judge the batch and show the scores it would move; write nothing",
+    )
     p.add_argument(
         "--role",
         choices=ROLES,
@@ -79,12 +85,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             " ".join(args.paths),
             role=args.role,
             recompute=not args.no_recompute,
+            dry_run=args.dry_run,
         )
     except Rejected as exc:
-        for violation in exc.report.data_results:
-            print(exc.report.format(violation), file=sys.stderr)
+        for group in group_results(exc.report, exc.report.data_results):
+            print(group.line, file=sys.stderr)
         print(f"{exc}.", file=sys.stderr)
         return 1
+    if args.dry_run:
+        return print_dry_run(outcome)
     store.flush()
     if not outcome.created:
         print(f"unchanged: the same batch was already submitted as {outcome.submission}")
@@ -97,3 +106,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for model in outcome.recomputed:
         print(f"  recomputed  {model}")
     return 0
+
+
+def print_dry_run(outcome: Outcome) -> int:
+    """Print what a valid batch would add and the scores it would move; nothing is written."""
+    if not outcome.created:
+        print(f"unchanged: the same batch was already submitted as {outcome.submission}")
+        print("Dry run: nothing was written.")
+        return 0
+    print(f"valid: {outcome.triples} triples would go into {outcome.graph}")
+    for claim in outcome.claims:
+        print(f"  claim       {claim}")
+    for claim in outcome.deprecated:
+        print(f"  deprecated  {claim}")
+    changes = outcome.preview.changes() if outcome.preview else []
+    for change in changes:
+        print(
+            f"  score       {change['model']} {change['framework']}: "
+            f"{shown(change['before'])} -> {shown(change['after'])}"
+        )
+    if not changes:
+        print("  no score would change")
+    print("Dry run: nothing was written.")
+    return 0
+
+
+def shown(score: dict | None) -> str:
+    """Render a score (value and grade) for a line, or 'none'."""
+    if score is None:
+        return "none"
+    grade = f" ({score['grade'].rsplit('/', 1)[-1]})" if score.get("grade") else ""
+    return f"{score['value']}{grade}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
@@ -16,7 +17,18 @@ from graph import loading, paths
 from graph.cli import UsageError, command, output, read_query_arg
 from graph.namespaces import PREFIXES
 from graph.sparql.syntax_errors import explain
-from graph.store import StoreError, is_snapshot, open_for_reading, open_store, writes
+from graph.store import (
+    ENV_VAR,
+    MEMORY,
+    StoreError,
+    default_location,
+    is_external,
+    is_snapshot,
+    open_for_reading,
+    open_read_only,
+    open_store,
+    writes,
+)
 from graph.validation.context import context_for, referenced_iris, to_rdflib
 
 T = TypeVar("T")
@@ -98,14 +110,17 @@ def files_from(raw: list[str]) -> list[Path]:
 
 
 def print_violations(report, origin: dict[str, str] | None = None) -> None:  # noqa: ANN001
-    """Print one line per violation of the data, naming the file its node comes from."""
+    """Print one line per cause of the data's violations, naming the file a node comes from."""
     results = report.data_results
     if origin:
         results = [
             replace(v, source_file=v.source_file or origin.get(str(v.focus_node))) for v in results
         ]
-    for violation in results:
-        print(report.format(violation), file=sys.stderr)
+    from graph.validation.report import group_results
+
+    # A cause many nodes share is one line: 500 claims citing an unloaded framework, say.
+    for group in group_results(report, results):
+        print(group.line, file=sys.stderr)
     count = len(results)
     print(f"{count} violation{'s' if count != 1 else ''}.", file=sys.stderr)
 
@@ -124,6 +139,7 @@ def load_files(
 ) -> int:
     """Parse, validate and write files; return an exit status and print what happened."""
     from graph.validation import validate as shacl_validate
+    from graph.validation.names import explain_unknown
 
     try:
         todo, unchanged = loading.prepare(files, paths.ROOT, store, force=force)
@@ -134,6 +150,7 @@ def load_files(
         data = to_rdflib(q for item in todo for q in item.quads)
         report = shacl_validate(data, context_for(store, referenced_iris(data)))
         if not report.data_conforms:
+            report = explain_unknown(report, store, data)
             print_violations(report, origins(todo))
             print(
                 "Nothing was loaded. Fix the data, or pass --no-validate to load it anyway.",
@@ -177,28 +194,66 @@ def cmd_load(args: argparse.Namespace) -> int:
     return load_files(store_from(args), files, validate=not args.no_validate, force=args.force)
 
 
+FRAMEWORKS_DOC = "docs/submissions.md#adding-a-framework"
+
+
+def validation_store(args: argparse.Namespace) -> tuple[ox.Store | None, str]:
+    """Open the store a validation checks references against, read-only; say which it is.
+
+    A store named by --store or $OPENNESS_STORE must be there; the default one is used
+    when it exists. Without one, the files are checked with the bundled ontology alone.
+    """
+    named = args.store or os.environ.get(ENV_VAR)
+    location = named or default_location()
+    if str(location) == MEMORY or is_external(location):
+        return store_from(args), f"the store {location}"
+    path = Path(location)
+    if not (path / "CURRENT").is_file():
+        if named:
+            raise UsageError(
+                f"no store at {path}: load it first (`openness --store {path} load`), or leave "
+                "--store out to check the files with the bundled ontology and frameworks alone"
+            )
+        return None, "the bundled ontology and frameworks (no store: load one to check names)"
+    try:
+        return open_read_only(path), f"the store at {path}"
+    except OSError as exc:
+        raise UsageError(f"cannot read the store at {path}: {exc}") from None
+
+
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate files against the shapes with the bundled ontology and frameworks as context."""
+    """Validate files against the shapes and the store's content, with the bundled ontology."""
     from graph.validation import validate_files
+    from graph.validation.report import group_results
 
     files = files_from(args.paths)
     own = {f.resolve() for f in files}
     context = [f for f in loading.rdf_files([paths.ONTOLOGY_DIR]) if f.resolve() not in own]
+    store, against = validation_store(args)
     try:
-        report = validate_files(files, context)
+        report = validate_files(files, context, store=store)
     except loading.ParseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.format == "turtle":
         print(report.graph.serialize(format="turtle"))
+    count = len(files)
     if report.data_conforms:
         print(
-            f"{len(files)} file{'s' if len(files) != 1 else ''} conform to the shapes.",
+            f"{count} file{' conforms' if count == 1 else 's conform'} to the shapes, "
+            f"checked against {against}.",
             file=sys.stderr,
         )
         return 0
-    print_violations(report)
+    results = report.data_results
+    for group in group_results(report, results):
+        print(group.line, file=sys.stderr)
+    print(
+        f"{len(results)} violation{'s' if len(results) != 1 else ''}, checked against {against}. "
+        f"A new framework: see {FRAMEWORKS_DOC}.",
+        file=sys.stderr,
+    )
     return 1
 
 

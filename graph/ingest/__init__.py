@@ -29,6 +29,7 @@ from graph.ingest.corrections import (
     existing_claims,
     statements_about,
 )
+from graph.ingest.preview import Preview, preview
 from graph.ingest.provenance import SUBMISSION_GRAPH_PREFIX, provenance_block, provenance_triples
 from graph.ingest.roles import CONTRIBUTOR
 from graph.ingest.rules import judge
@@ -37,6 +38,8 @@ from graph.rdf_input import UnsafeInput, check_input
 from graph.store import writes
 from graph.validation import ValidationReport, validate
 from graph.validation.context import context_for, referenced_iris, to_rdflib
+from graph.validation.names import explain_unknown
+from graph.validation.report import combine
 
 FORMATS = {
     "text/turtle": "turtle",
@@ -82,6 +85,10 @@ class Outcome:
     deprecated: list[str] = field(default_factory=list)
     recomputed: list[str] = field(default_factory=list)
     curated: list[str] = field(default_factory=list)
+    # Whether this call wrote the batch: not when it was there already, nor in a dry run,
+    # which says instead how the scores would move (graph.ingest.preview).
+    written: bool = True
+    preview: Preview | None = None
 
 
 def parse_batch(data: bytes | str, fmt: str, origin: str = "request") -> rdflib.Graph:
@@ -100,8 +107,21 @@ def parse_batch(data: bytes | str, fmt: str, origin: str = "request") -> rdflib.
         where = f" at line {exc.lineno}, column {exc.offset}" if exc.lineno else ""
         raise IngestError(f"{origin}: the {fmt} does not parse{where}: {exc.msg}") from None
     if not quads:
-        raise IngestError(f"{origin}: the batch is empty; send at least one claim or source")
+        raise IngestError(f"{origin}: the batch is empty; {empty_reason(fmt)}")
     return to_rdflib(quads)
+
+
+JSON_LD_DROPS = (
+    "JSON-LD drops what it cannot expand to an IRI: a term its @context does not define, "
+    "and a relative @id or @type (there is no @base here). Define every term in an inline "
+    "@context and give full IRIs (https://w3id.org/openness/id/claim/<slug>)"
+)
+
+
+def empty_reason(fmt: str) -> str:
+    """Say why a batch may have parsed to no triples, and what to send."""
+    what = "send at least one claim or source"
+    return f"{what}. {JSON_LD_DROPS}" if fmt == "json-ld" else what
 
 
 def canonical_hash(graph: rdflib.Graph, depths: dict[rdflib.BNode, int] | None = None) -> str:
@@ -153,7 +173,8 @@ def check(store: ox.Store, batch: rdflib.Graph, described: Iterable[str] = ()) -
     if others:
         extra += statements_about(store, others)
     context = context_for(store, referenced_iris(batch) | referenced_iris(extra))
-    return validate(batch, context + extra)
+    report = validate(batch, context + extra)
+    return report if report.data_conforms else explain_unknown(report, store, batch)
 
 
 def submission_exists(store: ox.Store, graph: str) -> bool:
@@ -171,6 +192,7 @@ def ingest(
     recompute: bool = True,
     when: datetime | None = None,
     digest: str | None = None,
+    dry_run: bool = False,
 ) -> Outcome:
     """Validate ``batch`` and write it atomically; raise Rejected with the report when it fails.
 
@@ -179,7 +201,9 @@ def ingest(
     batch's canonical hash when the caller computed it (outside the write lock);
     computing it raises BatchRefused for blank-node shapes no submission needs.
     Returns what was written and which models were recomputed. An identical
-    batch submitted again returns ``created=False`` and writes nothing.
+    batch submitted again returns ``created=False`` and writes nothing. A ``dry_run``
+    judges the batch the same way, writes nothing (``written=False``) and returns in
+    ``preview`` the scores it would move.
     """
     digest = digest or canonical_hash(batch)
     key = digest.removeprefix("sha256:")[:32]
@@ -188,16 +212,23 @@ def ingest(
     claims = sorted(str(c) for c in batch.subjects(RDF.type, OG.Claim))
     deprecated = sorted(deprecated_in(batch))
     if submission_exists(store, graph):
-        return Outcome(submission, graph, digest, False, len(batch), claims, deprecated)
+        return Outcome(
+            submission, graph, digest, False, len(batch), claims, deprecated, written=False
+        )
+    # Every check runs, so that the sender hears of every problem at once.
     problems = correction_problems(store, batch)
-    if problems is not None:
-        raise Rejected(problems)
     verdict = judge(store, batch, who, role)
-    if verdict.report is not None:
-        raise Rejected(verdict.report)
     report = check(store, batch, verdict.own | verdict.curated)
-    if not report.data_conforms:
-        raise Rejected(report)
+    failed = [r for r in (problems, verdict.report) if r is not None]
+    failed += [] if report.data_conforms else [report]
+    if failed:
+        raise Rejected(combine(failed))
+    if dry_run:
+        outcome = Outcome(submission, graph, digest, True, len(batch), claims, deprecated)
+        outcome.curated, outcome.written = sorted(verdict.curated), False
+        outcome.preview = preview(store, batch)
+        outcome.recomputed = outcome.preview.models
+        return outcome
     when = when or datetime.now(UTC)
     provenance = provenance_triples(
         submission, graph, digest, who, origin, when, len(batch), verdict.curated

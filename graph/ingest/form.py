@@ -72,18 +72,35 @@ CLAIM_KEYS = (
     "attributed_to",
     "source",
 )
-SOURCE_KEYS = ("iri", "title", "url", "kind", "publisher", "issued", "accessed_on")
+SOURCE_KEYS = ("iri", "title", "url", "kind", "publisher", "issued", "accessed_on", "quote")
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def check_keys(form: dict, allowed: tuple[str, ...], where: str = "") -> None:
-    """Refuse keys the form does not know, suggesting the nearest one (a typo is never lost)."""
+class FormProblems(IngestError):
+    """The form has one or more problems; ``problems`` lists each, saying what and where."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+def key_problems(form: dict, allowed: tuple[str, ...], where: str = "") -> list[str]:
+    """Return a problem per key the form does not know, naming the nearest known one."""
+    problems = []
     for key in form:
         if key in allowed:
             continue
         near = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"did you mean {near[0]!r}? " if near else ""
-        raise IngestError(f"{where}{key}: unknown key; {hint}the keys are {', '.join(allowed)}")
+        problems.append(f"{where}{key}: unknown key; {hint}the keys are {', '.join(allowed)}")
+    return problems
+
+
+def check_keys(form: dict, allowed: tuple[str, ...], where: str = "") -> None:
+    """Refuse keys the form does not know, suggesting the nearest one (a typo is never lost)."""
+    problems = key_problems(form, allowed, where)
+    if problems:
+        raise FormProblems(problems)
 
 
 def check_text(doc: Any) -> None:
@@ -104,13 +121,10 @@ def check_text(doc: Any) -> None:
             )
 
 
-def _need(form: dict, key: str, where: str = "") -> Any:
-    value = form.get(key)
-    if value in (None, ""):
-        raise IngestError(
-            f"{where}{key}: missing; add it (see the template at /api/submissions/template)"
-        )
-    return value
+def _missing(form: dict, key: str, where: str = "") -> list[str]:
+    if form.get(key) in (None, ""):
+        return [f"{where}{key}: missing; add it (see the template at /api/submissions/template)"]
+    return []
 
 
 def _iri(value: str, kind: str) -> rdflib.URIRef:
@@ -122,59 +136,106 @@ def _iri(value: str, kind: str) -> rdflib.URIRef:
     return rdflib.URIRef(mint(kind, value))
 
 
-def _date(value: str, key: str) -> rdflib.Literal:
+def _date(value: str) -> rdflib.Literal | None:
     for pattern, datatype in DATE_TYPES:
         if pattern.match(str(value)):
             return rdflib.Literal(str(value), datatype=datatype)
-    raise IngestError(f"{key}: {value!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    return None
+
+
+def _date_problems(form: dict, key: str, where: str = "") -> list[str]:
+    value = form.get(key)
+    if value in (None, "") or _date(value) is not None:
+        return []
+    return [f"{where}{key}: {value!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"]
+
+
+def source_forms(form: dict) -> tuple[list[tuple[str, dict]], list[str]]:
+    """Return each source's fields with where it is (``source.`` or ``source[1].``), and problems."""
+    given = form.get("source")
+    if given in (None, "", []):
+        return [], _missing(form, "source")
+    many = isinstance(given, list)
+    items = given if many else [given]
+    sources, problems = [], []
+    for n, item in enumerate(items):
+        where = f"source[{n}]." if many else "source."
+        if not isinstance(item, dict):
+            problems.append(
+                f'{where.rstrip(".")}: must be an object, either {{"iri": ...}} or a new '
+                "source's fields (a list of them for several sources)"
+            )
+            continue
+        problems += key_problems(item, SOURCE_KEYS, where)
+        if not item.get("iri"):
+            problems += _missing(item, "title", where)
+        for key in ("issued", "accessed_on"):
+            problems += _date_problems(item, key, where)
+        sources.append((where, item))
+    return sources, problems
+
+
+def form_problems(form: dict) -> list[str]:
+    """Return every problem of the form at once: unknown keys, missing or bad values."""
+    problems = key_problems(form, CLAIM_KEYS)
+    for key in ("model", "criterion", "level", "stated_on"):
+        problems += _missing(form, key)
+    level = form.get("level")
+    if level not in (None, "") and str(level) not in LEVELS:
+        problems.append(f"level: {str(level)!r} is not one of {', '.join(LEVELS)}")
+    rank = str(form.get("rank") or "normal")
+    if rank not in RANKS:
+        problems.append(f"rank: {rank!r} must be preferred or normal (deprecate with a correction)")
+    problems += _date_problems(form, "stated_on")
+    problems += source_forms(form)[1]
+    return problems
 
 
 def form_to_graph(form: dict) -> rdflib.Graph:
-    """Return the claim (and source, if new) that a JSON form describes; raise IngestError."""
+    """Return the claim (and its new sources) that a JSON form describes; raise IngestError.
+
+    Every problem of the form is reported at once (FormProblems), not the first alone.
+    """
     if not isinstance(form, dict):
         raise IngestError(
             "the JSON form must be an object with model, criterion, level, stated_on, source"
         )
     check_text(form)
-    check_keys(form, CLAIM_KEYS)
-    level = str(_need(form, "level"))
-    if level not in LEVELS:
-        raise IngestError(f"level: {level!r} is not one of {', '.join(LEVELS)}")
-    rank = str(form.get("rank") or "normal")
-    if rank not in RANKS:
-        raise IngestError(
-            f"rank: {rank!r} must be preferred or normal (deprecate with a correction)"
-        )
-    source_form = _need(form, "source")
-    if not isinstance(source_form, dict):
-        raise IngestError(
-            'source: must be an object, either {"iri": ...} or a new source\'s fields'
-        )
-    check_keys(source_form, SOURCE_KEYS, "source.")
+    problems = form_problems(form)
+    if problems:
+        raise FormProblems(problems)
     key = hashlib.sha256(json.dumps(form, sort_keys=True).encode()).hexdigest()[:16]
     g = rdflib.Graph()
     claim = rdflib.URIRef(mint("claim", f"submitted-{key}"))
     g.add((claim, RDF.type, OG.Claim))
-    g.add((claim, OG.aboutModel, _iri(str(_need(form, "model")), "model")))
-    g.add((claim, OG.criterion, _iri(str(_need(form, "criterion")), "criterion")))
-    g.add((claim, OG.level, OG[level]))
-    g.add((claim, OG.rank, RANKS[rank]))
-    g.add((claim, OG.statedOn, _date(_need(form, "stated_on"), "stated_on")))
+    g.add((claim, OG.aboutModel, _iri(str(form["model"]), "model")))
+    g.add((claim, OG.criterion, _iri(str(form["criterion"]), "criterion")))
+    g.add((claim, OG.level, OG[str(form["level"])]))
+    g.add((claim, OG.rank, RANKS[str(form.get("rank") or "normal")]))
+    g.add((claim, OG.statedOn, _date(form["stated_on"])))
     if form.get("text"):
         g.add((claim, DCTERMS.description, rdflib.Literal(form["text"])))
     if form.get("attributed_to"):
         g.add((claim, PROV.wasAttributedTo, _iri(str(form["attributed_to"]), "organization")))
-    source = _source(g, source_form, key)
-    g.add((claim, PROV.wasDerivedFrom, source))
-    if form.get("quote"):
-        target, selector = rdflib.BNode(), rdflib.BNode()
-        g.add((claim, OG.quote, target))
-        g.add((target, RDF.type, OA.SpecificResource))
-        g.add((target, OA.hasSource, source))
-        g.add((target, OA.hasSelector, selector))
-        g.add((selector, RDF.type, OA.TextQuoteSelector))
-        g.add((selector, OA.exact, rdflib.Literal(form["quote"])))
+    for n, (_where, source_form) in enumerate(source_forms(form)[0]):
+        # The first new source keeps the name one source always had; the others are numbered.
+        source = _source(g, source_form, key if n == 0 else f"{key}-{n + 1}")
+        g.add((claim, PROV.wasDerivedFrom, source))
+        passages = [source_form.get("quote"), form.get("quote") if n == 0 else None]
+        for passage in filter(None, passages):
+            _quote(g, claim, source, passage)
     return g
+
+
+def _quote(g: rdflib.Graph, claim: rdflib.URIRef, source: rdflib.URIRef, passage: str) -> None:
+    """Add the passage of ``source`` that states the claim (an oa:TextQuoteSelector)."""
+    target, selector = rdflib.BNode(), rdflib.BNode()
+    g.add((claim, OG.quote, target))
+    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, OA.hasSource, source))
+    g.add((target, OA.hasSelector, selector))
+    g.add((selector, RDF.type, OA.TextQuoteSelector))
+    g.add((selector, OA.exact, rdflib.Literal(passage)))
 
 
 def _source(g: rdflib.Graph, form: dict, key: str) -> rdflib.URIRef:
@@ -183,7 +244,7 @@ def _source(g: rdflib.Graph, form: dict, key: str) -> rdflib.URIRef:
         return _iri(str(form["iri"]), "source")
     source = rdflib.URIRef(mint("source", f"submitted-{key}"))
     g.add((source, RDF.type, OG.Source))
-    g.add((source, DCTERMS.title, rdflib.Literal(_need(form, "title", "source."))))
+    g.add((source, DCTERMS.title, rdflib.Literal(form["title"])))
     kind = str(form.get("kind") or "WebPage")
     g.add((source, DCTERMS.type, OG[kind]))
     if form.get("url"):
@@ -191,7 +252,7 @@ def _source(g: rdflib.Graph, form: dict, key: str) -> rdflib.URIRef:
     if form.get("publisher"):
         g.add((source, DCTERMS.publisher, _iri(str(form["publisher"]), "organization")))
     if form.get("issued"):
-        g.add((source, DCTERMS.issued, _date(form["issued"], "source.issued")))
+        g.add((source, DCTERMS.issued, _date(form["issued"])))
     if form.get("accessed_on"):
-        g.add((source, OG.accessedOn, _date(form["accessed_on"], "source.accessed_on")))
+        g.add((source, OG.accessedOn, _date(form["accessed_on"])))
     return source

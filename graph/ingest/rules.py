@@ -158,7 +158,13 @@ def judge(store: ox.Store, batch: rdflib.Graph, who: str, role: str) -> Verdict:
         node = URIRef(s)
         if owner is None:
             given = types.get(s, set())
-            if not given:
+            foreign = sorted(
+                (t for t in given & set(PROJECT_FOLDERS) if not s.startswith(PROJECT_FOLDERS[t])),
+                key=str,
+            )
+            if foreign:
+                refuse(node, RDF.type, foreign[0], foreign_message(foreign[0]), "foreign-iri")
+            elif not given:
                 refuse(node, RDF.type, None, UNTYPED, "untyped")
             elif not curator and not given & CONTRIBUTOR_TYPES:
                 refuse(node, RDF.type, None, CONTRIBUTOR_NEW, "new-type")
@@ -181,6 +187,22 @@ def judge(store: ox.Store, batch: rdflib.Graph, who: str, role: str) -> Verdict:
         anchor = next(iter(sorted(subjects)), None)
         refuse(URIRef(anchor) if anchor else OG.Claim, None, None, NOTHING, "nothing")
     return verdict
+
+
+# New claims and sources carry project IRIs: the folder each kind is minted under.
+PROJECT_FOLDERS = {OG.Claim: f"{ID}claim/", OG.Source: f"{ID}source/"}
+
+
+def foreign_message(kind: URIRef) -> str:
+    """Say which IRIs a new claim or source may have, and why."""
+    folder = PROJECT_FOLDERS[kind]
+    return (
+        f"A new {kind.removeprefix(str(OG))} needs an IRI of the project, {folder}<slug> "
+        "(letters, digits, dots and dashes; the JSON form mints one for you): the graph "
+        "serves, traces and corrects claims and sources by those IRIs, and an IRI under "
+        "another domain is that domain's to define. Keep your own identifier as "
+        "dcterms:identifier, or the document's address as schema:url."
+    )
 
 
 RECORD = (

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF
 from rdflib.term import BNode, Literal
@@ -33,7 +34,7 @@ from graph.validation.compiled import (
     run_checks,
     violations_in,
 )
-from graph.validation.context import to_rdflib
+from graph.validation.context import context_for, referenced_iris, to_rdflib
 from graph.validation.report import ValidationReport, Violation, blank_label
 
 ONTOLOGY_FILE = ONTOLOGY_DIR / "openness.ttl"
@@ -140,18 +141,29 @@ def validate_files(
     *,
     shapes_dir: Path | None = None,
     with_ontology: bool = True,
+    store: ox.Store | None = None,
 ) -> ValidationReport:
     """Parse and validate RDF files, naming for each result the file its node comes from.
 
     ``paths`` are the data; ``context_paths`` (files or folders) the frameworks
-    and anything else the data refers to. A file that does not parse raises
-    :class:`ParseError` naming file, line and column.
+    and anything else the data refers to. With a ``store``, the data is checked against
+    its content as a submission is (the types, levels and schemes of the nodes it refers
+    to but does not describe), and a reference to a node neither holds gets a hint naming
+    the nearest existing ones. A file that does not parse raises :class:`ParseError`
+    naming file, line and column.
     """
+    from graph.validation.names import explain_unknown
+
     data_files = _read(paths)
     context_files = _read(context_paths)
     data = _union(*(g for _, g in data_files))
     context = _union(*(g for _, g in context_files))
+    if store is not None:
+        # What the files describe is theirs to say: the store's version of it is not mixed in.
+        described = {str(s) for s in data.subjects()}
+        context_for(store, referenced_iris(data) - described, into=context)
     report = validate(data, context, shapes_dir=shapes_dir, with_ontology=with_ontology)
+    report = explain_unknown(report, store, data)
     everything = [*data_files, *context_files]
     report.results = sorted(
         (replace(v, source_file=_attribute(v, everything)) for v in report.results),

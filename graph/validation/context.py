@@ -25,9 +25,11 @@ def referenced_iris(graph: rdflib.Graph) -> set[str]:
     return {str(o) for o in graph.objects() if isinstance(o, rdflib.URIRef)}
 
 
-def context_for(store: ox.Store, iris: Iterable[str]) -> rdflib.Graph:
+def context_for(
+    store: ox.Store, iris: Iterable[str], into: rdflib.Graph | None = None
+) -> rdflib.Graph:
     """Return the context triples (types, allowed levels, schemes) of ``iris`` from the store."""
-    context = rdflib.Graph()
+    context = into if into is not None else rdflib.Graph()
     iris = sorted(iris)
     props = ", ".join(f"<{p}>" for p in CONTEXT_PROPERTIES)
     for start in range(0, len(iris), BATCH):

@@ -31,6 +31,7 @@ from server.rendering import negotiated, render
 from server.submissions.input import JSON_BODY, RDF_BODIES, page_batch, parse_rdf, read_json
 from server.submissions.outcome import (
     describe,
+    problem_rows,
     rejection_detail,
     rejection_response,
     submit,
@@ -41,6 +42,8 @@ bp = Blueprint("submissions", __name__)
 
 PAGE_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
 API_ORIGIN, PAGE_ORIGIN = "POST /api/submissions", "POST /submit"
+# Where a new framework is explained; the docs ship with the code, not with the server.
+FRAMEWORKS_DOC = "docs/submissions.md#adding-a-framework"
 KEY = re.compile(r"^[0-9a-f]{32}$")
 HOW_TO_ENABLE = (
     "Writes are disabled on this server: no write token is configured. The operator enables "
@@ -62,11 +65,29 @@ def write_token_name() -> str:
     return ctx.authorize_write()
 
 
+DRY_RUN_VALUES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def dry_run_arg() -> bool:
+    """Return whether the request asks for a dry run (``?dry_run=true``); 400 on another value."""
+    given = request.args.get("dry_run")
+    if given is None:
+        return False
+    value = DRY_RUN_VALUES.get(given.strip().lower())
+    if value is None:
+        raise Problem(
+            400,
+            f"dry_run: {given!r} is not true or false; send dry_run=true to check a batch without writing it.",
+        )
+    return value
+
+
 @bp.route("/api/submissions", methods=["POST"])
 def create():
     """Accept a batch (RDF, the JSON form, corrections); answer 201, 200, or why not."""
     mark_write()
     who = write_token_name()
+    dry_run = dry_run_arg()
     mimetype = request.mimetype
     if mimetype not in RDF_BODIES and mimetype != JSON_BODY:
         accepted = ", ".join([*RDF_BODIES, JSON_BODY])
@@ -80,9 +101,11 @@ def create():
             raise Problem(400, f"The body is not valid {charset} text: {exc}") from None
     batch = read_json(data, who) if mimetype == JSON_BODY else parse_rdf(data, RDF_BODIES[mimetype])
     try:
-        answer = submit(batch, who, API_ORIGIN)
+        answer = submit(batch, who, API_ORIGIN, dry_run=dry_run)
     except Rejected as rejected:
-        return rejection_response(rejected.report)
+        return rejection_response(rejected.report, dry_run=dry_run)
+    if dry_run:
+        return render(answer, None, JSON, status=200)
     status = 201 if answer["status"] == "accepted" else 200
     return render(answer, None, JSON, status=status, headers={"Location": answer["url"]})
 
@@ -187,11 +210,13 @@ def page_data(values: Mapping[str, str] | None = None, **extra) -> dict:
         "levels": list(LEVELS),
         "ranks": list(RANKS),
         "writable": context().writable,
+        "frameworks_doc": FRAMEWORKS_DOC,
         **page_choices(),
         "values": dict(values or {}),
         "result": None,
         "error": None,
         "violations": [],
+        "problems": [],
         **extra,
     }
 
@@ -238,21 +263,28 @@ def page():
                 f"The form is sent as {PAGE_BODIES[0]} or {PAGE_BODIES[1]}, not {request.mimetype or 'a body without Content-Type'}.",
             )
         try:
-            values = {k: v for k, v in request.form.items() if k != "token"}
+            values = {k: v for k, v in request.form.items() if k not in ("token", "dry_run")}
         except RequestEntityTooLarge:
             raise Problem(413, "The form is larger than this server accepts (MAX_BODY).") from None
         who = page_token((request.form.get("token") or "").strip())
-        result = submit(page_batch(request.form, who), who, PAGE_ORIGIN)
+        dry_run = request.form.get("dry_run") == "true"
+        result = submit(page_batch(request.form, who), who, PAGE_ORIGIN, dry_run=dry_run)
     except Problem as problem:
         error = {"status": problem.status, "title": problem.title, "detail": problem.detail}
+        error["problems"] = getattr(problem, "problems", [])
         return render(
             page_data(values, error=error), "submissions/page.html", HTML, status=problem.status
         )
     except Rejected as rejected:
         rows = violation_rows(rejected.report)
         error = {"status": 422, "title": "Validation failed", "detail": rejection_detail(len(rows))}
-        data = page_data(values, error=error, violations=rows)
+        problems = problem_rows(rejected.report)
+        grouped = problems if len(problems) < len(rows) else []
+        data = page_data(values, error=error, violations=rows, problems=grouped)
         return render(data, "submissions/page.html", HTML, status=422)
+    if result.get("dry_run"):
+        # Nothing was written: the fields stay, to be sent for real.
+        return render(page_data(values, result=result), "submissions/page.html", HTML)
     status = 201 if result["status"] == "accepted" else 200
     # The form starts empty again, so the same claim is not sent twice by accident.
     return render(

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
-from graph.ingest import IngestError
+from graph.ingest import IngestError, empty_reason
 from graph.ingest.corrections import deprecation_triples
 from graph.ingest.form import check_keys, check_text, form_to_graph
 from graph.rdf_input import UnsafeInput, check_input
@@ -62,7 +62,7 @@ def parse_rdf(data: bytes, fmt: Format, where: str = "the body") -> rdflib.Graph
     if not quads:
         raise Problem(
             400,
-            f"{where}: the batch is empty; send at least one claim or source",
+            f"{where}: the batch is empty; {empty_reason('json-ld' if fmt is JSON_LD else fmt.label)}",
             title="Empty submission",
         )
     return to_rdflib(quads)
@@ -109,7 +109,10 @@ def form_batch(doc: object, who: str) -> rdflib.Graph:
         try:
             batch += form_to_graph(fields)
         except IngestError as exc:
-            raise Problem(400, str(exc), title="Invalid form") from None
+            problem = Problem(400, str(exc), title="Invalid form")
+            # The page lists each problem of the form on a line of its own.
+            problem.problems = getattr(exc, "problems", [str(exc)])
+            raise problem from None
     for triple in corrections(doc.get("deprecate"), who):
         batch.add(triple)
     if not len(batch):
@@ -179,6 +182,21 @@ CLAIM_FIELDS = ("model", "criterion", "level", "stated_on", "text", "quote", "at
 SOURCE_FIELDS = ("title", "url", "kind", "publisher", "issued", "accessed_on")
 
 
+# The page's sources: the first one's passage is the claim's "quote" field.
+SOURCE_PREFIXES = ("source", "source2", "source3")
+
+
+def page_source(get, prefix: str) -> dict:  # noqa: ANN001
+    """Return one source's fields from the page (empty when none is filled in)."""
+    if get(f"{prefix}_iri"):
+        found = {"iri": get(f"{prefix}_iri")}
+    else:
+        found = {k: get(f"{prefix}_{k}") for k in SOURCE_FIELDS if get(f"{prefix}_{k}")}
+    if prefix != SOURCE_PREFIXES[0] and get(f"{prefix}_quote"):
+        found["quote"] = get(f"{prefix}_quote")
+    return found
+
+
 def page_batch(form: Mapping[str, str], who: str) -> rdflib.Graph:
     """Build one batch from the page's claim fields, its Turtle and its correction."""
 
@@ -186,12 +204,10 @@ def page_batch(form: Mapping[str, str], who: str) -> rdflib.Graph:
         return (form.get(name) or "").strip()
 
     doc: dict = {k: get(k) for k in (*CLAIM_FIELDS, "rank") if get(k)}
-    source = (
-        {"iri": get("source_iri")}
-        if get("source_iri")
-        else {k: get(f"source_{k}") for k in SOURCE_FIELDS if get(f"source_{k}")}
-    )
-    has_claim = any(k in doc for k in CLAIM_FIELDS) or bool(source)
+    sources = [s for prefix in SOURCE_PREFIXES if (s := page_source(get, prefix))]
+    has_claim = any(k in doc for k in CLAIM_FIELDS) or bool(sources)
+    # One source is sent as the object it always was, so its claim keeps its name.
+    source = sources[0] if len(sources) == 1 else sources
     doc = {**doc, "source": source} if has_claim else {}
     if get("deprecate_claim") or get("deprecate_reason"):
         doc["deprecate"] = [{"claim": get("deprecate_claim"), "reason": get("deprecate_reason")}]

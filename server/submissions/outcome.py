@@ -19,11 +19,13 @@ from rdflib import BNode, URIRef
 from graph.batch_limits import BatchRefused, check_batch
 from graph.derive.changes import affected_models
 from graph.ingest import Outcome, RecomputeFailed, canonical_hash, ingest
+from graph.ingest.preview import as_table
+from graph.ingest.preview import stored_scores as preview_scores
 from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, SKOS
 from graph.sparql.formats import JSON, JSON_LD, TURTLE
-from graph.stored_scores import read_scores
 from graph.validation import ValidationReport
+from graph.validation.report import group_results
 from server.context import context
 from server.errors import Problem, error_body
 from server.negotiation import negotiate
@@ -49,35 +51,18 @@ def touched_models(store: ox.Store, batch: rdflib.Graph) -> list[str] | None:
 
 def stored_scores(store: ox.Store, models: Iterable[str] | None) -> dict[str, dict[str, dict]]:
     """Return {model: {framework: {"value", "grade"}}} of the stored (not "as of") scores."""
-    found: dict[str, dict[str, dict]] = {}
-    for s in read_scores(store, models):
-        if s.whole is None and s.as_of is None:
-            found.setdefault(s.model, {})[s.framework] = {"value": s.value, "grade": s.grade}
-    return found
+    return preview_scores(store, models)
 
 
 def score_changes(models: Iterable[str], before: Mapping, after: Mapping) -> list[dict]:
     """Return, per model, each framework's score before and after the submission."""
-    out = []
-    for model in models:
-        old, new = before.get(model, {}), after.get(model, {})
-        scores = [
-            {
-                "framework": f,
-                "before": old.get(f),
-                "after": new.get(f),
-                "changed": old.get(f) != new.get(f),
-            }
-            for f in sorted(set(old) | set(new))
-        ]
-        out.append({"model": model, "scores": scores})
-    return out
+    return as_table(models, before, after)
 
 
 # ---------------------------------------------------------------- submitting
 
 
-def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
+def submit(batch: rdflib.Graph, who: str, origin: str, dry_run: bool = False) -> dict:
     """Validate and write ``batch`` under the write lock; return the answer's data.
 
     The checks that need only the batch (size, characters, blank-node shape, the
@@ -85,7 +70,8 @@ def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
     waits for or holds it. Raises Rejected (nothing written) when the batch breaks
     the shapes or the submission rules, or deprecates a claim that is unknown or
     already deprecated. A batch whose models cannot be recomputed is taken back and
-    answered 500 (Problem).
+    answered 500 (Problem). A ``dry_run`` is judged the same way under the lock, and
+    answered with the scores it would move; it writes nothing and publishes no new data.
     """
     ctx = context()
     try:
@@ -97,6 +83,11 @@ def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
         title = "Batch too large" if refused.status == 413 else "Batch refused"
         raise Problem(refused.status, f"{refused}; nothing was written.", title=title) from None
     role = ctx.role(who)
+    if dry_run:
+        # The lock keeps other writes out while the batch is judged; nothing is published.
+        with ctx.write_lock:
+            outcome = ingest(ctx.store, batch, who, origin, role=role, digest=digest, dry_run=True)
+        return dry_run_answer(outcome)
 
     def action(store: ox.Store) -> tuple[Outcome, dict, dict]:
         before = stored_scores(store, touched_models(store, batch))
@@ -121,6 +112,31 @@ def submit(batch: rdflib.Graph, who: str, origin: str) -> dict:
         "models_recomputed": score_changes(outcome.recomputed, before, after),
         "url": public_url("submissions.show", key=key_of(outcome.submission)),
         "content_url": public_url("graph_store.graph_store", graph=outcome.graph),
+    }
+
+
+def dry_run_answer(outcome: Outcome) -> dict:
+    """Return the answer to a dry run: what the batch would add and the scores it would move."""
+    valid = outcome.created
+    shown = outcome.preview
+    detail = (
+        "The batch is valid; nothing was written (dry run). Send it without dry_run to write it."
+        if valid
+        else "The same batch was accepted before; nothing was written (dry run)."
+    )
+    return {
+        "status": "valid" if valid else "unchanged",
+        "dry_run": True,
+        "written": False,
+        "detail": detail,
+        "submission": outcome.submission,
+        "content_hash": outcome.content_hash,
+        "triples": outcome.triples,
+        "claims_added": outcome.claims if valid else [],
+        "claims_deprecated": outcome.deprecated if valid else [],
+        "curated": outcome.curated if valid else [],
+        "score_changes": shown.changes() if shown else [],
+        "models_recomputed": as_table(shown.models, shown.before, shown.after) if shown else [],
     }
 
 
@@ -196,6 +212,7 @@ def violation_rows(report: ValidationReport) -> list[dict]:
                 "message": v.message,
                 "shape": v.shape_id,
                 "constraint": v.constraint_id,
+                "hint": v.hint or None,
                 "line": line,
             },
         )
@@ -210,13 +227,41 @@ def rejection_detail(count: int) -> str:
     )
 
 
-def rejection_response(report: ValidationReport) -> Response:
+def problem_rows(report: ValidationReport) -> list[dict]:
+    """Return the violations grouped by cause: how many nodes, the cause, the nodes."""
+    rows = []
+    for group in group_results(report, report.data_results):
+        first = group.violations[0]
+        nodes = dict.fromkeys(
+            report.node_labels.get(v.focus_node, "a blank node")
+            if isinstance(v.focus_node, BNode)
+            else str(v.focus_node)
+            for v in group.violations
+        )
+        rows.append(
+            {
+                "count": len(nodes),
+                "constraint": first.constraint_id,
+                "path": None if first.path is None else str(first.path),
+                "message": first.message,
+                "hint": first.hint or None,
+                "nodes": list(nodes),
+                "line": group.line,
+            }
+        )
+    return rows
+
+
+def rejection_response(report: ValidationReport, dry_run: bool = False) -> Response:
     """Answer 422 with the report: a list to act on (JSON) or the SHACL report (JSON-LD, Turtle)."""
     fmt = negotiate(REPORT_FORMATS, accept=request.headers.get("Accept"), default=JSON) or JSON
     rows = violation_rows(report)
     if fmt is JSON:
         body = error_body(422, "Validation failed", rejection_detail(len(rows)))
+        body["problems"] = problem_rows(report)
         body["violations"] = rows
+        if dry_run:
+            body["dry_run"], body["written"] = True, False
         data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
         nt = report.graph.serialize(format="nt", encoding="utf-8")
