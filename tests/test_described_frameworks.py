@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -16,6 +17,7 @@ from graph import loading, paths
 from graph.evidence import trace, trace_dict
 from graph.evidence.as_text import trace_text
 from graph.namespaces import ID
+from graph.scoring.rules import RULES
 
 EXAMPLE = paths.ROOT / "docs" / "examples" / "transparency-index.ttl"
 WORLD = paths.ROOT / "tests" / "fixtures" / "submissions" / "world.ttl"
@@ -170,3 +172,25 @@ def test_the_analytics_distribution_counts_the_grades(client) -> None:
     }
     page = client.get("/analytics")
     assert page.status_code == 200 and "Example Transparency Index" in page.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
+    make_app, store
+) -> None:
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    before = {str(q) for q in store}
+    bad = EXAMPLE.read_text().replace("og:levelOrder 1 ;", "", 1)
+    sent = c.post("/api/submissions", data=bad, headers={**CURATOR, "Content-Type": "text/turtle"})
+    assert sent.status_code == 422
+    (problem,) = [v for v in sent.get_json()["violations"] if "og:levelOrder" in v["message"]]
+    assert "Framework id:framework/eti: level id:scale/eti/disclosed " in problem["message"]
+    assert {str(q) for q in store} == before
+
+
+def test_the_shapes_know_every_slug_the_code_scores() -> None:
+    text = (paths.SHAPES_DIR / "scoring.ttl").read_text()
+    taken = set(re.findall(r"<https://w3id\.org/openness/id/framework/([^>]+)>", text))
+    assert taken == {r.slug for r in RULES}
