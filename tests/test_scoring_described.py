@@ -1,9 +1,13 @@
-"""graph.scoring.described: a framework scored from its description, pure (no store)."""
+"""graph.scoring.described: a framework scored from its description (pure), and read from a store."""
 
 from __future__ import annotations
 
 import pytest
 
+from graph import loading, paths
+from graph.derive import compute
+from graph.framework_descriptions import read_descriptions
+from graph.scoring import osai_index
 from graph.scoring.described import (
     MEAN,
     SUM,
@@ -89,3 +93,31 @@ def test_grades_by_score_and_by_the_most_open_level_allowed() -> None:
     assert score_described(d, {A: "open", B: "open"}).grade == high.iri
     assert score_described(d, {A: "closed", B: "open"}).grade == withheld.iri
     assert score_described(d, {A: "partial", B: "open"}).grade == low.iri
+
+
+# ---------------------------------------------------------------- a shipped framework as data
+
+
+def test_the_legacy_table_as_data_scores_as_its_code_for_every_model(new_store) -> None:
+    store = new_store()
+    files = [
+        paths.ONTOLOGY_DIR / "openness.ttl",
+        paths.FRAMEWORKS_DIR / "opening-up-chatgpt.ttl",
+        *(paths.DATA_DIR / "osai-index" / f for f in ("models.ttl", "legacy.ttl", "sources.ttl")),
+        paths.ROOT / "tests" / "fixtures" / "frameworks" / "legacy-as-data.ttl",
+    ]
+    todo, _ = loading.prepare(files, paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    description = read_descriptions(store)[osai_index.LEGACY_FRAMEWORK]
+    assert description.criteria == tuple(sorted(osai_index.LEGACY_CRITERIA))
+    derivations = compute(store)
+    scored = [d for d in derivations.values() if d.scores[osai_index.LEGACY_FRAMEWORK].evidenced]
+    assert scored
+    for d in scored:
+        by_code = d.scores[osai_index.LEGACY_FRAMEWORK].score
+        assessments = {c: a.assessment for c, a in d.assessments.items()}
+        by_data = score_described(description, assessments)
+        assert by_data.value == pytest.approx(by_code.value), d.model.label
+        assert dict(by_data.points) == pytest.approx(dict(by_code.points)), d.model.label
+        assert set(by_data.missing) == set(by_code.missing), d.model.label
+        assert not by_data.unplaced
