@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph import loading, paths
+from graph.cli import main
 from graph.evidence import trace, trace_dict
 from graph.evidence.as_text import trace_text
 from graph.namespaces import ID
@@ -194,3 +195,15 @@ def test_the_shapes_know_every_slug_the_code_scores() -> None:
     text = (paths.SHAPES_DIR / "scoring.ttl").read_text()
     taken = set(re.findall(r"<https://w3id\.org/openness/id/framework/([^>]+)>", text))
     assert taken == {r.slug for r in RULES}
+
+
+def test_the_command_line_traces_the_framework_by_its_slug(tmp_path, capsys) -> None:
+    where = str(tmp_path / "store")
+    files = [paths.ONTOLOGY_DIR / "openness.ttl", paths.FRAMEWORKS_DIR / "osai-index.ttl", EXAMPLE]
+    assert main(["--store", where, "load", *map(str, files)]) == 0
+    capsys.readouterr()
+    assert main(["--store", where, "trace", "acme-chat-2", "--framework", "eti"]) == 0
+    out = capsys.readouterr().out
+    assert "Example Transparency Index" in out and "eti-2026-report" in out
+    assert main(["--store", where, "trace", "acme-chat-2", "--framework", "nope"]) != 0
+    assert "eti" in capsys.readouterr().err
