@@ -207,3 +207,33 @@ def test_the_command_line_traces_the_framework_by_its_slug(tmp_path, capsys) -> 
     assert "Example Transparency Index" in out and "eti-2026-report" in out
     assert main(["--store", where, "trace", "acme-chat-2", "--framework", "nope"]) != 0
     assert "eti" in capsys.readouterr().err
+
+
+def test_an_indicator_nobody_judged_leaves_the_grade_unplaced(make_app, store) -> None:
+    # Globex's incident-reporting judgement left out: its score cannot be placed in a grade.
+    text = EXAMPLE.read_text()
+    start = text.index("claim:globex-lm-incident-reporting a og:Claim")
+    end = text.index(" .\n", start) + 3
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    sent = c.post(
+        "/api/submissions",
+        data=text[:start] + text[end:],
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    (row,) = [
+        m
+        for m in c.get("/models.json?eti=unplaced").get_json()["models"]
+        if m["slug"] == "globex-lm"
+    ]
+    assert row["scores"]["eti"]["grade"] is None and "not-enough-evidence" in row["flags"]
+    ask = f"""
+    ASK {{ <{ID}score/globex-lm/eti> <https://w3id.org/openness/ns#flag>
+             <https://w3id.org/openness/ns#NotEnoughEvidence> ;
+           <https://w3id.org/openness/ns#missingCriterion> <{ID}criterion/eti/incident-reporting> }}"""
+    answer = c.get(
+        "/sparql",
+        query_string={"query": ask},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.get_json()["boolean"] is True

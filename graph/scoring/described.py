@@ -131,11 +131,23 @@ def score_described(
         value=value or 0.0,
         grade=grade.iri if grade else None,
         points={c: p for c, p in points.items() if p is not None},
-        missing=missing if d.grades else tuple(c for c in d.criteria if levels[c] == UNKNOWN),
+        missing=_missing(d, levels, missing, uncounted if unplaced else ()),
         sub_scores=sub_scores,
         criteria=d.criteria,
         unplaced=unplaced,
     )
+
+
+def _missing(
+    d: Description, levels: Mapping[str, str], blocking: tuple[str, ...], unknown: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Return what keeps the score from the next grade up and, when unplaced, what is unknown.
+
+    A framework without grades lists its criteria with no evidence, as the index does.
+    """
+    if not d.grades:
+        return tuple(c for c in d.criteria if levels[c] == UNKNOWN)
+    return tuple(dict.fromkeys((*blocking, *unknown)))
 
 
 def _aggregate(d: Description, values: list[tuple[str, float]]) -> float:
