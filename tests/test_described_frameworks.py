@@ -237,3 +237,18 @@ def test_an_indicator_nobody_judged_leaves_the_grade_unplaced(make_app, store) -
         headers={"Accept": "application/sparql-results+json"},
     )
     assert answer.get_json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/framework/eti",
+        "/id/criterion/eti/weights",
+        "/id/grade/eti/high",
+        "/id/scoring/eti",
+        "/id/scale/eti/disclosed",
+    ],
+)
+def test_every_node_of_the_description_has_a_page(client, path) -> None:
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
