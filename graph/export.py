@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.framework_descriptions import store_rules
 from graph.labels import Labels
 from graph.loading import CATALOG
 from graph.namespaces import BASE, DCAT, DCTERMS, ID, OG, OWL, PREFIXES, PROV, RDF, VOID, XSD
 from graph.records import DERIVED_GRAPHS
-from graph.scoring.rules import FRAMEWORK_PREFIX, RULES
+from graph.scoring.rules import FRAMEWORK_PREFIX
 from graph.sparql.formats import JSON_LD, N_QUADS, TRIG, TURTLE, Format
 from graph.stored_scores import read_scores
 from graph.views.common import flag_name
@@ -144,7 +145,7 @@ def score_rows(store: ox.Store) -> list[dict]:
     labels = Labels(
         store, {r["model"] for r in rows.values()} | {r["grade"] for r in rows.values()}
     )
-    order = {r.slug: i for i, r in enumerate(RULES)}
+    order = {r.slug: i for i, r in enumerate(store_rules(store))}
     out = []
     for row in rows.values():
         out.append(

@@ -40,7 +40,7 @@ LAYERS = (
     ("graph.rdf_input", "graph.batch_limits"),
     ("graph.loading",),
     ("graph.validation",),
-    ("graph.records", "graph.stored_scores", "graph.labels"),
+    ("graph.records", "graph.stored_scores", "graph.labels", "graph.framework_descriptions"),
     ("graph.derive",),
     ("graph.evidence",),
     ("graph.ingest",),

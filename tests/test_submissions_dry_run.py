@@ -284,7 +284,7 @@ PAGE = {
 def test_the_page_takes_several_sources_and_lists_every_problem(client, store) -> None:
     page = client.get("/submit").get_data(as_text=True)
     assert 'name="source2_title"' in page and 'name="source2_quote"' in page
-    assert "docs/submissions.md#adding-a-framework" in page
+    assert "docs/frameworks.md" in page
     two = {**PAGE, "source2_title": "A card", "source2_quote": "the card says so"}
     accepted = client.post("/submit", data=two)
     assert accepted.status_code == 201, accepted.get_data(as_text=True)

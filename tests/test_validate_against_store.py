@@ -98,7 +98,7 @@ def test_claims_citing_a_framework_not_loaded_are_reported_once(
     (line,) = [line for line in err.splitlines() if "is the framework loaded?" in line]
     assert line.startswith("6 claims og:criterion: ") and "and 3 more" in line
     assert "under id:criterion/fmti-1.1/" in line
-    assert "docs/submissions.md#adding-a-framework" in err
+    assert "docs/frameworks.md" in err
 
 
 def test_a_named_store_must_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

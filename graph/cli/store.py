@@ -194,7 +194,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     return load_files(store_from(args), files, validate=not args.no_validate, force=args.force)
 
 
-FRAMEWORKS_DOC = "docs/submissions.md#adding-a-framework"
+FRAMEWORKS_DOC = "docs/frameworks.md"
 
 
 def validation_store(args: argparse.Namespace) -> tuple[ox.Store | None, str]:

@@ -31,6 +31,7 @@ from graph import staleness
 from graph.derive.changes import affected_models
 from graph.derive.model import ModelDerivation, derive_model
 from graph.derive.triples import new_nodes, node_edits, now_stamp, stored_nodes
+from graph.framework_descriptions import store_rules
 from graph.records import ClaimRecord, read_evidence, read_matches
 from graph.store import writes
 
@@ -40,11 +41,12 @@ def compute(
 ) -> dict[str, ModelDerivation]:
     """Read the claims of ``models`` (all when None) and derive them, writing nothing."""
     evidence, matches = read_evidence(store, models, quotes=False), read_matches(store)
+    rules = store_rules(store)
     by_model: dict[str, list[ClaimRecord]] = {}
     for claim in evidence.claims:
         by_model.setdefault(claim.model, []).append(claim)
     return {
-        iri: derive_model(model, by_model.get(iri, []), evidence.sources, matches, as_of)
+        iri: derive_model(model, by_model.get(iri, []), evidence.sources, matches, as_of, rules)
         for iri, model in evidence.models.items()
     }
 

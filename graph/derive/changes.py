@@ -94,6 +94,7 @@ def _defines_frameworks(store: ox.Store, graphs: Sequence[str]) -> bool:
       GRAPH ?g {{
         {{ ?s a <{OG.Criterion}> }} UNION {{ ?s a <{OG.Framework}> }} UNION {{ ?s a <{OG.Grade}> }}
         UNION {{ ?s <{SKOS.closeMatch}>|<{SKOS.exactMatch}> ?o }}
+        UNION {{ ?s <{OG.scoring}>|<{OG.levelScale}>|<{OG.scaleLevel}>|<{OG.group}> ?o }}
       }}
     }}"""
     return bool(store.query(query))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.derive import flags as fl
-from graph.namespaces import ID, slugify
+from graph.namespaces import ID, OG, slugify
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Assessment, Score, mof, osai_index, osaid, resolve_claims, spectrum
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
@@ -28,6 +28,9 @@ from graph.scoring.rules import (
     FrameworkRule,
     framework_of,
 )
+
+# A described framework's score left unplaced by an unknown (graph.scoring.described).
+NOT_ENOUGH_EVIDENCE = str(OG.NotEnoughEvidence)
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,13 @@ def derive_model(
     sources: Mapping[str, SourceRecord],
     matches: Mapping[str, Iterable[str]],
     as_of: dt.date | str | None = None,
+    rules: Sequence[FrameworkRule] = RULES,
 ) -> ModelDerivation:
-    """Resolve a model's claims into assessments, score them per framework and flag them."""
+    """Resolve a model's claims into assessments, score them per framework and flag them.
+
+    ``rules`` are the frameworks to score under: the shipped ones, and those the store
+    describes as data (``graph.framework_descriptions.store_rules``).
+    """
     day = as_of_date(as_of) if as_of is not None else None
     records = {c.iri: c for c in claims if c.model == model.iri}
     scoring = claims_as_of(records.values(), sources, model.developers, day)
@@ -143,7 +151,7 @@ def derive_model(
     for claim in scoring:
         by_criterion.setdefault(claim.criterion, []).append(claim)
 
-    criteria = sorted({c for r in RULES for c in r.criteria} | set(by_criterion))
+    criteria = sorted({c for r in rules for c in r.criteria} | set(by_criterion))
     resolved: dict[str, tuple[Assessment, tuple[str, ...]]] = {}
     for criterion in criteria:
         own = by_criterion.get(criterion, [])
@@ -153,7 +161,7 @@ def derive_model(
             assessment, mapped_from = from_matches(model, criterion, by_criterion, matches, day)
         resolved[criterion] = (assessment, mapped_from)
 
-    scores = {r.iri: r.score({c: a for c, (a, _) in resolved.items()}) for r in RULES}
+    scores = {r.iri: r.score({c: a for c, (a, _) in resolved.items()}) for r in rules}
     points = {c: p for s in scores.values() for c, p in s.points.items()}
     assessments = {}
     for criterion, (assessment, mapped_from) in resolved.items():
@@ -177,15 +185,16 @@ def derive_model(
         )
 
     results = {}
-    for rule in RULES:
+    for rule in rules:
         score = scores[rule.iri]
         iri = score_iri(model, rule.iri, day)
         read = [assessments[c] for c in rule.criteria]
+        unplaced = (NOT_ENOUGH_EVIDENCE,) if getattr(score, "unplaced", False) else ()
         results[rule.iri] = ScoreResult(
             iri=iri,
             rule=rule,
             score=score,
-            flags=fl.score_flags((a.flags for a in read), washing),
+            flags=fl.ordered(fl.score_flags((a.flags for a in read), washing) + unplaced),
             sub_scores=_sub_scores(iri, rule, score),
             evidenced=evidenced(rule, score, assessments),
         )
@@ -269,6 +278,18 @@ def _sub_scores(iri: str, rule: FrameworkRule, score: Score) -> tuple[SubScore, 
             value = score.sub_scores[category]
             parts.append(SubScore(f"{iri}/category-{name}", category, value, missing, criteria))
         return tuple(parts)
+    if rule.description is not None:
+        leaves = rule.description.leaves
+        return tuple(
+            SubScore(
+                f"{iri}/{slugify(k.rsplit('/', 1)[-1])}",
+                k,
+                v,
+                tuple(c for c in score.missing if c in leaves(k)),
+                leaves(k),
+            )
+            for k, v in score.sub_scores.items()
+        )
     return tuple(
         SubScore(f"{iri}/{slugify(k.rsplit('/', 1)[-1])}", k, v, (), rule.criteria)
         for k, v in score.sub_scores.items()

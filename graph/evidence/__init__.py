@@ -18,7 +18,7 @@ followed. ``Trace.as_dict`` is the JSON documented in docs/scoring.md
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -29,6 +29,7 @@ from graph.evidence.as_dict import trace_dict
 from graph.evidence.as_rdf import trace_graph
 from graph.evidence.citations import Citation, CitationGraph, read_citations
 from graph.evidence.passages import PassageEvidence, claim_passages
+from graph.framework_descriptions import store_rules
 from graph.labels import ENGLISH_LABEL, read_names
 from graph.namespaces import ID, OG
 from graph.records import (
@@ -40,7 +41,7 @@ from graph.records import (
     resolve_model,
 )
 from graph.scoring.resolution import as_of_date
-from graph.scoring.rules import RULES, RULES_BY_IRI
+from graph.scoring.rules import RULES, RULES_BY_IRI, FrameworkRule
 
 __all__ = ["Trace", "UnknownFramework", "resolve_framework", "trace", "trace_dict", "walk"]
 
@@ -60,16 +61,20 @@ ALIASES = {
 }
 
 
-def resolve_framework(name: str) -> str:
-    """Return the IRI of a scored framework named by IRI, slug or alias (oti, index, osaid ...)."""
+def resolve_framework(name: str, rules: Sequence[FrameworkRule] = RULES) -> str:
+    """Return the IRI of a scored framework named by IRI, slug or alias (oti, index, osaid ...).
+
+    ``rules`` are the frameworks to look in: the shipped ones unless told, and with
+    ``graph.framework_descriptions.store_rules`` those a store describes as data.
+    """
     wanted = name.strip()
-    if wanted in RULES_BY_IRI:
+    if wanted in RULES_BY_IRI or wanted in {r.iri for r in rules}:
         return wanted
     slug = ALIASES.get(wanted.casefold(), wanted.casefold())
-    for rule in RULES:
+    for rule in rules:
         if rule.slug == slug:
             return rule.iri
-    known = ", ".join(r.slug for r in RULES)
+    known = ", ".join(r.slug for r in rules)
     raise UnknownFramework(f"no scored framework called {name!r}; use one of {known}")
 
 
@@ -225,12 +230,13 @@ def trace(
 ) -> Trace:
     """Trace ``model`` (IRI, slug or label) under one framework or all, as of a date or now."""
     record = model if isinstance(model, ModelRecord) else resolve_model(store, model)
-    chosen = resolve_framework(framework) if framework is not None else None
+    rules = store_rules(store)
+    chosen = resolve_framework(framework, rules) if framework is not None else None
     day = as_of_date(as_of) if as_of is not None else None
     evidence = read_evidence(store, [record.iri])
     record = evidence.models.get(record.iri, record)
     derivation = derive_model(
-        record, evidence.claims_of(record.iri), evidence.sources, read_matches(store), day
+        record, evidence.claims_of(record.iri), evidence.sources, read_matches(store), day, rules
     )
     result = Trace(derivation, evidence, CitationGraph(), {}, [], {}, chosen)
     claims = result.claims()
@@ -277,7 +283,7 @@ def evidence_graph(
 
 
 def _iris_to_label(t: Trace, claims: Iterable[ClaimRecord]) -> set[str]:
-    iris = {t.model.iri, *t.model.developers, *(r.iri for r in RULES), str(OG.NoClaimRule)}
+    iris = {t.model.iri, *t.model.developers, *t.derivation.scores, str(OG.NoClaimRule)}
     for s in t.scores():
         iris |= {s.score.grade or "", *s.score.missing, s.rule.metric}
         iris |= {p.measures for p in s.sub_scores} | {m for p in s.sub_scores for m in p.missing}

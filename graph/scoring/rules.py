@@ -6,8 +6,9 @@ Pure, like the rest of graph.scoring.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 
 from graph.namespaces import ID
 from graph.scoring import (
@@ -23,6 +24,7 @@ from graph.scoring import (
     spectrum,
     spectrum_tier,
 )
+from graph.scoring.described import Description, score_described
 
 CRITERION_PREFIX = f"{ID}criterion/"
 FRAMEWORK_PREFIX = f"{ID}framework/"
@@ -37,6 +39,8 @@ class FrameworkRule:
     score: Callable[[Mapping[str, Assessment]], Score]
     uses_matches: bool = False  # fall back on claims on closely matching criteria
     integer_value: bool = False  # dqv:value is an xsd:integer (a tier, a class, a grade order)
+    # The framework's og:scoring description, for a framework scored from data, not code.
+    description: Description | None = field(default=None, compare=False)
 
     @property
     def slug(self) -> str:
@@ -66,3 +70,22 @@ def framework_of(criterion: str) -> str | None:
         return None
     rest = criterion[len(CRITERION_PREFIX) :]
     return f"{FRAMEWORK_PREFIX}{rest.split('/', 1)[0]}" if "/" in rest else None
+
+
+def described_rule(description: Description) -> FrameworkRule:
+    """Return the rule that scores a framework from its og:scoring description."""
+    return FrameworkRule(
+        iri=description.framework,
+        criteria=description.criteria,
+        score=partial(score_described, description),
+        integer_value=description.aggregation is None,
+        description=description,
+    )
+
+
+def rules_with(descriptions: Iterable[Description]) -> tuple[FrameworkRule, ...]:
+    """Return RULES and a rule for each described framework the project has no code for."""
+    extra = sorted(
+        (d for d in descriptions if d.framework not in RULES_BY_IRI), key=lambda d: d.framework
+    )
+    return RULES + tuple(described_rule(d) for d in extra)

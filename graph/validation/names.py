@@ -156,7 +156,7 @@ def hint_for(value: str, noun: str, known: dict[str, set[str]]) -> str:
     if noun == "criterion" and not siblings:
         return (
             f"The graph holds no criterion under {short(URIRef(folder))}: is the framework "
-            "loaded? Load it, or send it in the same batch (docs/submissions.md#adding-a-framework)."
+            "loaded? Load it, or send it in the same batch (docs/frameworks.md)."
         )
     near = nearest(value, siblings or known) or nearest(value, known)
     if not near:

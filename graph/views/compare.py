@@ -11,10 +11,11 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from graph.framework_descriptions import store_rules
 from graph.labels import Labels
 from graph.namespaces import OG, PROV
 from graph.records import ModelRecord
-from graph.scoring.rules import RULES, framework_of
+from graph.scoring.rules import framework_of
 from graph.views.common import ASSESSMENTS_GRAPH, flag_name, level_name, select
 from graph.views.model import read_scores, score_dict, score_labels
 
@@ -63,7 +64,7 @@ def compare_page(store: ox.Store, models: Sequence[ModelRecord]) -> dict:
     by_framework: dict[str | None, list[str]] = {}
     for criterion in cells:
         by_framework.setdefault(framework_of(criterion), []).append(criterion)
-    for rule in RULES:
+    for rule in store_rules(store):
         # The criteria the score reads, in its order, then the framework's other criteria.
         extra = sorted(
             (c for c in by_framework.pop(rule.iri, []) if c not in rule.criteria), key=labels

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.framework_descriptions import store_rules
 from graph.labels import Labels
 from graph.namespaces import BASE, CITO, DQV, OG, PROV
-from graph.scoring.rules import RULES
 from graph.views.common import select
 
 COUNTED = {
@@ -90,7 +90,7 @@ def frameworks(store: ox.Store) -> list[dict]:
     rows = select(store, f"SELECT DISTINCT ?f WHERE {{ ?f a <{OG.Framework}> }}")
     iris = [r["f"].value for r in rows if isinstance(r["f"], ox.NamedNode)]
     labels = Labels(store, iris)
-    order = {r.iri: i for i, r in enumerate(RULES)}
+    order = {r.iri: i for i, r in enumerate(store_rules(store))}
     return [
         labels.ref(f, scored=f in order)
         for f in sorted(iris, key=lambda f: (order.get(f, len(order)), labels(f)))

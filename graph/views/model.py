@@ -11,7 +11,7 @@ since "as of" results are never stored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -19,11 +19,12 @@ from graph import stored_scores
 from graph.derive import flags as fl
 from graph.derive.model import derive_model
 from graph.evidence.passages import PassageEvidence, claim_passages, page_text
+from graph.framework_descriptions import store_rules
 from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, OG, PROV, SCHEMA, SKOS, SPDX
 from graph.records import ClaimRecord, Evidence, ModelRecord, read_evidence
 from graph.scoring.resolution import first_day
-from graph.scoring.rules import FRAMEWORK_PREFIX, RULES, framework_of
+from graph.scoring.rules import FRAMEWORK_PREFIX, RULES, FrameworkRule, framework_of
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     Description,
@@ -213,7 +214,7 @@ def model_page(store: ox.Store, record: ModelRecord, matches: Mapping[str, froze
     claims = {c.iri: c for c in evidence.claims_of(record.iri)}
     assessments = read_assessments(store, record.iri)
     scores = read_scores(store, [record.iri])[record.iri]
-    history = model_history(record, list(claims.values()), evidence, matches)
+    history = model_history(record, list(claims.values()), evidence, matches, store_rules(store))
     passages = claim_passages(store, claims.values())
 
     labels = Labels(store)
@@ -346,6 +347,7 @@ def model_history(
     claims: list[ClaimRecord],
     evidence: Evidence,
     matches: Mapping[str, frozenset[str]],
+    rules: Sequence[FrameworkRule] = RULES,
 ) -> list[dict]:
     """Return the model's scores as of each day a claim about it was stated, when they changed.
 
@@ -356,7 +358,7 @@ def model_history(
     days = sorted({first_day(c.stated_on) for c in claims if c.stated_on})
     history, before = [], {}
     for day in days:
-        d = derive_model(record, claims, evidence.sources, matches, day)
+        d = derive_model(record, claims, evidence.sources, matches, day, rules)
         now = {
             s.rule.slug: {"value": _plain(s.score.value), "grade": s.score.grade}
             for s in d.scores.values()
@@ -364,7 +366,7 @@ def model_history(
         }
         changed = sorted(k for k in set(now) | set(before) if now.get(k) != before.get(k))
         if changed:
-            order = [r.slug for r in RULES]
+            order = [r.slug for r in rules]
             history.append(
                 {
                     "as_of": day.isoformat(),

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph.framework_descriptions import store_rules
 from graph.labels import Labels, short
 from graph.namespaces import DCTERMS, OG, RDFS, SPDX
 from graph.records import model_slug
-from graph.scoring.rules import FRAMEWORK_PREFIX, RULES
+from graph.scoring.rules import FRAMEWORK_PREFIX
 from graph.stored_scores import read_scores
 from graph.views.common import flag_name, select
 
@@ -61,8 +62,20 @@ PER_PAGE = 50
 MAX_PER_PAGE = 500
 
 
+def described_facets(store: ox.Store) -> dict[str, str]:
+    """Return a facet per framework described as data: its slug -> the framework's name.
+
+    Each such framework is a facet of the list, by the grade a model's score reaches
+    (``unplaced`` when a score has no grade, ``unscored`` when there is no score).
+    """
+    described = [r for r in store_rules(store) if r.description is not None]
+    labels = Labels(store, [r.iri for r in described])
+    return {r.slug: labels(r.iri) for r in described if r.slug not in FACETS}
+
+
 def model_entries(store: ox.Store) -> list[dict]:
     """Return every model with its developers, licences and stored scores, sorted by label."""
+    rules = store_rules(store)
     models: dict[str, dict] = {}
     for row in select(store, MODELS_QUERY):
         if not isinstance(row["model"], ox.NamedNode):
@@ -115,7 +128,7 @@ def model_entries(store: ox.Store) -> list[dict]:
                 "developers": [{"iri": k, "label": v} for k, v in sorted(m["developers"].items())],
                 "licences": [{"iri": k, "label": v} for k, v in sorted(m["licences"].items())],
                 "flags": sorted(m["flags"]),
-                "scores": {r.slug: m["scores"][r.slug] for r in RULES if r.slug in m["scores"]},
+                "scores": {r.slug: m["scores"][r.slug] for r in rules if r.slug in m["scores"]},
                 "tier": _tier(m["scores"]),
                 "index": m["scores"].get(INDEX, {}).get("value"),
                 "mof_class": _mof_class(m["scores"]),
@@ -142,8 +155,8 @@ def _mof_class(scores: Mapping[str, dict]) -> str | None:
 # ---------------------------------------------------------------- facets and filters
 
 
-def facet_values(entry: Mapping) -> dict[str, list[tuple[str, str]]]:
-    """Return each facet's (value, label) pairs for one entry."""
+def facet_values(entry: Mapping, extra: Iterable[str] = ()) -> dict[str, list[tuple[str, str]]]:
+    """Return each facet's (value, label) pairs for one entry; ``extra`` are described ones."""
     index = entry["index"]
     band = next(
         ((k, k) for k, lo, hi in INDEX_BANDS if index is not None and lo <= index < hi), None
@@ -164,7 +177,20 @@ def facet_values(entry: Mapping) -> dict[str, list[tuple[str, str]]]:
         "mof": [(mof, MOF_LABELS.get(mof, mof))] if mof else [("unscored", "not scored")],
         "licence": licences,
         "contested": [("yes", "contested")] if entry["contested"] else [("no", "not contested")],
+        **{slug: [_grade_value(entry["scores"].get(slug))] for slug in extra},
     }
+
+
+def _grade_value(score: Mapping | None) -> tuple[str, str]:
+    """Return the facet value of a described framework's score: its grade, or why none."""
+    if score is None:
+        return ("unscored", "not scored")
+    grade = score["grade"]
+    if not grade:
+        return ("unplaced", "no grade")
+    iri = grade["iri"] if isinstance(grade, dict) else grade
+    label = grade.get("label", iri) if isinstance(grade, dict) else short(grade)
+    return (iri.rsplit("/", 1)[-1], label)
 
 
 @dataclass(frozen=True)
@@ -178,9 +204,10 @@ class ModelFilter:
     per_page: int = PER_PAGE
 
     @classmethod
-    def from_args(cls, get_list, get) -> ModelFilter:
+    def from_args(cls, get_list, get, extra: Iterable[str] = ()) -> ModelFilter:
         """Read the filter from request arguments (``get_list(name)``, ``get(name)``)."""
-        selected = {f: tuple(dict.fromkeys(v for v in get_list(f) if v)) for f in FACETS}
+        facets = (*FACETS, *extra)
+        selected = {f: tuple(dict.fromkeys(v for v in get_list(f) if v)) for f in facets}
         sort = get("sort") or "label"
         if sort.lstrip("-") not in SORTS:
             sort = "label"
@@ -232,12 +259,16 @@ def _sort_key(sort: str):
     return key
 
 
-def apply(entries: Sequence[Mapping], selection: ModelFilter) -> dict:
-    """Filter, facet, sort and page ``entries``; return the list page's records."""
-    values = [facet_values(e) for e in entries]
+def apply(entries: Sequence[Mapping], selection: ModelFilter, extra: Iterable[str] = ()) -> dict:
+    """Filter, facet, sort and page ``entries``; return the list page's records.
+
+    ``extra`` names the facets of frameworks described as data (``described_facets``).
+    """
+    extra = tuple(extra)
+    values = [facet_values(e, extra) for e in entries]
     kept = [e for e, v in zip(entries, values, strict=True) if selection.matches(e, v)]
     facets = {}
-    for facet in FACETS:
+    for facet in (*FACETS, *extra):
         # Counts within a facet ignore its own selection, so other values stay reachable.
         counts: dict[str, list] = {}
         for e, v in zip(entries, values, strict=True):

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.framework_descriptions import store_rules
 from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, DQV, OG, OWL, SKOS
-from graph.scoring.rules import RULES, FrameworkRule, framework_of
+from graph.scoring.rules import FrameworkRule, framework_of
 from graph.views.common import (
     ASSESSMENTS_GRAPH,
     SCORES_GRAPH,
@@ -68,7 +69,7 @@ def framework_page(store: ox.Store, iri: str) -> dict:
         | {row["broader"].value for rows in concepts.values() for row in rows if "broader" in row}
         | {row["grade"].value for row in spread if "grade" in row}
     )
-    rule = next((r for r in RULES if r.iri == iri), None)
+    rule = next((r for r in store_rules(store) if r.iri == iri), None)
     criteria, grades = _criteria_and_grades(concepts, requirements, rule, labels)
     return {
         "framework": {

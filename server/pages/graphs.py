@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, request, url_for
 
 from graph.evidence import UnknownFramework, resolve_framework
+from graph.framework_descriptions import store_rules
 from graph.views import drawing, graphs
 from graph.views.common import exists
 from server.cors import read_endpoint
@@ -65,11 +66,11 @@ def evidence(model: str, framework: str):
     framework_slug, ext = split_suffix(framework, OFFERED)
     fmt = choose(OFFERED, ext)
     record = find_model(model)
+    st = store()
     try:
-        framework_iri = resolve_framework(framework_slug)
+        framework_iri = resolve_framework(framework_slug, store_rules(st))
     except UnknownFramework as error:
         raise Problem(404, str(error), title="Not found") from None
-    st = store()
     graph = graphs.evidence_graph(st, record, framework_iri)
     if graph is None:
         raise Problem(

@@ -15,6 +15,7 @@ from graph.views.models import (
     SORTS,
     ModelFilter,
     apply,
+    described_facets,
     model_entries,
 )
 from server.cors import read_endpoint
@@ -51,9 +52,10 @@ def models(ext: str | None):
     fmt = choose(PAGE_FORMATS, ext)
     st = store()
     entries = cached("model_entries", lambda: model_entries(st))
-    selection = ModelFilter.from_args(request.args.getlist, request.args.get)
-    result = apply(entries, selection)
-    args = query_args((*FACETS, *MODEL_ARGS))
+    described = cached("described_facets", lambda: described_facets(st))
+    selection = ModelFilter.from_args(request.args.getlist, request.args.get, described)
+    result = apply(entries, selection, described)
+    args = query_args((*FACETS, *described, *MODEL_ARGS))
     here = None if ext in (None, "html") else ext
 
     def with_args(**changes) -> str:
@@ -76,7 +78,7 @@ def models(ext: str | None):
         "sort": selection.sort,
         "sorts": [s for name in SORTS for s in (name, f"-{name}")],
         **result,
-        "facet_labels": {f: FACET_LABELS[f] for f in FACETS},
+        "facet_labels": {**{f: FACET_LABELS[f] for f in FACETS}, **described},
         "next_url": with_args(page=[str(page + 1)]) if page < pages else None,
         "previous_url": with_args(page=[str(page - 1)]) if page > 1 else None,
     }

@@ -43,7 +43,7 @@ bp = Blueprint("submissions", __name__)
 PAGE_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
 API_ORIGIN, PAGE_ORIGIN = "POST /api/submissions", "POST /submit"
 # Where a new framework is explained; the docs ship with the code, not with the server.
-FRAMEWORKS_DOC = "docs/submissions.md#adding-a-framework"
+FRAMEWORKS_DOC = "docs/frameworks.md"
 KEY = re.compile(r"^[0-9a-f]{32}$")
 HOW_TO_ENABLE = (
     "Writes are disabled on this server: no write token is configured. The operator enables "

@@ -1,0 +1,172 @@
+"""Read the frameworks' scoring descriptions (og:scoring) from the store, and the rules they make.
+
+``read_descriptions`` returns one ``graph.scoring.described.Description`` per framework
+with an ``og:scoring`` node; ``store_rules`` returns every framework rule the store
+implies: the shipped ones (``graph.scoring.rules.RULES``) and one for each described
+framework the project has no code for. Every surface that lists frameworks (derive,
+trace, pages, exports) asks ``store_rules``, so a framework added as data is scored
+and shown with no code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from graph.namespaces import OG, SKOS
+from graph.queries import select
+from graph.scoring.described import MEAN, SUM, Description, GradeRule, Requirement, ScaleLevel
+from graph.scoring.levels import as_level
+from graph.scoring.rules import FrameworkRule, rules_with
+
+PREFIXES = f"PREFIX og: <{OG}>\nPREFIX skos: <{SKOS}>\n"
+RULES_QUERY = (
+    PREFIXES
+    + """
+SELECT ?f ?agg ?unknown ?scale WHERE {
+  ?f og:scoring ?r .
+  OPTIONAL { ?r og:aggregation ?agg }
+  OPTIONAL { ?r og:unknownPoints ?unknown }
+  OPTIONAL { ?r og:levelScale ?scale }
+}"""
+)
+CRITERIA_QUERY = (
+    PREFIXES
+    + """
+SELECT ?f ?c ?scale ?weight WHERE {
+  ?f og:scoring ?r . ?c a og:Criterion ; skos:inScheme ?f .
+  OPTIONAL { ?c og:levelScale ?scale }
+  OPTIONAL { ?c og:weight ?weight }
+}"""
+)
+SCALES_QUERY = (
+    PREFIXES
+    + """
+SELECT ?scale ?level ?for ?order ?points WHERE {
+  ?scale og:scaleLevel ?level . ?level og:standsFor ?for .
+  OPTIONAL { ?level og:levelOrder ?order }
+  OPTIONAL { ?level og:points ?points }
+}"""
+)
+GROUPS_QUERY = (
+    PREFIXES
+    + """
+SELECT ?f ?top ?g ?member ?weight ?own WHERE {
+  ?f og:scoring ?r . ?r og:group ?top . ?top skos:member* ?g . ?g skos:member ?member .
+  OPTIONAL { ?member og:weight ?weight }
+  OPTIONAL { ?g og:weight ?own }
+}"""
+)
+GRADES_QUERY = (
+    PREFIXES
+    + """
+SELECT ?f ?g ?order ?min ?all ?base ?req ?c ?least ?most WHERE {
+  ?f og:scoring ?r . ?g a og:Grade ; skos:inScheme ?f ; og:gradeOrder ?order .
+  OPTIONAL { ?g og:minScore ?min }
+  OPTIONAL { ?g og:requiresAll ?all }
+  OPTIONAL { ?g og:buildsOn ?base }
+  OPTIONAL { ?g og:requirement ?req . ?req og:onCriterion ?c .
+             OPTIONAL { ?req og:atLeast ?least } OPTIONAL { ?req og:atMost ?most } }
+}"""
+)
+AGGREGATIONS = {str(OG.Sum): SUM, str(OG.Mean): MEAN}
+
+
+def _v(row: dict, name: str) -> str | None:
+    term = row.get(name)
+    return term.value if term is not None else None
+
+
+def _level(row: dict, name: str) -> str | None:
+    value = _v(row, name)
+    return as_level(value) if value else None
+
+
+def _scales(store: ox.Store) -> dict[str, tuple[ScaleLevel, ...]]:
+    found: dict[str, dict[str, ScaleLevel]] = defaultdict(dict)
+    for row in select(store, SCALES_QUERY):
+        points = _v(row, "points")
+        level = ScaleLevel(
+            iri=_v(row, "level") or "",
+            stands_for=as_level(_v(row, "for") or ""),
+            order=int(_v(row, "order") or 0),
+            points=float(points) if points is not None else None,
+        )
+        found[_v(row, "scale") or ""][level.iri] = level
+    return {s: tuple(sorted(ls.values(), key=lambda x: x.order)) for s, ls in found.items()}
+
+
+def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
+    parts: dict[tuple[str, str], dict] = {}
+    for row in select(store, GRADES_QUERY):
+        key = (_v(row, "f") or "", _v(row, "g") or "")
+        g = parts.setdefault(key, {"order": int(_v(row, "order") or 0), "reqs": {}, "base": set()})
+        g["min"], g["all"] = _v(row, "min"), _level(row, "all")
+        if _v(row, "base"):
+            g["base"].add(_v(row, "base"))
+        if _v(row, "req"):
+            g["reqs"][_v(row, "req")] = Requirement(
+                _v(row, "c") or "", _level(row, "least"), _level(row, "most")
+            )
+    found: dict[str, list[GradeRule]] = defaultdict(list)
+    for (f, iri), g in sorted(parts.items()):
+        found[f].append(
+            GradeRule(
+                iri=iri,
+                order=g["order"],
+                requirements=tuple(r for _, r in sorted(g["reqs"].items())),
+                builds_on=tuple(sorted(g["base"])),
+                requires_all=g["all"],
+                min_score=float(g["min"]) if g["min"] is not None else None,
+            )
+        )
+    return found
+
+
+def read_descriptions(store: ox.Store) -> dict[str, Description]:
+    """Return framework IRI -> its scoring description, for every framework that has one."""
+    rules = {_v(r, "f"): r for r in select(store, RULES_QUERY)}
+    if not rules:
+        return {}
+    scales = _scales(store)
+    criteria: dict[str, dict[str, str | None]] = defaultdict(dict)
+    weights: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in select(store, CRITERIA_QUERY):
+        f, c = _v(row, "f") or "", _v(row, "c") or ""
+        criteria[f][c] = _v(row, "scale") or criteria[f].get(c)
+        if _v(row, "weight") is not None:
+            weights[f][c] = float(_v(row, "weight") or 1)
+    members: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    tops: dict[str, set[str]] = defaultdict(set)
+    for row in select(store, GROUPS_QUERY):
+        f, g, m = _v(row, "f") or "", _v(row, "g") or "", _v(row, "member") or ""
+        tops[f].add(_v(row, "top") or "")
+        members[f][g].add(m)
+        if _v(row, "weight") is not None:
+            weights[f][m] = float(_v(row, "weight") or 1)
+        if _v(row, "own") is not None:
+            weights[f][g] = float(_v(row, "own") or 1)
+    grades = _grades(store)
+    found = {}
+    for f, row in sorted(rules.items()):
+        own = sorted(criteria[f])
+        default = _v(row, "scale")
+        unknown = _v(row, "unknown")
+        found[f] = Description(
+            framework=f,
+            criteria=tuple(own),
+            aggregation=AGGREGATIONS.get(_v(row, "agg") or ""),
+            scales={c: scales.get(criteria[f][c] or default or "", ()) for c in own},
+            weights=dict(weights[f]),
+            groups=tuple(sorted(tops[f])),
+            members={g: tuple(sorted(m)) for g, m in members[f].items()},
+            grades=tuple(sorted(grades[f], key=lambda g: g.order)),
+            unknown_points=float(unknown) if unknown is not None else None,
+        )
+    return found
+
+
+def store_rules(store: ox.Store) -> tuple[FrameworkRule, ...]:
+    """Return the rules of every framework the store's models are scored under."""
+    return rules_with(read_descriptions(store).values())

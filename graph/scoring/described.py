@@ -1,0 +1,235 @@
+"""Score a model under a framework from the framework's scoring description: pure.
+
+A ``Description`` is what ``og:scoring`` says (docs/frameworks.md): the points each
+level is worth on each criterion, how points combine (a sum or a mean, weighted,
+over the criteria or over groups of them), the grades and what each requires, and
+how an unknown counts. ``score_described`` turns a model's assessments into a
+``DescribedScore``, the same record every other framework's function returns.
+
+The value is the aggregate when the rule aggregates, else the reached grade's
+``og:gradeOrder`` (0 when no grade is reached). Unless the rule gives an unknown
+points (``og:unknownPoints``), an unknown criterion leaves the score *unplaced*: the
+aggregate counts only what is known, and a grade that turns on an unknown is not
+given, neither is a lower one in its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from graph.scoring.levels import (
+    CLOSED,
+    OPEN,
+    PARTIAL,
+    UNKNOWN,
+    Assessment,
+    Score,
+    level_order,
+    levels_by_criterion,
+)
+
+SUM, MEAN = "sum", "mean"
+# Points when a framework names no scale: what the OSAI index gives its judgements.
+DEFAULT_POINTS = {OPEN: 1.0, PARTIAL: 0.5, CLOSED: 0.0}
+
+
+@dataclass(frozen=True)
+class ScaleLevel:
+    """A level of a framework's own scale: its IRI, the level it stands for, order, points."""
+
+    iri: str
+    stands_for: str  # a short level: open, partial, closed
+    order: int
+    points: float | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A criterion and the least and/or most open level a grade needs on it."""
+
+    criterion: str
+    at_least: str | None = None
+    at_most: str | None = None
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    """A grade: its order (1 the most open), requirements, the grades it builds on."""
+
+    iri: str
+    order: int
+    requirements: tuple[Requirement, ...] = ()
+    builds_on: tuple[str, ...] = ()
+    requires_all: str | None = None  # a short level every criterion needs
+    min_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Description:
+    """How a framework is scored, as its ``og:scoring`` description says."""
+
+    framework: str
+    criteria: tuple[str, ...]
+    aggregation: str | None = None  # SUM, MEAN, or None to score by grades alone
+    scales: Mapping[str, tuple[ScaleLevel, ...]] = field(default_factory=dict)  # by criterion
+    weights: Mapping[str, float] = field(default_factory=dict)  # criterion or group -> weight
+    groups: tuple[str, ...] = ()  # the groups the score aggregates, in order
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # group -> members
+    grades: tuple[GradeRule, ...] = ()
+    unknown_points: float | None = None
+
+    def points_for(self, criterion: str, level: str) -> float | None:
+        """Return the points ``level`` is worth on ``criterion``; None for an uncounted unknown."""
+        if level == UNKNOWN:
+            return self.unknown_points
+        scale = self.scales.get(criterion)
+        if not scale:
+            return DEFAULT_POINTS.get(level)
+        return next((s.points for s in scale if s.stands_for == level), None)
+
+    def leaves(self, group: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """Return the criteria under ``group``, through its subgroups."""
+        found: list[str] = []
+        for member in self.members.get(group, ()):
+            if member in self.members and member not in seen:
+                found += self.leaves(member, seen | {group})
+            elif member in self.criteria:
+                found.append(member)
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class DescribedScore(Score):
+    """A described framework's score: ``unplaced`` when an unknown kept it from a grade."""
+
+    unplaced: bool = False
+
+
+def score_described(
+    description: Description, assessments: Mapping[str, Assessment | str] | None
+) -> DescribedScore:
+    """Score a model's assessments (keyed by criterion IRI) under ``description``."""
+    d = description
+    levels = {c: levels_by_criterion(assessments).get(c, UNKNOWN) for c in d.criteria}
+    points = {c: d.points_for(c, levels[c]) for c in d.criteria}
+    uncounted = tuple(c for c in d.criteria if points[c] is None)
+    sub_scores: dict[str, float] = {}
+    value: float | None = None
+    if d.aggregation:
+        if d.groups:
+            parts = [(g, _group_value(d, g, points, sub_scores)) for g in d.groups]
+            value = _aggregate(d, [(g, v) for g, v in parts if v is not None])
+        else:
+            value = _aggregate(d, [(c, p) for c, p in points.items() if p is not None])
+    grade, missing, undecided = _grade(d, levels, value if not uncounted else None)
+    unplaced = undecided or (bool(uncounted) and d.aggregation is not None and not d.grades)
+    if not d.aggregation:
+        value = grade.order if grade else 0
+    return DescribedScore(
+        framework=d.framework,
+        value=value or 0.0,
+        grade=grade.iri if grade else None,
+        points={c: p for c, p in points.items() if p is not None},
+        missing=_missing(d, levels, missing, uncounted if unplaced else ()),
+        sub_scores=sub_scores,
+        criteria=d.criteria,
+        unplaced=unplaced,
+    )
+
+
+def _missing(
+    d: Description, levels: Mapping[str, str], blocking: tuple[str, ...], unknown: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Return what keeps the score from the next grade up and, when unplaced, what is unknown.
+
+    A framework without grades lists its criteria with no evidence, as the index does.
+    """
+    if not d.grades:
+        return tuple(c for c in d.criteria if levels[c] == UNKNOWN)
+    return tuple(dict.fromkeys((*blocking, *unknown)))
+
+
+def _aggregate(d: Description, values: list[tuple[str, float]]) -> float:
+    """Return the weighted sum or mean of ``values`` (node IRI, value)."""
+    total = sum(d.weights.get(node, 1.0) * v for node, v in values)
+    if d.aggregation == MEAN:
+        weight = sum(d.weights.get(node, 1.0) for node, _ in values)
+        return total / weight if weight else 0.0
+    return total
+
+
+def _group_value(
+    d: Description,
+    group: str,
+    points: Mapping[str, float | None],
+    out: dict[str, float],
+    seen: frozenset[str] = frozenset(),
+) -> float | None:
+    """Return a group's aggregate (recording it and its subgroups' in ``out``); None if empty."""
+    values = []
+    for member in d.members.get(group, ()):
+        if member in seen:  # a cycle the shapes refuse; never recurse forever
+            continue
+        if member in d.members:
+            v = _group_value(d, member, points, out, seen | {group})
+        else:
+            v = points.get(member)
+        if v is not None:
+            values.append((member, v))
+    if not values:
+        return None
+    out[group] = _aggregate(d, values)
+    return out[group]
+
+
+def requirements_of(d: Description, grade: GradeRule) -> tuple[Requirement, ...]:
+    """Return every requirement of ``grade``: its own, "all required", and those it builds on."""
+    by_iri = {g.iri: g for g in d.grades}
+    found: list[Requirement] = []
+    todo, seen = [grade], set()
+    while todo:
+        g = todo.pop()
+        if g.iri in seen:
+            continue
+        seen.add(g.iri)
+        found += g.requirements
+        if g.requires_all:
+            found += [Requirement(c, at_least=g.requires_all) for c in d.criteria]
+        todo += [by_iri[b] for b in g.builds_on if b in by_iri]
+    return tuple(found)
+
+
+def _meets(level: str, r: Requirement) -> bool:
+    low = r.at_least is None or level_order(level) >= level_order(r.at_least)
+    return low and (r.at_most is None or level_order(level) <= level_order(r.at_most))
+
+
+def _grade(
+    d: Description, levels: Mapping[str, str], value: float | None
+) -> tuple[GradeRule | None, tuple[str, ...], bool]:
+    """Return the grade reached, what keeps it from the next one up, and whether it is unplaced.
+
+    Grades are tried from the most open: the first one not failed is reached when met,
+    and leaves the score unplaced when it turns on an unknown.
+    """
+    ordered = sorted(d.grades, key=lambda g: g.order)
+    previous: tuple[str, ...] = ()
+    for grade in ordered:
+        reqs = requirements_of(d, grade)
+        known = [r for r in reqs if levels.get(r.criterion, UNKNOWN) != UNKNOWN]
+        failed = [r.criterion for r in known if not _meets(levels[r.criterion], r)]
+        unknown = [r.criterion for r in reqs if r not in known and not _meets(UNKNOWN, r)]
+        if grade.min_score is not None and d.aggregation:
+            if value is None:
+                unknown.append(d.framework)
+            elif value < grade.min_score:
+                failed.append(d.framework)
+        blocking = tuple(dict.fromkeys(c for c in failed + unknown if c != d.framework))
+        if failed:
+            previous = blocking
+            continue
+        if unknown:
+            return None, blocking, True
+        return grade, previous, False
+    return None, previous, False

@@ -1,0 +1,254 @@
+"""A framework added as data through the API is scored, traced and shown everywhere, with no code.
+
+The example is docs/examples/transparency-index.ttl (docs/frameworks.md walks through
+it): ten binary indicators in three domains, a sum of points, three grades by score.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pyoxigraph as ox
+import pytest
+
+from graph import loading, paths
+from graph.cli import main
+from graph.evidence import trace, trace_dict
+from graph.evidence.as_text import trace_text
+from graph.namespaces import ID
+from graph.scoring.rules import RULES
+
+EXAMPLE = paths.ROOT / "docs" / "examples" / "transparency-index.ttl"
+WORLD = paths.ROOT / "tests" / "fixtures" / "submissions" / "world.ttl"
+FRAMEWORK = f"{ID}framework/eti"
+ACME, GLOBEX = f"{ID}model/acme-chat-2", f"{ID}model/globex-lm"
+CURATOR = {"Authorization": "Bearer bob-token"}
+TOKENS = {"bob": {"token": "bob-token", "role": "curator"}}
+
+
+@pytest.fixture
+def store(new_store) -> ox.Store:
+    """The ontology, two shipped frameworks and a small world: nothing of the example."""
+    s = new_store()
+    files = [
+        paths.ONTOLOGY_DIR / "openness.ttl",
+        paths.FRAMEWORKS_DIR / "osai-index.ttl",
+        paths.FRAMEWORKS_DIR / "oti-2024.ttl",
+        WORLD,
+    ]
+    todo, _ = loading.prepare(files, paths.ROOT, s)
+    list(loading.write(s, todo, paths.ROOT))
+    return s
+
+
+@pytest.fixture
+def client(make_app, store):
+    """A client of an app whose store received the example through POST /api/submissions."""
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    sent = c.post(
+        "/api/submissions",
+        data=EXAMPLE.read_bytes(),
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    return c
+
+
+def test_the_submission_recomputed_the_example_scores(make_app, store) -> None:
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    sent = c.post(
+        "/api/submissions",
+        data=EXAMPLE.read_bytes(),
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    moved = {
+        (m["model"], s["framework"]): s["after"]
+        for m in sent.get_json()["models_recomputed"]
+        for s in m["scores"]
+    }
+    assert moved[(ACME, FRAMEWORK)]["value"] == 8
+    assert moved[(ACME, FRAMEWORK)]["grade"] == f"{ID}grade/eti/high"
+    assert moved[(GLOBEX, FRAMEWORK)]["value"] == 4
+    assert moved[(GLOBEX, FRAMEWORK)]["grade"] == f"{ID}grade/eti/low"
+
+
+def test_sparql_sees_the_scores_and_their_domains(client) -> None:
+    query = f"""
+    PREFIX dqv: <http://www.w3.org/ns/dqv#>
+    PREFIX og: <https://w3id.org/openness/ns#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?model ?value ?grade WHERE {{
+      ?s og:framework <{FRAMEWORK}> ; dqv:computedOn ?model ; dqv:value ?value ;
+         dqv:isMeasurementOf <{FRAMEWORK}/metric> .
+      OPTIONAL {{ ?s og:grade ?grade }}
+      FILTER NOT EXISTS {{ ?s dcterms:isPartOf ?whole }}
+    }} ORDER BY ?model"""
+    answer = client.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200
+    rows = answer.get_json()["results"]["bindings"]
+    assert [(r["model"]["value"], float(r["value"]["value"])) for r in rows] == [
+        (ACME, 8.0),
+        (GLOBEX, 4.0),
+    ]
+    parts = f"""
+    PREFIX dqv: <http://www.w3.org/ns/dqv#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?domain ?value WHERE {{
+      ?p dcterms:isPartOf <{ID}score/acme-chat-2/eti> ; dqv:isMeasurementOf ?domain ;
+         dqv:value ?value .
+    }} ORDER BY ?domain"""
+    rows = client.get(
+        "/sparql",
+        query_string={"query": parts},
+        headers={"Accept": "application/sparql-results+json"},
+    ).get_json()["results"]["bindings"]
+    assert {r["domain"]["value"].rsplit("/", 1)[-1]: float(r["value"]["value"]) for r in rows} == {
+        "domain-downstream": 2.0,
+        "domain-model": 3.0,
+        "domain-upstream": 3.0,
+    }
+
+
+def test_the_trace_names_the_framework_by_its_slug(client, store) -> None:
+    t = trace(store, "acme-chat-2", framework="eti")
+    (score,) = t.scores()
+    assert score.rule.iri == FRAMEWORK and score.score.value == 8
+    text = trace_text(trace_dict(t))
+    assert "Example Transparency Index" in text and "Model weights" in text
+
+
+def test_the_evidence_graph_page_draws_the_score(client) -> None:
+    page = client.get("/graph/evidence/acme-chat-2/eti.json")
+    assert page.status_code == 200, page.get_data(as_text=True)
+    body = page.get_data(as_text=True)
+    assert FRAMEWORK in body and "eti-2026-report" in body
+
+
+def test_the_model_page_lists_the_score(client) -> None:
+    page = client.get("/id/model/globex-lm.json")
+    assert page.status_code == 200
+    scores = {s["framework"]["iri"]: s for s in page.get_json()["scores"]}
+    assert scores[FRAMEWORK]["value"] == 4
+
+
+def test_the_models_list_has_a_facet_by_grade(client) -> None:
+    page = client.get("/models.json").get_json()
+    assert page["facet_labels"]["eti"] == "Example Transparency Index"
+    values = {v["value"]: v["count"] for v in page["facets"]["eti"]}
+    assert values["high"] == 1 and values["low"] == 1 and values["unscored"] >= 2
+    chosen = client.get("/models.json?eti=high").get_json()
+    assert [m["slug"] for m in chosen["models"]] == ["acme-chat-2"]
+
+
+def test_the_scores_csv_has_the_framework_rows(client) -> None:
+    text = client.get("/downloads/scores.csv").get_data(as_text=True)
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["framework"] == "eti"]
+    assert sorted((r["model_label"], float(r["value"]), r["grade_label"]) for r in rows) == [
+        ("Acme Chat 2", 8.0, "high transparency"),
+        ("Globex LM", 4.0, "low transparency"),
+    ]
+
+
+def test_compare_puts_the_framework_side_by_side(client) -> None:
+    page = client.get("/compare.json?model=acme-chat-2&model=globex-lm").get_json()
+    (eti,) = [f for f in page["frameworks"] if f["framework"]["iri"] == FRAMEWORK]
+    assert [s["value"] for s in eti["scores"]] == [8, 4]
+    assert len(eti["criteria"]) == 10
+
+
+def test_the_analytics_distribution_counts_the_grades(client) -> None:
+    body = client.get("/api/analytics/distribution").get_json()
+    (eti,) = [i for i in body["items"] if i["framework"] == FRAMEWORK]
+    assert eti["scores"] == 2
+    assert {g["grade"]: g["count"] for g in eti["grades"]} == {
+        f"{ID}grade/eti/high": 1,
+        f"{ID}grade/eti/low": 1,
+    }
+    page = client.get("/analytics")
+    assert page.status_code == 200 and "Example Transparency Index" in page.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
+    make_app, store
+) -> None:
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    before = {str(q) for q in store}
+    bad = EXAMPLE.read_text().replace("og:levelOrder 1 ;", "", 1)
+    sent = c.post("/api/submissions", data=bad, headers={**CURATOR, "Content-Type": "text/turtle"})
+    assert sent.status_code == 422
+    (problem,) = [v for v in sent.get_json()["violations"] if "og:levelOrder" in v["message"]]
+    assert "Framework id:framework/eti: level id:scale/eti/disclosed " in problem["message"]
+    assert {str(q) for q in store} == before
+
+
+def test_the_shapes_know_every_slug_the_code_scores() -> None:
+    text = (paths.SHAPES_DIR / "scoring.ttl").read_text()
+    taken = set(re.findall(r"<https://w3id\.org/openness/id/framework/([^>]+)>", text))
+    assert taken == {r.slug for r in RULES}
+
+
+def test_the_command_line_traces_the_framework_by_its_slug(tmp_path, capsys) -> None:
+    where = str(tmp_path / "store")
+    files = [paths.ONTOLOGY_DIR / "openness.ttl", paths.FRAMEWORKS_DIR / "osai-index.ttl", EXAMPLE]
+    assert main(["--store", where, "load", *map(str, files)]) == 0
+    capsys.readouterr()
+    assert main(["--store", where, "trace", "acme-chat-2", "--framework", "eti"]) == 0
+    out = capsys.readouterr().out
+    assert "Example Transparency Index" in out and "eti-2026-report" in out
+    assert main(["--store", where, "trace", "acme-chat-2", "--framework", "nope"]) != 0
+    assert "eti" in capsys.readouterr().err
+
+
+def test_an_indicator_nobody_judged_leaves_the_grade_unplaced(make_app, store) -> None:
+    # Globex's incident-reporting judgement left out: its score cannot be placed in a grade.
+    text = EXAMPLE.read_text()
+    start = text.index("claim:globex-lm-incident-reporting a og:Claim")
+    end = text.index(" .\n", start) + 3
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    sent = c.post(
+        "/api/submissions",
+        data=text[:start] + text[end:],
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    (row,) = [
+        m
+        for m in c.get("/models.json?eti=unplaced").get_json()["models"]
+        if m["slug"] == "globex-lm"
+    ]
+    assert row["scores"]["eti"]["grade"] is None and "not-enough-evidence" in row["flags"]
+    ask = f"""
+    ASK {{ <{ID}score/globex-lm/eti> <https://w3id.org/openness/ns#flag>
+             <https://w3id.org/openness/ns#NotEnoughEvidence> ;
+           <https://w3id.org/openness/ns#missingCriterion> <{ID}criterion/eti/incident-reporting> }}"""
+    answer = c.get(
+        "/sparql",
+        query_string={"query": ask},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.get_json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/framework/eti",
+        "/id/criterion/eti/weights",
+        "/id/grade/eti/high",
+        "/id/scoring/eti",
+        "/id/scale/eti/disclosed",
+    ],
+)
+def test_every_node_of_the_description_has_a_page(client, path) -> None:
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]

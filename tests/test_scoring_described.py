@@ -1,0 +1,123 @@
+"""graph.scoring.described: a framework scored from its description (pure), and read from a store."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import loading, paths
+from graph.derive import compute
+from graph.framework_descriptions import read_descriptions
+from graph.scoring import osai_index
+from graph.scoring.described import (
+    MEAN,
+    SUM,
+    Description,
+    GradeRule,
+    Requirement,
+    ScaleLevel,
+    score_described,
+)
+
+F = "https://w3id.org/openness/id/framework/x"
+A, B, C, D = (f"https://w3id.org/openness/id/criterion/x/{n}" for n in "abcd")
+BINARY = (
+    ScaleLevel("https://example.org/not-disclosed", "closed", 0, 0.0),
+    ScaleLevel("https://example.org/disclosed", "open", 1, 1.0),
+)
+
+
+def grade(name: str, order: int, **kw) -> GradeRule:
+    return GradeRule(f"https://w3id.org/openness/id/grade/x/{name}", order, **kw)
+
+
+def test_a_sum_on_a_custom_scale_counts_the_points_of_each_level() -> None:
+    d = Description(F, (A, B, C), SUM, scales=dict.fromkeys((A, B, C), BINARY))
+    s = score_described(d, {A: "open", B: "closed", C: "open"})
+    assert s.value == 2 and s.points == {A: 1.0, B: 0.0, C: 1.0} and not s.unplaced
+
+
+def test_an_unknown_is_not_a_zero_unless_the_rule_says_so() -> None:
+    d = Description(F, (A, B), SUM, scales=dict.fromkeys((A, B), BINARY))
+    s = score_described(d, {A: "open"})
+    assert s.unplaced and s.value == 1 and s.missing == (B,)
+    zero = Description(F, (A, B), SUM, scales=dict.fromkeys((A, B), BINARY), unknown_points=0)
+    s = score_described(zero, {A: "open"})
+    assert not s.unplaced and s.value == 1 and s.points[B] == 0
+
+
+def test_a_weighted_mean_over_nested_groups() -> None:
+    upstream, data, model = "https://g/upstream", "https://g/data", "https://g/model"
+    d = Description(
+        F,
+        (A, B, C, D),
+        MEAN,
+        weights={model: 3.0},
+        groups=(upstream, model),
+        members={upstream: (data, C), data: (A, B), model: (D,)},
+        unknown_points=0,
+    )
+    s = score_described(d, {A: "open", B: "closed", C: "partial", D: "open"})
+    # data = mean(1, 0) = 0.5; upstream = mean(0.5, 0.5) = 0.5; score = (0.5 + 3 * 1) / 4
+    assert s.sub_scores == {data: 0.5, upstream: 0.5, model: 1.0}
+    assert s.value == pytest.approx(3.5 / 4)
+    assert d.leaves(upstream) == (A, B, C)
+
+
+def test_cumulative_classes_need_what_the_lower_class_needs() -> None:
+    iii = grade("class-iii", 3, requirements=(Requirement(A, at_least="open"),))
+    ii = grade("class-ii", 2, requirements=(Requirement(B, at_least="open"),), builds_on=(iii.iri,))
+    i = grade("class-i", 1, requirements=(Requirement(C, at_least="open"),), builds_on=(ii.iri,))
+    d = Description(F, (A, B, C), grades=(i, ii, iii))
+    s = score_described(d, {A: "open", B: "open", C: "closed"})
+    assert s.grade == ii.iri and s.value == 2 and s.missing == (C,)
+    # Class I's own requirement met is not enough without class III's.
+    s = score_described(d, {A: "closed", B: "open", C: "open"})
+    assert s.grade is None and s.value == 0 and not s.unplaced
+
+
+def test_a_grade_that_turns_on_an_unknown_is_unplaced_not_the_lowest() -> None:
+    meets = grade("meets", 1, requires_all="open")
+    fails = grade("does-not-meet", 2)
+    d = Description(F, (A, B), grades=(meets, fails))
+    assert score_described(d, {A: "open", B: "open"}).grade == meets.iri
+    assert score_described(d, {A: "open", B: "closed"}).grade == fails.iri
+    s = score_described(d, {A: "open"})
+    assert s.grade is None and s.unplaced and s.missing == (B,)
+
+
+def test_grades_by_score_and_by_the_most_open_level_allowed() -> None:
+    high = grade("high", 1, min_score=2)
+    withheld = grade("withheld", 2, requirements=(Requirement(A, at_most="closed"),))
+    low = grade("low", 3, min_score=0)
+    d = Description(F, (A, B), SUM, grades=(high, withheld, low), unknown_points=0)
+    assert score_described(d, {A: "open", B: "open"}).grade == high.iri
+    assert score_described(d, {A: "closed", B: "open"}).grade == withheld.iri
+    assert score_described(d, {A: "partial", B: "open"}).grade == low.iri
+
+
+# ---------------------------------------------------------------- a shipped framework as data
+
+
+def test_the_legacy_table_as_data_scores_as_its_code_for_every_model(new_store) -> None:
+    store = new_store()
+    files = [
+        paths.ONTOLOGY_DIR / "openness.ttl",
+        paths.FRAMEWORKS_DIR / "opening-up-chatgpt.ttl",
+        *(paths.DATA_DIR / "osai-index" / f for f in ("models.ttl", "legacy.ttl", "sources.ttl")),
+        paths.ROOT / "tests" / "fixtures" / "frameworks" / "legacy-as-data.ttl",
+    ]
+    todo, _ = loading.prepare(files, paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    description = read_descriptions(store)[osai_index.LEGACY_FRAMEWORK]
+    assert description.criteria == tuple(sorted(osai_index.LEGACY_CRITERIA))
+    derivations = compute(store)
+    scored = [d for d in derivations.values() if d.scores[osai_index.LEGACY_FRAMEWORK].evidenced]
+    assert scored
+    for d in scored:
+        by_code = d.scores[osai_index.LEGACY_FRAMEWORK].score
+        assessments = {c: a.assessment for c, a in d.assessments.items()}
+        by_data = score_described(description, assessments)
+        assert by_data.value == pytest.approx(by_code.value), d.model.label
+        assert dict(by_data.points) == pytest.approx(dict(by_code.points)), d.model.label
+        assert set(by_data.missing) == set(by_code.missing), d.model.label
+        assert not by_data.unplaced
