@@ -226,12 +226,9 @@ def cmd_spectrum(args: argparse.Namespace) -> int:
         if status:
             return status
     rows = spectrum_rows(store)
-    if not rows:
+    contested = format_contested(store)
+    if not rows and not contested:
         print("The store holds no spectrum claims; run `openness load` first.", file=sys.stderr)
         return 1
-    print(format_spectrum(rows))
-    contested = format_contested(store)
-    if contested:
-        print()
-        print(contested)
+    print("\n\n".join(text for text in (format_spectrum(rows) if rows else "", contested) if text))
     return 0
