@@ -481,6 +481,10 @@ def test_q5_called_open_source_but_short_of_osaid_or_mof_class_i(
     found = run(store, "05-openwashing")
     assert expected and {r["claim"] for r in found} == set(expected)
     flagged = facts.of(str(OG.flag))
+    # Only the developer's own word raises the flag: a model some row shows it saying so.
+    self_called = {
+        model for claim, (model, _, _) in expected.items() if facts.self_reported(claim)
+    }
     for row in found:
         model, meets, class_i = expected[row["claim"]]
         assert row["model"] == model
@@ -492,7 +496,8 @@ def test_q5_called_open_source_but_short_of_osaid_or_mof_class_i(
             for s, models in facts.of(str(DQV.computedOn)).items()
             if model in models
         )
-        assert is_true(row["flaggedOpenwashing"]) == stored == (not meets and not class_i)
+        washing = not meets and not class_i and model in self_called
+        assert is_true(row["flaggedOpenwashing"]) == stored == washing
         assert is_true(row["selfReported"]) == facts.self_reported(row["claim"])
         assert row["source"] in facts.sources(row["claim"])
         passages = facts.quotes(row["claim"], row["source"])

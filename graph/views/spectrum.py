@@ -63,33 +63,7 @@ SELECT ?model ?grade WHERE {{
 
 def spectrum_page(store: ox.Store) -> dict:
     """Return the records of the spectrum page (see docs/pages.md, "spectrum")."""
-    tiers: dict[str, dict] = {}
-    for row in select(store, TIERS_QUERY):
-        tiers.setdefault(
-            row["tier"].value,
-            {
-                "iri": row["tier"].value,
-                "order": int(row["order"].value),
-                "row": row["definition"].value if "definition" in row else None,
-                "example": row["example"].value if "example" in row else None,
-                "models": {},
-            },
-        )
-    columns: set[str] = set()
-    for row in select(store, CELLS_QUERY):
-        tier = tiers.get(row["tier"].value)
-        rank = rank_name(row["rank"].value if "rank" in row else None)
-        if tier is None or rank == "deprecated":
-            continue
-        criterion = row["criterion"].value
-        columns.add(criterion)
-        cells = tier["models"].setdefault(row["model"].value, {})
-        cell = cells.setdefault(
-            criterion,
-            {"claim": row["claim"].value, "level": level_name(row["level"].value), "sources": []},
-        )
-        if "source" in row and row["source"].value not in cell["sources"]:
-            cell["sources"].append(row["source"].value)
+    tiers, columns = _tiers(store)
     placed = {r["model"].value: r["grade"].value for r in select(store, PLACED_QUERY)}
     per_tier: dict[str, int] = {}
     for grade in placed.values():
@@ -106,8 +80,7 @@ def spectrum_page(store: ox.Store) -> dict:
         for s in c["sources"]
     }
     contests = placement_contests(store)
-    rules = {c["rule"] for cs in contests.values() for c in cs["contested"]}
-    criteria = {c["criterion"] for cs in contests.values() for c in cs["contested"]}
+    named = {c[k] for e in contests.values() for c in e["contested"] for k in ("criterion", "rule")}
     labels = Labels(
         store,
         set(tiers)
@@ -115,10 +88,9 @@ def spectrum_page(store: ox.Store) -> dict:
         | models
         | sources
         | {FRAMEWORK}
-        | rules
-        | criteria
+        | set(placed.values())
         | set(contests)
-        | set(placed.values()),
+        | named,
     )
     rows = []
     for tier in sorted(tiers.values(), key=lambda t: t["order"]):
@@ -154,14 +126,7 @@ def spectrum_page(store: ox.Store) -> dict:
         "columns": [labels.ref(c) for c in ordered_columns],
         "rows": rows,
         "placed": len(placed),
-        "contested": [
-            {
-                "model": labels.ref(m),
-                "placed_at": labels.ref(placed.get(m)),
-                **_contested(e, labels),
-            }
-            for m, e in sorted(contests.items(), key=lambda kv: (labels(kv[0]).casefold(), kv[0]))
-        ],
+        "contested": _contested_list(contests, placed, labels),
     }
 
 
@@ -205,3 +170,44 @@ def _contested(entry: dict | None, labels: Labels) -> dict:
             for c in entry["contested"]
         ],
     }
+
+
+def _tiers(store: ox.Store) -> tuple[dict[str, dict], set[str]]:
+    """Return the tiers by IRI, each with the cells of the models quoting its row, and the
+    criteria those cells speak of."""
+    tiers: dict[str, dict] = {}
+    for row in select(store, TIERS_QUERY):
+        tiers.setdefault(
+            row["tier"].value,
+            {
+                "iri": row["tier"].value,
+                "order": int(row["order"].value),
+                "row": row["definition"].value if "definition" in row else None,
+                "example": row["example"].value if "example" in row else None,
+                "models": {},
+            },
+        )
+    columns: set[str] = set()
+    for row in select(store, CELLS_QUERY):
+        tier = tiers.get(row["tier"].value)
+        rank = rank_name(row["rank"].value if "rank" in row else None)
+        if tier is None or rank == "deprecated":
+            continue
+        criterion = row["criterion"].value
+        columns.add(criterion)
+        cells = tier["models"].setdefault(row["model"].value, {})
+        cell = cells.setdefault(
+            criterion,
+            {"claim": row["claim"].value, "level": level_name(row["level"].value), "sources": []},
+        )
+        if "source" in row and row["source"].value not in cell["sources"]:
+            cell["sources"].append(row["source"].value)
+    return tiers, columns
+
+
+def _contested_list(contests: dict[str, dict], placed: dict[str, str], labels: Labels) -> list:
+    """Return the page's ``contested``: every model with a contested placement, by label."""
+    return [
+        {"model": labels.ref(m), "placed_at": labels.ref(placed.get(m)), **_contested(e, labels)}
+        for m, e in sorted(contests.items(), key=lambda kv: (labels(kv[0]).casefold(), kv[0]))
+    ]
