@@ -402,6 +402,14 @@ def test_q3_pairs_of_claims_that_disagree(store: ox.Store, facts: Facts) -> None
         # Both claims count today, so the stored assessment is marked contested.
         assert is_true(row["contested"])
         assert row["resolvedLevel"] in (row["level1"], row["level2"])
+        # Disagreeing claims are decided by the kind of evidence, or among equals by date.
+        rule = row["resolvedBy"]
+        assert rule in (str(OG.PrimaryEvidenceRule), str(OG.MostRecentRule), str(OG.PreferredRule))
+        assert is_true(row["needsReview"]) == (
+            str(OG.NeedsReview) in facts.of(str(OG.flag)).get(row["assessment"], set())
+        )
+    rules = {r["resolvedBy"] for r in found}
+    assert str(OG.PrimaryEvidenceRule) in rules and str(OG.MostRecentRule) in rules
 
 
 # ---------------------------------------------------------------- Q4
@@ -482,9 +490,7 @@ def test_q5_called_open_source_but_short_of_osaid_or_mof_class_i(
     assert expected and {r["claim"] for r in found} == set(expected)
     flagged = facts.of(str(OG.flag))
     # Only the developer's own word raises the flag: a model some row shows it saying so.
-    self_called = {
-        model for claim, (model, _, _) in expected.items() if facts.self_reported(claim)
-    }
+    self_called = {model for claim, (model, _, _) in expected.items() if facts.self_reported(claim)}
     for row in found:
         model, meets, class_i = expected[row["claim"]]
         assert row["model"] == model
