@@ -27,9 +27,9 @@ from graph.labels import Labels
 from graph.loading import CATALOG
 from graph.namespaces import BASE, DCAT, DCTERMS, ID, OG, OWL, PREFIXES, PROV, RDF, VOID, XSD
 from graph.records import DERIVED_GRAPHS
-from graph.scoring.rules import FRAMEWORK_PREFIX
+from graph.scoring.rules import CRITERION_PREFIX, FRAMEWORK_PREFIX
 from graph.sparql.formats import JSON_LD, N_QUADS, TRIG, TURTLE, Format
-from graph.stored_scores import read_scores
+from graph.stored_scores import contests_of, read_contests, read_scores
 from graph.views.common import flag_name
 
 
@@ -120,13 +120,19 @@ CSV_COLUMNS = (
     "grade",
     "grade_label",
     "flags",
+    "contested",
     "score",
 )
 
 
 def score_rows(store: ox.Store) -> list[dict]:
-    """Return one row per stored score (parts left out), by model then framework (two queries)."""
+    """Return one row per stored score (parts left out), by model then framework (four queries).
+
+    ``contested`` lists the criteria whose claims disagree, each with the rule that
+    decided it and "needs review" when a secondary claim contradicts primary evidence.
+    """
     rows: dict[str, dict] = {}
+    contests = read_contests(store)
     for s in read_scores(store):
         if s.whole is not None:
             continue
@@ -139,21 +145,31 @@ def score_rows(store: ox.Store) -> list[dict]:
                 "value": s.value,
                 "grade": s.grade or "",
                 "flags": set(),
+                "contests": contests_of(s, contests),
             },
         )
         row["flags"] |= {flag_name(f) for f in s.flags}
     labels = Labels(
-        store, {r["model"] for r in rows.values()} | {r["grade"] for r in rows.values()}
+        store,
+        {r["model"] for r in rows.values()}
+        | {r["grade"] for r in rows.values()}
+        | {c.rule for r in rows.values() for c in r["contests"]},
     )
     order = {r.slug: i for i, r in enumerate(store_rules(store))}
     out = []
     for row in rows.values():
+        contested = row.pop("contests")
         out.append(
             {
                 **row,
                 "model_label": labels(row["model"]),
                 "grade_label": labels(row["grade"]) if row["grade"] else "",
                 "flags": " ".join(sorted(row["flags"])),
+                "contested": "; ".join(
+                    f"{c.criterion.removeprefix(CRITERION_PREFIX)}: decided by {labels(c.rule)}"
+                    + (", needs review" if c.needs_review else "")
+                    for c in contested
+                ),
             }
         )
     out.sort(key=lambda r: (r["model_label"].casefold(), r["model"], order.get(r["framework"], 99)))

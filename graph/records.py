@@ -42,11 +42,13 @@ IRI_LIKE = re.compile(r"https?://[^\s<>\"{}|^`\\]+")
 MODEL_PREFIX = f"{ID}model/"
 log = logging.getLogger(__name__)
 
-# Source kinds that are primary evidence about a model: its own documentation, and
-# datasets whose records are themselves the statements.
+# Source kinds that are primary evidence about a model: its own artefacts (release,
+# repository, model card, licence text), for what an artefact can show.
 PRIMARY_KINDS = frozenset(
-    str(OG[k]) for k in ("ModelCard", "Repository", "LicenseDocument", "Dataset")
+    str(OG[k]) for k in ("Release", "ModelCard", "Repository", "LicenseDocument")
 )
+# Criteria on how a model is described: no artefact shows them, so no claim on them is primary.
+DESCRIPTION_CRITERIA = f"{ID}criterion/self-description/"
 
 
 @dataclass(frozen=True)
@@ -417,28 +419,25 @@ def _quote_order(q: Quote) -> tuple[str, str, str, str]:
     return (q.source, q.exact, q.prefix or "", q.suffix or "")
 
 
-def is_primary(
-    record: ClaimRecord, sources: Mapping[str, SourceRecord], developers: Iterable[str]
-) -> bool:
-    """Tell whether a claim rests on primary evidence: the model's own documentation or developer.
+def is_primary(record: ClaimRecord, sources: Mapping[str, SourceRecord]) -> bool:
+    """Tell whether a claim rests on primary evidence: one of the model's own artefacts.
 
-    A source is primary when its kind is a model card, repository, licence text
-    or dataset, or when the model's developer published it.
+    A source is primary when its kind is a release, repository, model card or
+    licence text (``PRIMARY_KINDS``), whoever published it. A developer's
+    blog post or web page is its description of its own model, and a report,
+    paper or dataset is a third party's statement: neither is primary. A claim
+    on how the model is described (``DESCRIPTION_CRITERIA``) is never primary.
     """
-    devs = set(developers)
-    for iri in record.sources:
-        source = sources.get(iri)
-        if source and (
-            PRIMARY_KINDS.intersection(source.kinds) or devs.intersection(source.publishers)
-        ):
-            return True
-    return False
+    if record.criterion.startswith(DESCRIPTION_CRITERIA):
+        return False
+    return any(
+        iri in sources and PRIMARY_KINDS.intersection(sources[iri].kinds) for iri in record.sources
+    )
 
 
 def claims_as_of(
     records: Iterable[ClaimRecord],
     sources: Mapping[str, SourceRecord],
-    developers: Iterable[str],
     as_of: dt.date | None = None,
 ) -> list[Claim]:
     """Turn stored claims into scoring claims as they stood on ``as_of`` (now when None).
@@ -447,7 +446,6 @@ def claims_as_of(
     claim with no ``og:statedOn`` is left out of an "as of" view, and counts as
     the oldest statement otherwise.
     """
-    devs = tuple(developers)
     claims = []
     for r in records:
         if r.stated_on is None and as_of is not None:
@@ -458,7 +456,7 @@ def claims_as_of(
                 level=r.level,
                 rank=r.rank_as_of(as_of),
                 stated_on=r.stated_on or dt.date.min,
-                primary=is_primary(r, sources, devs),
+                primary=is_primary(r, sources),
                 sources=r.sources,
                 model=r.model,
                 criterion=r.criterion,

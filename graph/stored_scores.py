@@ -5,7 +5,8 @@
 for the next grade, its flags, the whole it is part of, the day it is "as of"
 and what it derives from. Each property comes one row per value (``?score ?p
 ?o``), not as one row per combination of OPTIONALs; callers keep the scores
-they show (whole ones, today's ones ...).
+they show (whole ones, today's ones ...). ``read_contests`` reads, beside them,
+the stored assessments whose claims disagree and the rule that decided each.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 from graph.labels import number
 from graph.namespaces import DCTERMS, DQV, OG, PROV
 from graph.queries import least, one_of, values_block
-from graph.records import SCORES_GRAPH, read_properties
+from graph.records import ASSESSMENTS_GRAPH, SCORES_GRAPH, read_properties
 
 
 @dataclass(frozen=True)
@@ -101,3 +102,52 @@ def read_scores(store: ox.Store, models: Iterable[str] | None = None) -> list[St
                     )
                 )
     return out
+
+
+# ---------------------------------------------------------------- contested assessments
+
+
+@dataclass(frozen=True)
+class Contest:
+    """A stored assessment whose claims disagree: which rule decided it, and whether to review it."""
+
+    assessment: str
+    model: str
+    criterion: str
+    rule: str
+    needs_review: bool
+
+
+def read_contests(store: ox.Store) -> dict[str, Contest]:
+    """Return every stored contested assessment by its IRI (one query).
+
+    A score's contests are those of the assessments it derives from
+    (``StoredScore.derived_from``).
+    """
+    query = f"""SELECT ?a ?model ?criterion ?rule ?review WHERE {{
+  GRAPH <{ASSESSMENTS_GRAPH}> {{
+    ?a <{OG.contested}> true ; <{OG.aboutModel}> ?model ; <{OG.criterion}> ?criterion ;
+       <{OG.resolvedBy}> ?rule .
+    BIND (EXISTS {{ ?a <{OG.flag}> <{OG.NeedsReview}> }} AS ?review)
+  }}
+}}"""
+    found: dict[str, Contest] = {}
+    for row in store.query(query):
+        iri = row["a"].value
+        contest = Contest(
+            iri,
+            row["model"].value,
+            row["criterion"].value,
+            row["rule"].value,
+            row["review"].value == "true",
+        )
+        if iri not in found or (contest.model, contest.rule) < (found[iri].model, found[iri].rule):
+            found[iri] = contest
+    return dict(sorted(found.items()))
+
+
+def contests_of(score: StoredScore, contests: dict[str, Contest]) -> list[Contest]:
+    """Return the contests among the assessments ``score`` derives from, by criterion."""
+    return sorted(
+        (contests[a] for a in score.derived_from if a in contests), key=lambda c: c.criterion
+    )

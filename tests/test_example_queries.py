@@ -402,6 +402,14 @@ def test_q3_pairs_of_claims_that_disagree(store: ox.Store, facts: Facts) -> None
         # Both claims count today, so the stored assessment is marked contested.
         assert is_true(row["contested"])
         assert row["resolvedLevel"] in (row["level1"], row["level2"])
+        # Disagreeing claims are decided by the kind of evidence, or among equals by date.
+        rule = row["resolvedBy"]
+        assert rule in (str(OG.PrimaryEvidenceRule), str(OG.MostRecentRule), str(OG.PreferredRule))
+        assert is_true(row["needsReview"]) == (
+            str(OG.NeedsReview) in facts.of(str(OG.flag)).get(row["assessment"], set())
+        )
+    rules = {r["resolvedBy"] for r in found}
+    assert str(OG.PrimaryEvidenceRule) in rules and str(OG.MostRecentRule) in rules
 
 
 # ---------------------------------------------------------------- Q4
@@ -481,6 +489,8 @@ def test_q5_called_open_source_but_short_of_osaid_or_mof_class_i(
     found = run(store, "05-openwashing")
     assert expected and {r["claim"] for r in found} == set(expected)
     flagged = facts.of(str(OG.flag))
+    # Only the developer's own word raises the flag: a model some row shows it saying so.
+    self_called = {model for claim, (model, _, _) in expected.items() if facts.self_reported(claim)}
     for row in found:
         model, meets, class_i = expected[row["claim"]]
         assert row["model"] == model
@@ -492,7 +502,8 @@ def test_q5_called_open_source_but_short_of_osaid_or_mof_class_i(
             for s, models in facts.of(str(DQV.computedOn)).items()
             if model in models
         )
-        assert is_true(row["flaggedOpenwashing"]) == stored == (not meets and not class_i)
+        washing = not meets and not class_i and model in self_called
+        assert is_true(row["flaggedOpenwashing"]) == stored == washing
         assert is_true(row["selfReported"]) == facts.self_reported(row["claim"])
         assert row["source"] in facts.sources(row["claim"])
         passages = facts.quotes(row["claim"], row["source"])

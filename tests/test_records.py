@@ -25,6 +25,7 @@ from graph.records import (
     read_models,
     resolve_model,
 )
+from graph.scoring.levels import criterion_iri
 
 # Records are read from the store: each store kind.
 pytestmark = pytest.mark.every_store_kind
@@ -247,9 +248,9 @@ def claim(rank: str, deprecated_on: dt.date | None, stated_on: str | None = "202
 
 def test_a_deprecated_claim_counts_as_normal_before_its_deprecation_date() -> None:
     record = claim("deprecated", dt.date(2024, 9, 1))
-    (before,) = claims_as_of([record], {}, (), dt.date(2024, 8, 31))
-    (on_the_day,) = claims_as_of([record], {}, (), dt.date(2024, 9, 1))
-    (now,) = claims_as_of([record], {}, ())
+    (before,) = claims_as_of([record], {}, dt.date(2024, 8, 31))
+    (on_the_day,) = claims_as_of([record], {}, dt.date(2024, 9, 1))
+    (now,) = claims_as_of([record], {})
     assert before.rank == "normal"
     assert on_the_day.rank == "deprecated"
     assert now.rank == "deprecated"
@@ -257,31 +258,38 @@ def test_a_deprecated_claim_counts_as_normal_before_its_deprecation_date() -> No
 
 def test_a_deprecated_claim_without_a_date_never_counts() -> None:
     record = claim("deprecated", None)
-    assert [c.rank for c in claims_as_of([record], {}, (), dt.date(2000, 1, 1))] == ["deprecated"]
+    assert [c.rank for c in claims_as_of([record], {}, dt.date(2000, 1, 1))] == ["deprecated"]
 
 
 def test_an_undated_claim_is_left_out_of_as_of_views_only() -> None:
     record = claim("normal", None, stated_on=None)
-    assert claims_as_of([record], {}, (), dt.date(2030, 1, 1)) == []
-    (now,) = claims_as_of([record], {}, ())
+    assert claims_as_of([record], {}, dt.date(2030, 1, 1)) == []
+    (now,) = claims_as_of([record], {})
     assert now.stated_on == dt.date.min
 
 
-def test_primary_evidence_is_the_models_own_documentation_or_developer() -> None:
+def test_primary_evidence_is_the_models_own_artefact() -> None:
     sources = {
         "card": SourceRecord("card", kinds=(str(OG.ModelCard),)),
+        "release": SourceRecord("release", publishers=("dev",), kinds=(str(OG.Release),)),
         "blog": SourceRecord("blog", publishers=("dev",), kinds=(str(OG.BlogPost),)),
         "report": SourceRecord("report", publishers=("watchdog",), kinds=(str(OG.Report),)),
+        "index": SourceRecord("index", publishers=("watchdog",), kinds=(str(OG.Dataset),)),
     }
+    described = criterion_iri("self-description", "called-open-source")
 
-    def on(*iris: str) -> ClaimRecord:
-        return ClaimRecord("c", "m", "k", "open", "normal", "2024", sources=iris)
+    def on(*iris: str, criterion: str = "k") -> ClaimRecord:
+        return ClaimRecord("c", "m", criterion, "open", "normal", "2024", sources=iris)
 
-    assert is_primary(on("card"), sources, ())
-    assert is_primary(on("blog"), sources, ("dev",))
-    assert not is_primary(on("blog"), sources, ("someone-else",))
-    assert not is_primary(on("report"), sources, ("dev",))
-    assert is_primary(on("report", "card"), sources, ())
+    assert is_primary(on("card"), sources)
+    assert is_primary(on("release"), sources)
+    assert is_primary(on("report", "card"), sources)
+    # The developer's own description, a third party's report or dataset: not artefacts.
+    assert not is_primary(on("blog"), sources)
+    assert not is_primary(on("report"), sources)
+    assert not is_primary(on("index"), sources)
+    # What a model is called is a description, whatever the source.
+    assert not is_primary(on("card", criterion=described), sources)
 
 
 def test_resolve_model_by_iri_slug_or_label(store) -> None:

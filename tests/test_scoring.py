@@ -617,6 +617,38 @@ def test_same_day_primary_source_beats_secondary() -> None:
     assert resolve_claims(claims).level == "closed"
 
 
+def test_primary_evidence_beats_a_later_secondary_claim_and_needs_review() -> None:
+    claims = [
+        claim("release", "open", "2024-01-10", primary=True),
+        claim("report", "closed", "2025-02-01"),
+    ]
+    a = resolve_claims(claims)
+    assert (a.level, a.rule, a.contested, a.needs_review) == (
+        "open",
+        str(OG.PrimaryEvidenceRule),
+        True,
+        True,
+    )
+    assert a.decided_by == c("release")
+
+
+def test_disagreeing_primary_evidence_goes_to_the_most_recent_primary_claim() -> None:
+    claims = [
+        claim("card", "closed", "2023-01-01", primary=True),
+        claim("repo", "open", "2024-01-01", primary=True),
+        claim("report", "partial", "2025-01-01"),
+    ]
+    a = resolve_claims(claims)
+    assert (a.level, a.rule, a.decided_by) == ("open", str(OG.MostRecentRule), c("repo"))
+    assert a.needs_review  # the report contradicts both artefacts
+
+
+def test_secondary_claims_alone_never_need_review() -> None:
+    claims = [claim("a", "closed", "2023"), claim("b", "open", "2024")]
+    a = resolve_claims(claims)
+    assert (a.rule, a.contested, a.needs_review) == (str(OG.MostRecentRule), True, False)
+
+
 def test_same_day_same_weight_the_lower_level_wins() -> None:
     claims = [
         claim("a", "open", "2024-06-01"),

@@ -88,7 +88,8 @@ def test_trace_opens_with_a_summary_of_each_score(store_dir, capsys) -> None:
         "    decided by: 2 claims, by Watchdog (1); The Press (1)",
         "    short of the next grade: Published model weights, "
         "Transparency about threats and mitigations",
-        "    contested: yes, on Published model weights (closed 1, open 1)",
+        "    contested: yes, on Published model weights (closed 1, open 1), "
+        "decided by most recent statement",
         "    evidence: 3 claims, 4 sources, 2 citation steps",
     ]
     # The summary comes before the tree it sums up.

@@ -118,7 +118,7 @@ class Remover:
         self.model, self.claims, self.sources, self.matches = model, claims, sources, matches
         self.baseline = baseline
         # The claims as the scoring functions see them today, by IRI and by criterion.
-        self.scoring = {c.iri: c for c in claims_as_of(claims, sources, model.developers)}
+        self.scoring = {c.iri: c for c in claims_as_of(claims, sources)}
         self.by_criterion: dict[str, list[Claim]] = {}
         for claim in self.scoring.values():
             self.by_criterion.setdefault(claim.criterion, []).append(claim)
@@ -138,7 +138,7 @@ class Remover:
     def may_change(self, source: str, after: Sequence[ClaimRecord]) -> bool:
         """Tell whether removing ``source`` moves a score (see the module doc)."""
         kept = [c for c in after if source in self.scoring[c.iri].sources]
-        now = {c.iri: c for c in claims_as_of(kept, self.sources, self.model.developers)}
+        now = {c.iri: c for c in claims_as_of(kept, self.sources)}
         touched = {
             claim.criterion
             for iri, claim in self.scoring.items()

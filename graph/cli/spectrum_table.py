@@ -1,4 +1,4 @@
-"""Rebuild the OTI report's spectrum table from the graph."""
+"""Rebuild the OTI report's spectrum table from the graph, and say which placements are contested."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from graph.labels import Labels
 from graph.paths import QUERIES_DIR
+from graph.views.spectrum import placement_contests
 
 
 @dataclass(frozen=True)
@@ -53,3 +55,27 @@ def format_spectrum(rows: list[SpectrumRow], width: int = 100) -> str:
         out.append(f"  evidence:   {r.claims} claims, {r.tier}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def format_contested(store: ox.Store, width: int = 100) -> str:
+    """Format the models whose stored tier rests on disagreeing claims ("" when none).
+
+    Each line names the model, its tier and flags, then each disputed criterion with
+    the rule that decided it, and "needs review" where a secondary claim contradicts
+    primary evidence.
+    """
+    contests = placement_contests(store)
+    if not contests:
+        return ""
+    iris = set(contests) | {e["grade"] for e in contests.values() if e["grade"]}
+    iris |= {c[k] for e in contests.values() for c in e["contested"] for k in ("criterion", "rule")}
+    labels = Labels(store, iris)
+    out = ["Contested placements: the graph's tier rests on claims that disagree", ""]
+    for model, entry in sorted(contests.items(), key=lambda kv: labels(kv[0]).casefold()):
+        tier = labels(entry["grade"]) if entry["grade"] else "no tier"
+        out.append(f"{labels(model)}  {tier}  [{', '.join(entry['flags'])}]")
+        for c in entry["contested"]:
+            review = ", needs review" if c["needs_review"] else ""
+            line = f"{labels(c['criterion'])}: decided by {labels(c['rule'])}{review}"
+            out += textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="    ")
+    return "\n".join(out)

@@ -288,7 +288,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 @command("spectrum")
 def cmd_spectrum(args: argparse.Namespace) -> int:
     """Load the bundled data (unless told not to) and print the OTI spectrum table."""
-    from graph.cli.spectrum_table import format_spectrum, spectrum_rows
+    from graph.cli.spectrum_table import format_contested, format_spectrum, spectrum_rows
 
     store = read_store_from(args)
     # A server's snapshot is read as it is: the server keeps its own store up to date.
@@ -297,8 +297,9 @@ def cmd_spectrum(args: argparse.Namespace) -> int:
         if status:
             return status
     rows = spectrum_rows(store)
-    if not rows:
+    contested = format_contested(store)
+    if not rows and not contested:
         print("The store holds no spectrum claims; run `openness load` first.", file=sys.stderr)
         return 1
-    print(format_spectrum(rows))
+    print("\n\n".join(text for text in (format_spectrum(rows) if rows else "", contested) if text))
     return 0

@@ -2,16 +2,19 @@
 
 - contested (``og:Contested``): the claims an assessment counted disagree
   (``Assessment.contested``, decided by ``graph.scoring.resolve_claims``);
+- needs review (``og:NeedsReview``): a secondary claim contradicts the primary
+  evidence the level rests on (``Assessment.needs_review``);
 - single source (``og:SingleSource``): the claims an assessment's level rests
   on all come from one and the same source;
 - self-reported (``og:SelfReported``): every claim an assessment's level rests
   on is the developer's own: the claim is ``prov:wasAttributedTo`` one of the
   model's ``og:developer``, or each of its sources has a developer as
   ``dcterms:publisher``;
-- openwashing (``og:Openwashing``): some counted claim calls the model "open
-  source" (``id:criterion/self-description/called-open-source`` at
-  ``og:open``) while its evidence meets neither the OSI definition nor MOF
-  Class I.
+- openwashing (``og:Openwashing``): a counted claim by the model's developer
+  (self-reported, as above) calls the model "open source"
+  (``id:criterion/self-description/called-open-source`` at ``og:open``) while
+  its evidence meets neither the OSI definition nor MOF Class I. Someone else
+  calling the model open source does not raise it.
 
 A score carries every flag that one of the assessments it is derived from
 carries, and openwashing when the model is flagged.
@@ -29,13 +32,15 @@ from graph.scoring.levels import criterion_iri
 from graph.scoring.mof import CLASS_GRADES
 
 CONTESTED = str(OG.Contested)
+NEEDS_REVIEW = str(OG.NeedsReview)
 SINGLE_SOURCE = str(OG.SingleSource)
 SELF_REPORTED = str(OG.SelfReported)
 OPENWASHING = str(OG.Openwashing)
 
-ORDER = (CONTESTED, SINGLE_SOURCE, SELF_REPORTED, OPENWASHING)
+ORDER = (CONTESTED, NEEDS_REVIEW, SINGLE_SOURCE, SELF_REPORTED, OPENWASHING)
 NAMES = {
     CONTESTED: "contested",
+    NEEDS_REVIEW: "needs-review",
     SINGLE_SOURCE: "single-source",
     SELF_REPORTED: "self-reported",
     OPENWASHING: "openwashing",
@@ -70,12 +75,14 @@ def assessment_flags(
     sources: Mapping[str, SourceRecord],
     developers: Iterable[str],
 ) -> tuple[str, ...]:
-    """Return the flags of one assessment (contested, single source, self-reported)."""
+    """Return the flags of one assessment (contested, needs review, single source, self-reported)."""
     devs = tuple(developers)
     resting = [claims[i] for i in assessment.claims if i in claims]
     flags = []
     if assessment.contested:
         flags.append(CONTESTED)
+    if assessment.needs_review:
+        flags.append(NEEDS_REVIEW)
     if len({s for c in resting for s in c.sources}) == 1:
         flags.append(SINGLE_SOURCE)
     if resting and all(is_self_reported(c, sources, devs) for c in resting):
@@ -85,16 +92,38 @@ def assessment_flags(
 
 @dataclass(frozen=True)
 class Openwashing:
-    """Whether a model is called open source while its evidence falls short, and why."""
+    """Whether a model's developer calls it open source while its evidence falls short, and why."""
 
     flagged: bool
-    called_open_by: tuple[str, ...]  # counted claims that call the model open source
+    called_open_by: tuple[str, ...]  # counted claims by the developer calling it open source
     meets_osaid: bool
     mof_class_i: bool
 
 
+def called_open_by_developer(
+    assessment: Assessment | None,
+    claims: Mapping[str, ClaimRecord],
+    sources: Mapping[str, SourceRecord],
+    developers: Iterable[str],
+) -> tuple[str, ...]:
+    """Return the counted claims of a ``called-open-source`` assessment that are the developer's
+    own and call the model open source."""
+    if assessment is None:
+        return ()
+    devs = tuple(developers)
+    return tuple(
+        iri
+        for iri in assessment.claims_by_level.get("open", ())
+        if iri in claims and is_self_reported(claims[iri], sources, devs)
+    )
+
+
 def openwashing(called_open_by: Sequence[str], osaid: OsaidScore, mof: MofScore) -> Openwashing:
-    """Flag a model called open source that meets neither OSAID 1.0 nor MOF Class I."""
+    """Flag a model its developer calls open source that meets neither OSAID 1.0 nor MOF Class I.
+
+    ``called_open_by`` are the developer's own claims calling it so
+    (``called_open_by_developer``).
+    """
     meets = bool(osaid.meets)
     class_i = mof.grade == CLASS_GRADES[1]
     called = tuple(called_open_by)

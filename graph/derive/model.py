@@ -146,7 +146,7 @@ def derive_model(
     """
     day = as_of_date(as_of) if as_of is not None else None
     records = {c.iri: c for c in claims if c.model == model.iri}
-    scoring = claims_as_of(records.values(), sources, model.developers, day)
+    scoring = claims_as_of(records.values(), sources, day)
     by_criterion: dict[str, list] = {}
     for claim in scoring:
         by_criterion.setdefault(claim.criterion, []).append(claim)
@@ -175,8 +175,11 @@ def derive_model(
             not_counted=_not_counted(own_records, assessment, day),
         )
     self_description = assessments.get(fl.CALLED_OPEN_SOURCE)
-    called_open = (
-        self_description.assessment.claims_by_level.get("open", ()) if self_description else ()
+    called_open = fl.called_open_by_developer(
+        self_description.assessment if self_description else None,
+        records,
+        sources,
+        model.developers,
     )
     washing = fl.openwashing(called_open, scores[osaid.FRAMEWORK], scores[mof.FRAMEWORK])
     if washing.flagged and self_description:

@@ -11,7 +11,7 @@ from graph.derive.model import AssessmentResult, ScoreResult
 from graph.evidence.citations import Citation, CitedSource
 from graph.evidence.passages import PassageEvidence, page_text
 from graph.labels import number
-from graph.records import ClaimRecord
+from graph.records import ClaimRecord, is_primary
 from graph.scoring import spectrum
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ def _assessment_dict(t: Trace, a: AssessmentResult, claims: Mapping[str, ClaimRe
         "points": None if a.points is None else number(a.points),
         "rule": _ref(t, x.rule),
         "contested": x.contested,
+        "needs_review": x.needs_review,
         "flags": [fl.NAMES.get(f, f) for f in a.flags],
         "decided_by": x.decided_by,
         "mapped_from": [_ref(t, c) for c in a.mapped_from],
@@ -130,6 +131,7 @@ def _claim_dict(t: Trace, c: ClaimRecord, a: AssessmentResult, decides: bool) ->
         "deprecation_reason": c.deprecation_reason,
         "attributed_to": [_ref(t, g) for g in c.attributed_to],
         "self_reported": fl.is_self_reported(c, sources, devs),
+        "primary": is_primary(c, sources),
         "decides": decides,
         "sources": [
             {

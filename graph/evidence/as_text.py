@@ -246,7 +246,9 @@ def _summary(score: dict, sources: dict[str, dict], depth: int | None) -> list[s
         parts = []
         for a in contested:
             sides = ", ".join(f"{lvl} {len(iris)}" for lvl, iris in sorted(a["sides"].items()))
-            parts.append(f"{a['criterion']['label']} ({sides})")
+            review = ", needs review" if a["needs_review"] else ""
+            rule = a["rule"]["label"] if a["rule"] else "no rule"
+            parts.append(f"{a['criterion']['label']} ({sides}), decided by {rule}{review}")
         out.append(f"  contested: yes, on {'; '.join(parts)}")
     else:
         out.append("  contested: no")

@@ -39,6 +39,7 @@ SINGLE_CLAIM_RULE = str(OG.SingleClaimRule)
 PREFERRED_RULE = str(OG.PreferredRule)
 AGREEMENT_RULE = str(OG.AgreementRule)
 MOST_RECENT_RULE = str(OG.MostRecentRule)
+PRIMARY_EVIDENCE_RULE = str(OG.PrimaryEvidenceRule)
 NO_CLAIM_RULE = str(OG.NoClaimRule)
 
 
@@ -89,9 +90,10 @@ class Claim:
 
     ``stated_on`` is when the source said it: a ``datetime.date`` or an
     xsd:date / xsd:gYearMonth / xsd:gYear lexical form ("2024-11-19",
-    "2024-11", "2024"). ``primary`` is True when the source is primary
-    evidence for the statement (the model's own card or repository, the
-    index's own record) rather than a report of someone else's finding.
+    "2024-11", "2024"). ``primary`` is True when the claim rests on primary
+    evidence for what it states: the model's own artefact (its release,
+    repository, model card or licence text) on what an artefact can show,
+    rather than a third party's statement or the developer's description.
     """
 
     iri: str
@@ -112,7 +114,9 @@ class Assessment:
     decided); ``claims_by_level`` groups every counted claim by the level it
     states, including normal-rank claims a preferred claim overrode, so a trace
     can show both sides of a disagreement. ``decided_by`` is the claim whose
-    level won (None when no claim counted).
+    level won (None when no claim counted). ``needs_review`` is True when the
+    claims the level rests on include primary evidence and a secondary claim
+    that contradicts it.
     """
 
     model: str | None
@@ -124,6 +128,7 @@ class Assessment:
     claims_by_level: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     decided_by: str | None = None
     as_of: dt.date | None = None
+    needs_review: bool = False
 
 
 def level_of(value: Assessment | str | None) -> str:

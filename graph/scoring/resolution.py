@@ -15,16 +15,27 @@ Then, of the claims that count:
    the level rests on;
 3. exactly one claim: it decides (``og:SingleClaimRule``);
 4. several claims, all stating the same level: that level (``og:AgreementRule``);
-5. several claims that disagree: the first claim in the order below decides
-   (``og:MostRecentRule``), and the assessment is contested.
+5. several claims that disagree, some on primary evidence and some not, the
+   primary ones agreeing among themselves: the primary evidence decides
+   (``og:PrimaryEvidenceRule``), and the assessment is contested;
+6. any other disagreement: the first claim in the order below decides
+   (``og:MostRecentRule``: the most recent of the weightiest evidence), and the
+   assessment is contested.
 
 The order, first to last:
 
-1. most recently stated first;
-2. then a primary source before a secondary one;
+1. primary evidence first (``Claim.primary``: the model's own artefact, such as
+   its release, repository, model card or licence text, on what an artefact can
+   show); a third party's statement and the developer's description of its own
+   model weigh the same, below it;
+2. then most recently stated first;
 3. then the lower level first (unknown < closed < partial < open): when
-   evidence of the same date and weight disagrees, the conservative reading wins;
+   evidence of the same weight and date disagrees, the conservative reading wins;
 4. then by claim IRI, so that the result never depends on input order.
+
+Whenever the claims the level rests on include a primary and a secondary claim
+that disagree, the assessment needs review (``Assessment.needs_review``): a
+third party contradicts the model's own artefact, and a person should look.
 
 Dates. ``stated_on`` may be a full date (xsd:date, "2024-11-19"), a month
 (xsd:gYearMonth, "2024-11") or a year (xsd:gYear, "2024"). A partial date
@@ -55,6 +66,7 @@ from graph.scoring.levels import (
     NO_CLAIM_RULE,
     PREFERRED,
     PREFERRED_RULE,
+    PRIMARY_EVIDENCE_RULE,
     SINGLE_CLAIM_RULE,
     UNKNOWN,
     Assessment,
@@ -94,12 +106,12 @@ def as_of_date(value: dt.date | str) -> dt.date:
 
 
 def claim_order(claims: Iterable[Claim]) -> list[Claim]:
-    """Return claims in deciding order: most recent, primary, lower level, then IRI."""
+    """Return claims in deciding order: primary, most recent, lower level, then IRI."""
     return sorted(
         claims,
         key=lambda c: (
-            -first_day(c.stated_on).toordinal(),
             not c.primary,
+            -first_day(c.stated_on).toordinal(),
             LEVEL_ORDER[as_level(c.level)],
             c.iri,
         ),
@@ -154,12 +166,17 @@ def resolve_claims(
     deciding = preferred or counted
     winner = deciding[0]
     disagree = len({as_level(c.level) for c in deciding}) > 1
+    primary_levels = {as_level(c.level) for c in deciding if c.primary}
+    secondary_levels = {as_level(c.level) for c in deciding if not c.primary}
+    needs_review = bool(primary_levels and secondary_levels - primary_levels)
     if preferred:
         rule = PREFERRED_RULE
     elif len(counted) == 1:
         rule = SINGLE_CLAIM_RULE
     elif not disagree:
         rule = AGREEMENT_RULE
+    elif len(primary_levels) == 1 and secondary_levels:
+        rule = PRIMARY_EVIDENCE_RULE
     else:
         rule = MOST_RECENT_RULE
     return Assessment(
@@ -172,4 +189,5 @@ def resolve_claims(
         claims_by_level=by_level,
         decided_by=winner.iri,
         as_of=limit,
+        needs_review=needs_review,
     )

@@ -23,15 +23,17 @@ from graph.views.model import read_scores, score_dict, score_labels
 def _assessments_query(models: Sequence[str]) -> str:
     values = " ".join(f"<{m}>" for m in models)
     return f"""
-SELECT ?model ?a ?criterion ?level ?contested ?flag (COUNT(DISTINCT ?claim) AS ?claims) WHERE {{
+SELECT ?model ?a ?criterion ?level ?contested ?rule ?flag (COUNT(DISTINCT ?claim) AS ?claims)
+WHERE {{
   VALUES ?model {{ {values} }}
   GRAPH <{ASSESSMENTS_GRAPH}> {{
     ?a <{OG.aboutModel}> ?model ; <{OG.criterion}> ?criterion ; <{OG.level}> ?level .
     OPTIONAL {{ ?a <{OG.contested}> ?contested }}
+    OPTIONAL {{ ?a <{OG.resolvedBy}> ?rule }}
     OPTIONAL {{ ?a <{OG.flag}> ?flag }}
     OPTIONAL {{ ?a <{PROV.wasDerivedFrom}> ?claim }}
   }}
-}} GROUP BY ?model ?a ?criterion ?level ?contested ?flag"""
+}} GROUP BY ?model ?a ?criterion ?level ?contested ?rule ?flag"""
 
 
 def compare_page(store: ox.Store, models: Sequence[ModelRecord]) -> dict:
@@ -46,6 +48,7 @@ def compare_page(store: ox.Store, models: Sequence[ModelRecord]) -> dict:
                 "iri": row["a"].value,
                 "level": level_name(row["level"].value),
                 "contested": "contested" in row and row["contested"].value == "true",
+                "rule": row["rule"].value if "rule" in row else None,
                 "flags": set(),
                 "claims": int(row["claims"].value),
             },
@@ -58,6 +61,7 @@ def compare_page(store: ox.Store, models: Sequence[ModelRecord]) -> dict:
         | {d for m in models for d in m.developers}
         | {i for s in scores.values() for i in score_labels(s)}
         | set(cells)
+        | {c["rule"] or "" for per_model in cells.values() for c in per_model.values()}
         | {framework_of(c) or "" for c in cells},
     )
     frameworks = []
@@ -116,8 +120,14 @@ def _criteria_rows(
         rows.append(
             {
                 "criterion": labels.ref(criterion),
-                "cells": [None if c is None else {**c, "flags": sorted(c["flags"])} for c in row],
+                "cells": [None if c is None else _cell(c, labels) for c in row],
                 "differs": len({c["level"] if c else "unknown" for c in row}) > 1,
             }
         )
     return rows
+
+
+def _cell(cell: dict, labels: Labels) -> dict:
+    """Return one assessment cell: its flags in order, and the rule that decided it by name."""
+    rule = labels.ref(cell["rule"]) if cell["rule"] else None
+    return {**cell, "flags": sorted(cell["flags"]), "rule": rule}

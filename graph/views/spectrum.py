@@ -4,8 +4,11 @@ A row is a tier (an ``og:Grade`` of ``id:framework/oti-2024`` whose
 ``skos:definition`` is the row's text); its models are those whose claims
 quote that text; a cell is the claim about one model on one criterion. Next
 to the report's placement the page shows where the graph's stored score puts
-each model, and how many models each tier holds. Queries: the tiers (one),
-the claims quoting them (one), the stored tiers (one), labels (one).
+each model, and how many models each tier holds, and, when that placement
+rests on claims that disagree, on which criteria and by which rule it was
+decided. Queries: the tiers (one), the claims quoting them (one), the stored
+tiers (one), the stored spectrum scores and contested assessments (two),
+labels (one).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from graph.labels import Labels
 from graph.namespaces import DQV, OA, OG, PROV, SKOS
 from graph.scoring import spectrum
 from graph.scoring.levels import criterion_iri
-from graph.views.common import SCORES_GRAPH, level_name, rank_name, select
+from graph.stored_scores import contests_of, read_contests, read_scores
+from graph.views.common import SCORES_GRAPH, flag_name, level_name, rank_name, select
 
 FRAMEWORK = spectrum.FRAMEWORK
 COLUMN_ORDER = tuple(
@@ -59,6 +63,118 @@ SELECT ?model ?grade WHERE {{
 
 def spectrum_page(store: ox.Store) -> dict:
     """Return the records of the spectrum page (see docs/pages.md, "spectrum")."""
+    tiers, columns = _tiers(store)
+    placed = {r["model"].value: r["grade"].value for r in select(store, PLACED_QUERY)}
+    per_tier: dict[str, int] = {}
+    for grade in placed.values():
+        per_tier[grade] = per_tier.get(grade, 0) + 1
+    ordered_columns = [c for c in COLUMN_ORDER if c in columns] + sorted(
+        columns - set(COLUMN_ORDER)
+    )
+    models = {m for t in tiers.values() for m in t["models"]}
+    sources = {
+        s
+        for t in tiers.values()
+        for cs in t["models"].values()
+        for c in cs.values()
+        for s in c["sources"]
+    }
+    contests = placement_contests(store)
+    named = {c[k] for e in contests.values() for c in e["contested"] for k in ("criterion", "rule")}
+    labels = Labels(
+        store,
+        set(tiers)
+        | set(ordered_columns)
+        | models
+        | sources
+        | {FRAMEWORK}
+        | set(placed.values())
+        | set(contests)
+        | named,
+    )
+    rows = []
+    for tier in sorted(tiers.values(), key=lambda t: t["order"]):
+        rows.append(
+            {
+                "tier": labels.ref(tier["iri"], order=tier["order"]),
+                "row": tier["row"],
+                "example": tier["example"],
+                "models_in_graph": per_tier.get(tier["iri"], 0),
+                "models": [
+                    {
+                        "model": labels.ref(m),
+                        "placed_at": labels.ref(placed.get(m)),
+                        **_contested(contests.get(m), labels),
+                        "cells": [
+                            None
+                            if c not in cells
+                            else {
+                                "criterion": c,
+                                "claim": cells[c]["claim"],
+                                "level": cells[c]["level"],
+                                "sources": [labels.ref(s) for s in sorted(cells[c]["sources"])],
+                            }
+                            for c in ordered_columns
+                        ],
+                    }
+                    for m, cells in sorted(tier["models"].items(), key=lambda kv: labels(kv[0]))
+                ],
+            }
+        )
+    return {
+        "framework": labels.ref(FRAMEWORK),
+        "columns": [labels.ref(c) for c in ordered_columns],
+        "rows": rows,
+        "placed": len(placed),
+        "contested": _contested_list(contests, placed, labels),
+    }
+
+
+def placement_contests(store: ox.Store) -> dict[str, dict]:
+    """Return, by model, the grade and flags of its stored spectrum score and its contested criteria.
+
+    Each contested criterion comes with the rule that decided it (IRIs) and
+    whether it needs review; only models whose stored score has any of them
+    are listed.
+    """
+    contests = read_contests(store)
+    found: dict[str, dict] = {}
+    for score in read_scores(store):
+        if score.framework != FRAMEWORK or score.whole is not None or score.as_of is not None:
+            continue
+        contested = [
+            {"criterion": c.criterion, "rule": c.rule, "needs_review": c.needs_review}
+            for c in contests_of(score, contests)
+        ]
+        if contested:
+            found[score.model] = {
+                "grade": score.grade,
+                "flags": [flag_name(f) for f in score.flags],
+                "contested": contested,
+            }
+    return found
+
+
+def _contested(entry: dict | None, labels: Labels) -> dict:
+    """Return a model's ``placement_flags`` and ``placement_contested`` as the page shows them."""
+    if entry is None:
+        return {"placement_flags": [], "placement_contested": []}
+    return {
+        "placement_flags": entry["flags"],
+        "placement_contested": [
+            {
+                "criterion": labels.ref(c["criterion"]),
+                "rule": labels.ref(c["rule"]),
+                "needs_review": c["needs_review"],
+            }
+            for c in entry["contested"]
+        ],
+    }
+
+
+def _tiers(store: ox.Store) -> tuple[dict[str, dict], set[str]]:
+    """Return the tiers by IRI, each with the cells of the models quoting its row, and the
+    criteria those cells speak of."""
     tiers: dict[str, dict] = {}
     for row in select(store, TIERS_QUERY):
         tiers.setdefault(
@@ -86,53 +202,12 @@ def spectrum_page(store: ox.Store) -> dict:
         )
         if "source" in row and row["source"].value not in cell["sources"]:
             cell["sources"].append(row["source"].value)
-    placed = {r["model"].value: r["grade"].value for r in select(store, PLACED_QUERY)}
-    per_tier: dict[str, int] = {}
-    for grade in placed.values():
-        per_tier[grade] = per_tier.get(grade, 0) + 1
-    ordered_columns = [c for c in COLUMN_ORDER if c in columns] + sorted(
-        columns - set(COLUMN_ORDER)
-    )
-    models = {m for t in tiers.values() for m in t["models"]}
-    sources = {
-        s
-        for t in tiers.values()
-        for cs in t["models"].values()
-        for c in cs.values()
-        for s in c["sources"]
-    }
-    labels = Labels(store, set(tiers) | set(ordered_columns) | models | sources | {FRAMEWORK})
-    rows = []
-    for tier in sorted(tiers.values(), key=lambda t: t["order"]):
-        rows.append(
-            {
-                "tier": labels.ref(tier["iri"], order=tier["order"]),
-                "row": tier["row"],
-                "example": tier["example"],
-                "models_in_graph": per_tier.get(tier["iri"], 0),
-                "models": [
-                    {
-                        "model": labels.ref(m),
-                        "placed_at": labels.ref(placed.get(m)),
-                        "cells": [
-                            None
-                            if c not in cells
-                            else {
-                                "criterion": c,
-                                "claim": cells[c]["claim"],
-                                "level": cells[c]["level"],
-                                "sources": [labels.ref(s) for s in sorted(cells[c]["sources"])],
-                            }
-                            for c in ordered_columns
-                        ],
-                    }
-                    for m, cells in sorted(tier["models"].items(), key=lambda kv: labels(kv[0]))
-                ],
-            }
-        )
-    return {
-        "framework": labels.ref(FRAMEWORK),
-        "columns": [labels.ref(c) for c in ordered_columns],
-        "rows": rows,
-        "placed": len(placed),
-    }
+    return tiers, columns
+
+
+def _contested_list(contests: dict[str, dict], placed: dict[str, str], labels: Labels) -> list:
+    """Return the page's ``contested``: every model with a contested placement, by label."""
+    return [
+        {"model": labels.ref(m), "placed_at": labels.ref(placed.get(m)), **_contested(e, labels)}
+        for m, e in sorted(contests.items(), key=lambda kv: (labels(kv[0]).casefold(), kv[0]))
+    ]
