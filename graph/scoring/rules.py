@@ -8,6 +8,7 @@ store says is what scores. Pure, like the rest of graph.scoring.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -92,7 +93,9 @@ def rules_with(descriptions: Iterable[Description]) -> tuple[FrameworkRule, ...]
     """
     given = {d.framework: d for d in descriptions}
     shipped = tuple(
-        described_rule(given[r.iri]) if r.description is not None and r.iri in given else r
+        described_rule(_in_order_of(r, given[r.iri]))
+        if r.description is not None and r.iri in given
+        else r
         for r in RULES
     )
     extra = sorted((d for d in given.values() if d.framework not in RULES_BY_IRI), key=_framework)
@@ -101,3 +104,15 @@ def rules_with(descriptions: Iterable[Description]) -> tuple[FrameworkRule, ...]
 
 def _framework(d: Description) -> str:
     return d.framework
+
+
+def _in_order_of(rule: FrameworkRule, description: Description) -> Description:
+    """Return ``description`` with its criteria in the shipped rule's order, the framework's own.
+
+    The store keeps no order; pages, traces and the criteria a score misses list the
+    criteria in the order the framework publishes them.
+    """
+    known = set(description.criteria)
+    ordered = tuple(c for c in rule.criteria if c in known)
+    rest = tuple(c for c in description.criteria if c not in set(ordered))
+    return dataclasses.replace(description, criteria=ordered + rest)
