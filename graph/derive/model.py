@@ -270,14 +270,14 @@ def _sub_scores(iri: str, rule: FrameworkRule, score: Score) -> tuple[SubScore, 
             for k, metric in mof.PROGRESS_METRICS.items()
         )
     if rule.description is not None:
-        leaves = rule.description.leaves
+        leaves = {k: rule.description.leaves(k) for k in score.sub_scores}
         return tuple(
             SubScore(
                 f"{iri}/{slugify(k.rsplit('/', 1)[-1])}",
                 k,
                 v,
-                tuple(c for c in score.missing if c in leaves(k)),
-                leaves(k),
+                tuple(c for c in score.missing if c in leaves[k]),
+                leaves[k],
             )
             for k, v in score.sub_scores.items()
         )
