@@ -2,8 +2,8 @@
 
 ``read_descriptions`` returns one ``graph.scoring.described.Description`` per framework
 with an ``og:scoring`` node; ``store_rules`` returns every framework rule the store
-implies: the shipped ones (``graph.scoring.rules.RULES``) and one for each described
-framework the project has no code for. Every surface that lists frameworks (derive,
+implies: the shipped ones (``graph.scoring.rules.RULES``), those scored from data taking
+the description the store holds, and one for each other described framework. Every surface that lists frameworks (derive,
 trace, pages, exports) asks ``store_rules``, so a framework added as data is scored
 and shown with no code.
 """
