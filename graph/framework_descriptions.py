@@ -2,8 +2,8 @@
 
 ``read_descriptions`` returns one ``graph.scoring.described.Description`` per framework
 with an ``og:scoring`` node; ``store_rules`` returns every framework rule the store
-implies: the shipped ones (``graph.scoring.rules.RULES``) and one for each described
-framework the project has no code for. Every surface that lists frameworks (derive,
+implies: the shipped ones (``graph.scoring.rules.RULES``), those scored from data taking
+the description the store holds, and one for each other described framework. Every surface that lists frameworks (derive,
 trace, pages, exports) asks ``store_rules``, so a framework added as data is scored
 and shown with no code.
 """
@@ -14,13 +14,13 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from graph.namespaces import OG, SKOS
+from graph.namespaces import OG, OWL, SKOS
 from graph.queries import select
 from graph.scoring.described import MEAN, SUM, Description, GradeRule, Requirement, ScaleLevel
 from graph.scoring.levels import as_level
 from graph.scoring.rules import FrameworkRule, rules_with
 
-PREFIXES = f"PREFIX og: <{OG}>\nPREFIX skos: <{SKOS}>\n"
+PREFIXES = f"PREFIX og: <{OG}>\nPREFIX skos: <{SKOS}>\nPREFIX owl: <{OWL}>\n"
 RULES_QUERY = (
     PREFIXES
     + """
@@ -36,6 +36,7 @@ CRITERIA_QUERY = (
     + """
 SELECT ?f ?c ?scale ?weight WHERE {
   ?f og:scoring ?r . ?c a og:Criterion ; skos:inScheme ?f .
+  FILTER NOT EXISTS { ?c owl:deprecated true }
   OPTIONAL { ?c og:levelScale ?scale }
   OPTIONAL { ?c og:weight ?weight }
 }"""

@@ -247,6 +247,8 @@ def test_an_indicator_nobody_judged_leaves_the_grade_unplaced(make_app, store) -
         "/id/grade/eti/high",
         "/id/scoring/eti",
         "/id/scale/eti/disclosed",
+        "/id/scoring/osai-index",  # a shipped framework described in its scheme
+        "/id/scale/osai-index/partial",
     ],
 )
 def test_every_node_of_the_description_has_a_page(client, path) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from graph import loading, paths
 from graph.derive import compute
-from graph.framework_descriptions import read_descriptions
+from graph.framework_descriptions import read_descriptions, store_rules
 from graph.scoring import osai_index
 from graph.scoring.described import (
     MEAN,
@@ -17,6 +17,7 @@ from graph.scoring.described import (
     ScaleLevel,
     score_described,
 )
+from graph.scoring.rules import RULES_BY_IRI
 
 F = "https://w3id.org/openness/id/framework/x"
 A, B, C, D = (f"https://w3id.org/openness/id/criterion/x/{n}" for n in "abcd")
@@ -98,26 +99,66 @@ def test_grades_by_score_and_by_the_most_open_level_allowed() -> None:
 # ---------------------------------------------------------------- a shipped framework as data
 
 
-def test_the_legacy_table_as_data_scores_as_its_code_for_every_model(new_store) -> None:
-    store = new_store()
+def _as_sets(d: Description) -> dict:
+    """Return a description with its order-free parts as sets: the store keeps no order."""
+    return {
+        "criteria": set(d.criteria),
+        "aggregation": d.aggregation,
+        "scales": {c: set(levels) for c, levels in d.scales.items()},
+        "weights": dict(d.weights),
+        "groups": set(d.groups),
+        "members": {g: set(m) for g, m in d.members.items()},
+        "grades": d.grades,
+        "unknown_points": d.unknown_points,
+    }
+
+
+@pytest.fixture(scope="module")
+def index_store(module_new_store):
+    store = module_new_store()
     files = [
         paths.ONTOLOGY_DIR / "openness.ttl",
+        paths.FRAMEWORKS_DIR / "osai-index.ttl",
         paths.FRAMEWORKS_DIR / "opening-up-chatgpt.ttl",
-        *(paths.DATA_DIR / "osai-index" / f for f in ("models.ttl", "legacy.ttl", "sources.ttl")),
-        paths.ROOT / "tests" / "fixtures" / "frameworks" / "legacy-as-data.ttl",
+        *(paths.DATA_DIR / "osai-index").glob("*.ttl"),
     ]
     todo, _ = loading.prepare(files, paths.ROOT, store)
     list(loading.write(store, todo, paths.ROOT))
-    description = read_descriptions(store)[osai_index.LEGACY_FRAMEWORK]
-    assert description.criteria == tuple(sorted(osai_index.LEGACY_CRITERIA))
-    derivations = compute(store)
-    scored = [d for d in derivations.values() if d.scores[osai_index.LEGACY_FRAMEWORK].evidenced]
-    assert scored
-    for d in scored:
-        by_code = d.scores[osai_index.LEGACY_FRAMEWORK].score
-        assessments = {c: a.assessment for c, a in d.assessments.items()}
-        by_data = score_described(description, assessments)
-        assert by_data.value == pytest.approx(by_code.value), d.model.label
-        assert dict(by_data.points) == pytest.approx(dict(by_code.points)), d.model.label
-        assert set(by_data.missing) == set(by_code.missing), d.model.label
-        assert not by_data.unplaced
+    return store
+
+
+def test_the_index_and_legacy_table_are_described_in_their_schemes(index_store) -> None:
+    descriptions = read_descriptions(index_store)
+    for shipped in (osai_index.INDEX, osai_index.LEGACY):
+        assert _as_sets(descriptions[shipped.framework]) == _as_sets(shipped), shipped.framework
+    # The removed judgements are deprecated in the scheme, and not scored.
+    assert f"{osai_index.FRAMEWORK.replace('framework', 'criterion')}/package" not in set(
+        descriptions[osai_index.FRAMEWORK].criteria
+    )
+
+
+def test_the_derivation_scores_the_index_and_legacy_table_from_the_store(index_store) -> None:
+    descriptions = read_descriptions(index_store)
+    rules = {r.iri: r for r in store_rules(index_store)}
+    for framework in (osai_index.FRAMEWORK, osai_index.LEGACY_FRAMEWORK):
+        assert _as_sets(rules[framework].description) == _as_sets(descriptions[framework])
+        assert rules[framework].criteria == RULES_BY_IRI[framework].criteria  # the published order
+    derivations = compute(index_store)
+    scored = {
+        f: [d for d in derivations.values() if d.scores[f].evidenced]
+        for f in (osai_index.FRAMEWORK, osai_index.LEGACY_FRAMEWORK)
+    }
+    assert len(scored[osai_index.LEGACY_FRAMEWORK]) == 46
+    assert len(scored[osai_index.FRAMEWORK]) >= 190
+    for framework, by_record in (
+        (osai_index.FRAMEWORK, osai_index.osai_index_score),
+        (osai_index.LEGACY_FRAMEWORK, osai_index.legacy_score),
+    ):
+        for d in scored[framework]:
+            from_store = d.scores[framework].score
+            expected = by_record({c: a.assessment for c, a in d.assessments.items()})
+            assert from_store.value == expected.value, d.model.label
+            assert dict(from_store.points) == dict(expected.points), d.model.label
+            assert dict(from_store.sub_scores) == dict(expected.sub_scores), d.model.label
+            assert from_store.missing == expected.missing, d.model.label
+            assert not from_store.unplaced

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from graph.derive import flags as fl
 from graph.namespaces import ID, OG, slugify
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
-from graph.scoring import Assessment, Score, mof, osai_index, osaid, resolve_claims, spectrum
+from graph.scoring import Assessment, Score, mof, osaid, resolve_claims, spectrum
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
 from graph.scoring.resolution import as_of_date
 from graph.scoring.rules import (
@@ -272,24 +272,15 @@ def _sub_scores(iri: str, rule: FrameworkRule, score: Score) -> tuple[SubScore, 
             )
             for k, metric in mof.PROGRESS_METRICS.items()
         )
-    if rule.iri == osai_index.FRAMEWORK:
-        parts = []
-        for name, members in osai_index.CATEGORIES.items():
-            category = osai_index.CATEGORY_IRIS[name]
-            criteria = tuple(f"{CRITERION_PREFIX}osai-index/{j}" for j in members)
-            missing = tuple(c for c in criteria if c in score.missing)
-            value = score.sub_scores[category]
-            parts.append(SubScore(f"{iri}/category-{name}", category, value, missing, criteria))
-        return tuple(parts)
     if rule.description is not None:
-        leaves = rule.description.leaves
+        leaves = {k: rule.description.leaves(k) for k in score.sub_scores}
         return tuple(
             SubScore(
                 f"{iri}/{slugify(k.rsplit('/', 1)[-1])}",
                 k,
                 v,
-                tuple(c for c in score.missing if c in leaves(k)),
-                leaves(k),
+                tuple(c for c in score.missing if c in leaves[k]),
+                leaves[k],
             )
             for k, v in score.sub_scores.items()
         )

@@ -111,7 +111,8 @@ def score_described(
 ) -> DescribedScore:
     """Score a model's assessments (keyed by criterion IRI) under ``description``."""
     d = description
-    levels = {c: levels_by_criterion(assessments).get(c, UNKNOWN) for c in d.criteria}
+    known = levels_by_criterion(assessments)
+    levels = {c: known.get(c, UNKNOWN) for c in d.criteria}
     points = {c: d.points_for(c, levels[c]) for c in d.criteria}
     uncounted = tuple(c for c in d.criteria if points[c] is None)
     sub_scores: dict[str, float] = {}

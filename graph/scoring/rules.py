@@ -1,11 +1,14 @@
 """Say how each framework is scored: its criteria, its scoring function, how its value is written.
 
 One FrameworkRule per framework, in RULES; the derivation scores a model once per rule.
-Pure, like the rest of graph.scoring.
+A framework scored from data (its ``og:scoring`` description) has a rule made by
+``described_rule``; ``rules_with`` takes the descriptions a store holds, so what the
+store says is what scores. Pure, like the rest of graph.scoring.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -14,11 +17,9 @@ from graph.namespaces import ID
 from graph.scoring import (
     Assessment,
     Score,
-    legacy_score,
     mof,
     mof_classes,
     osai_index,
-    osai_index_score,
     osaid,
     osaid_meets,
     spectrum,
@@ -53,17 +54,6 @@ class FrameworkRule:
         return f"{self.iri}/metric"
 
 
-RULES: tuple[FrameworkRule, ...] = (
-    FrameworkRule(spectrum.FRAMEWORK, spectrum.CRITERIA, spectrum_tier, True, True),
-    FrameworkRule(osai_index.FRAMEWORK, osai_index.CRITERIA, osai_index_score),
-    FrameworkRule(osai_index.LEGACY_FRAMEWORK, osai_index.LEGACY_CRITERIA, legacy_score),
-    FrameworkRule(mof.FRAMEWORK, mof.required_for(1), mof_classes, False, True),
-    FrameworkRule(osaid.FRAMEWORK, osaid.CRITERIA, osaid_meets, True, True),
-)
-RULES_BY_IRI = {r.iri: r for r in RULES}
-MATCHED_CRITERIA = frozenset(c for r in RULES if r.uses_matches for c in r.criteria)
-
-
 def framework_of(criterion: str) -> str | None:
     """Return the framework IRI a criterion IRI names (id:criterion/<framework>/<slug>)."""
     if not criterion.startswith(CRITERION_PREFIX):
@@ -83,9 +73,46 @@ def described_rule(description: Description) -> FrameworkRule:
     )
 
 
+RULES: tuple[FrameworkRule, ...] = (
+    FrameworkRule(spectrum.FRAMEWORK, spectrum.CRITERIA, spectrum_tier, True, True),
+    described_rule(osai_index.INDEX),
+    described_rule(osai_index.LEGACY),
+    FrameworkRule(mof.FRAMEWORK, mof.required_for(1), mof_classes, False, True),
+    FrameworkRule(osaid.FRAMEWORK, osaid.CRITERIA, osaid_meets, True, True),
+)
+RULES_BY_IRI = {r.iri: r for r in RULES}
+MATCHED_CRITERIA = frozenset(c for r in RULES if r.uses_matches for c in r.criteria)
+
+
 def rules_with(descriptions: Iterable[Description]) -> tuple[FrameworkRule, ...]:
-    """Return RULES and a rule for each described framework the project has no code for."""
-    extra = sorted(
-        (d for d in descriptions if d.framework not in RULES_BY_IRI), key=lambda d: d.framework
+    """Return the rules the descriptions make: RULES, each shipped rule that is scored from data
+    replaced by the description given for it, and a rule for every other described framework.
+
+    A description for a framework scored by code (the spectrum, MOF, OSAID) is ignored: the
+    shapes refuse one.
+    """
+    given = {d.framework: d for d in descriptions}
+    shipped = tuple(
+        described_rule(_in_order_of(r, given[r.iri]))
+        if r.description is not None and r.iri in given
+        else r
+        for r in RULES
     )
-    return RULES + tuple(described_rule(d) for d in extra)
+    extra = sorted((d for d in given.values() if d.framework not in RULES_BY_IRI), key=_framework)
+    return shipped + tuple(described_rule(d) for d in extra)
+
+
+def _framework(d: Description) -> str:
+    return d.framework
+
+
+def _in_order_of(rule: FrameworkRule, description: Description) -> Description:
+    """Return ``description`` with its criteria in the shipped rule's order, the framework's own.
+
+    The store keeps no order; pages, traces and the criteria a score misses list the
+    criteria in the order the framework publishes them.
+    """
+    known = set(description.criteria)
+    ordered = tuple(c for c in rule.criteria if c in known)
+    rest = tuple(c for c in description.criteria if c not in set(ordered))
+    return dataclasses.replace(description, criteria=ordered + rest)

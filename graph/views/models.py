@@ -17,7 +17,7 @@ from graph.framework_descriptions import store_rules
 from graph.labels import Labels, short
 from graph.namespaces import DCTERMS, OG, RDFS, SPDX
 from graph.records import model_slug
-from graph.scoring.rules import FRAMEWORK_PREFIX
+from graph.scoring.rules import FRAMEWORK_PREFIX, RULES_BY_IRI
 from graph.stored_scores import read_scores
 from graph.views.common import flag_name, select
 
@@ -66,9 +66,12 @@ def described_facets(store: ox.Store) -> dict[str, str]:
     """Return a facet per framework described as data: its slug -> the framework's name.
 
     Each such framework is a facet of the list, by the grade a model's score reaches
-    (``unplaced`` when a score has no grade, ``unscored`` when there is no score).
+    (``unplaced`` when a score has no grade, ``unscored`` when there is no score). The
+    shipped frameworks scored from data keep the facets of their own (``FACETS``).
     """
-    described = [r for r in store_rules(store) if r.description is not None]
+    described = [
+        r for r in store_rules(store) if r.description is not None and r.iri not in RULES_BY_IRI
+    ]
     labels = Labels(store, [r.iri for r in described])
     return {r.slug: labels(r.iri) for r in described if r.slug not in FACETS}
 
