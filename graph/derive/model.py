@@ -20,6 +20,7 @@ from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Assessment, Score, mof, osai_index, osaid, resolve_claims, spectrum
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
 from graph.scoring.resolution import as_of_date
+from graph.scoring.unplaced import UNPLACED
 from graph.scoring.rules import (
     CRITERION_PREFIX,
     FRAMEWORK_PREFIX,
@@ -185,7 +186,8 @@ def derive_model(
             iri=iri,
             rule=rule,
             score=score,
-            flags=fl.score_flags((a.flags for a in read), washing),
+            flags=fl.score_flags((a.flags for a in read), washing)
+            + ((UNPLACED,) if score.unplaced else ()),
             sub_scores=_sub_scores(iri, rule, score),
             evidenced=evidenced(rule, score, assessments),
         )
@@ -197,12 +199,12 @@ def evidenced(
 ) -> bool:
     """Tell whether a score rests on evidence: a criterion it reads has a known level.
 
-    On the spectrum, that criterion must be one the reached tier's row speaks
-    of: the closed row is where a model no row fits lands, and weights alone
-    do not place a model there.
+    On the spectrum, a placed model's criterion must be one its row speaks of;
+    an unplaced score (``Score.unplaced``) is kept when any criterion the
+    framework reads has evidence: "not enough evidence" is itself a finding.
     """
     criteria = rule.criteria
-    if rule.iri == spectrum.FRAMEWORK:
+    if rule.iri == spectrum.FRAMEWORK and not score.unplaced:
         criteria = tuple(c.criterion for c in spectrum.TIERS[int(score.value)])
     return any(assessments[c].level != UNKNOWN for c in criteria)
 

@@ -23,6 +23,7 @@ from graph.scoring import (
     spectrum,
     spectrum_tier,
 )
+from graph.scoring.unplaced import needs_evidence
 
 CRITERION_PREFIX = f"{ID}criterion/"
 FRAMEWORK_PREFIX = f"{ID}framework/"
@@ -53,8 +54,8 @@ RULES: tuple[FrameworkRule, ...] = (
     FrameworkRule(spectrum.FRAMEWORK, spectrum.CRITERIA, spectrum_tier, True, True),
     FrameworkRule(osai_index.FRAMEWORK, osai_index.CRITERIA, osai_index_score),
     FrameworkRule(osai_index.LEGACY_FRAMEWORK, osai_index.LEGACY_CRITERIA, legacy_score),
-    FrameworkRule(mof.FRAMEWORK, mof.required_for(1), mof_classes, False, True),
-    FrameworkRule(osaid.FRAMEWORK, osaid.CRITERIA, osaid_meets, True, True),
+    FrameworkRule(mof.FRAMEWORK, mof.required_for(1), needs_evidence(mof_classes), False, True),
+    FrameworkRule(osaid.FRAMEWORK, osaid.CRITERIA, needs_evidence(osaid_meets), True, True),
 )
 RULES_BY_IRI = {r.iri: r for r in RULES}
 MATCHED_CRITERIA = frozenset(c for r in RULES if r.uses_matches for c in r.criteria)

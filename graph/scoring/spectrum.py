@@ -34,23 +34,32 @@ tier-5  closed code + proprietary access + no      open-code <= closed,
 (the narrower criterion under ``input-transparency`` that is not weights);
 ``open-licence`` and ``open-standards`` are in no row of the table.
 
-The rule:
+The rule (a row is given only when the evidence matches it; unknown is not closed):
 
-1. Tiers are tried from tier-1 down; the model is placed on the first tier
-   whose ``at_least`` conditions all hold. A condition holds when the level is
-   at least ``at_least`` in ``og:levelOrder``; unknown (or no assessment)
-   never satisfies an ``at_least``.
-2. ``at_most`` conditions describe what a row withholds. They do not keep a
-   model off a tier: a model that publishes more than a row says (an
-   open-code, open-weights model with no word on downstream effects, say)
-   must not fall below rows it outdoes, so placing never looks at them. A
-   placed model's levels above its row's ``at_most`` are reported as
-   ``exceeds``.
-3. tier-5 is the fallback: a model no other row fits is placed there.
-4. ``missing`` lists the criteria whose ``at_least`` conditions on the next
-   tier up fail (empty on tier-1).
+1. Tiers are tried from tier-1 down. A tier is *ruled out* when some criterion
+   it names has a known level that contradicts it: below an ``at_least``
+   (any tier), or above an ``at_most`` on tier-5. A criterion with no
+   evidence (unknown, or no assessment) never rules a tier out and never
+   satisfies it.
+2. The first tier not ruled out *fits* when every criterion it names has a
+   known level and every ``at_least`` holds; on tier-5, every ``at_most``
+   holds too: the closed row needs evidence of closedness. The model is
+   placed there.
+3. ``at_most`` conditions on tiers 1 to 4 describe what a row withholds. They
+   do not keep a model off the row: a model that publishes more than a row
+   says (open weights on the closed-code row, say) must not fall below rows it
+   outdoes. A placed model's levels above its row's ``at_most`` are reported
+   as ``exceeds``.
+4. When the first tier not ruled out does not fit, or every tier is ruled
+   out, the model is *unplaced* (``unplaced`` True, ``tier`` and value 0, no
+   grade): its place depends on evidence it lacks. ``missing`` then names the
+   criteria with no evidence that a tier still open to it names ("not enough
+   evidence: missing ..."); it is empty when the evidence is complete but
+   matches no row.
+5. For a placed model, ``missing`` lists the criteria whose ``at_least``
+   conditions on the next tier up fail (empty on tier-1).
 
-The score value is the tier's number (``og:gradeOrder``), 1 to 5.
+The score value is the tier's number (``og:gradeOrder``), 1 to 5, or 0 when unplaced.
 """
 
 from __future__ import annotations
@@ -102,6 +111,12 @@ class Condition:
         """Return True when ``level`` is more open than ``at_most`` allows."""
         return self.at_most is not None and LEVEL_ORDER[level] > LEVEL_ORDER[self.at_most]
 
+    def contradicted_by(self, level: str, last: bool) -> bool:
+        """Return True when a known ``level`` rules the row out (``at_most`` only on the last row)."""
+        if level == UNKNOWN:
+            return False
+        return not self.admits(level) or (last and self.exceeded_by(level))
+
 
 TIERS: dict[int, tuple[Condition, ...]] = {
     1: (
@@ -135,7 +150,7 @@ TIERS: dict[int, tuple[Condition, ...]] = {
         Condition(THREAT_TRANSPARENCY, at_most=CLOSED),
     ),
 }
-FALLBACK_TIER = 5
+CLOSED_TIER = 5  # the closed row: placed only on evidence of closedness
 TIER_GRADES = {n: grade_iri("oti-2024", f"tier-{n}") for n in TIERS}
 CRITERIA = tuple(dict.fromkeys(c.criterion for conds in TIERS.values() for c in conds))
 
@@ -144,7 +159,7 @@ CRITERIA = tuple(dict.fromkeys(c.criterion for conds in TIERS.values() for c in 
 class SpectrumScore(Score):
     """A place on the spectrum: the tier, what the tier above lacks, where the model exceeds it."""
 
-    tier: int
+    tier: int  # 0 when unplaced
     exceeds: tuple[str, ...]  # criteria more open than the placed row's at_most
 
 
@@ -152,25 +167,52 @@ def _failing(tier: int, levels: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(c.criterion for c in TIERS[tier] if not c.admits(levels.get(c.criterion, UNKNOWN)))
 
 
+def _ruled_out(tier: int, levels: Mapping[str, str]) -> bool:
+    last = tier == CLOSED_TIER
+    return any(c.contradicted_by(levels.get(c.criterion, UNKNOWN), last) for c in TIERS[tier])
+
+
+def _unknown(tiers: list[int], levels: Mapping[str, str]) -> tuple[str, ...]:
+    named = {c.criterion for n in tiers for c in TIERS[n]}
+    return tuple(c for c in CRITERIA if c in named and levels.get(c, UNKNOWN) == UNKNOWN)
+
+
+def _fits(tier: int, levels: Mapping[str, str]) -> bool:
+    return not _unknown([tier], levels) and not _failing(tier, levels)
+
+
+def _placed(tiers: list[int], levels: Mapping[str, str]) -> int:
+    """Return the tier the evidence places the model on, or 0 when it is unplaced."""
+    return tiers[0] if tiers and _fits(tiers[0], levels) else 0
+
+
+def _lacking(tiers: list[int], levels: Mapping[str, str]) -> tuple[str, ...]:
+    """Return the criteria with no evidence that decide between the tiers still open."""
+    until = next((i for i, n in enumerate(tiers) if _fits(n, levels)), len(tiers) - 1)
+    return _unknown(tiers[: until + 1], levels)
+
+
 def spectrum_tier(assessments: Mapping[str, Assessment | str] | None) -> SpectrumScore:
     """Place a model on the OTI spectrum from its assessments (criterion IRI -> assessment)."""
     levels = levels_by_criterion(assessments)
-    tier = next(
-        (n for n in sorted(TIERS) if n != FALLBACK_TIER and not _failing(n, levels)),
-        FALLBACK_TIER,
-    )
-    missing = _failing(tier - 1, levels) if tier > 1 else ()
-    exceeds = tuple(
-        c.criterion for c in TIERS[tier] if c.exceeded_by(levels.get(c.criterion, UNKNOWN))
-    )
+    open_to = [n for n in sorted(TIERS) if not _ruled_out(n, levels)]
+    tier = _placed(open_to, levels)
+    if tier:
+        missing = _failing(tier - 1, levels) if tier > 1 else ()
+        exceeds = tuple(
+            c.criterion for c in TIERS[tier] if c.exceeded_by(levels.get(c.criterion, UNKNOWN))
+        )
+    else:
+        missing, exceeds = _lacking(open_to, levels), ()
     return SpectrumScore(
         framework=FRAMEWORK,
         value=tier,
-        grade=TIER_GRADES[tier],
+        grade=TIER_GRADES[tier] if tier else None,
         points={},
         missing=missing,
         sub_scores={},
         criteria=CRITERIA,
         tier=tier,
         exceeds=exceeds,
+        unplaced=not tier,
     )
