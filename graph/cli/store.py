@@ -218,7 +218,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 @command("spectrum")
 def cmd_spectrum(args: argparse.Namespace) -> int:
     """Load the bundled data (unless told not to) and print the OTI spectrum table."""
-    from graph.cli.spectrum_table import format_spectrum, spectrum_rows
+    from graph.cli.spectrum_table import format_spectrum, placements, spectrum_rows
 
     store = store_from(args)
     if not args.no_load:
@@ -229,5 +229,5 @@ def cmd_spectrum(args: argparse.Namespace) -> int:
     if not rows:
         print("The store holds no spectrum claims; run `openness load` first.", file=sys.stderr)
         return 1
-    print(format_spectrum(rows))
+    print(format_spectrum(rows, placed=placements(store)))
     return 0
