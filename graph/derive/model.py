@@ -20,7 +20,6 @@ from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Assessment, Score, mof, osai_index, osaid, resolve_claims, spectrum
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
 from graph.scoring.resolution import as_of_date
-from graph.scoring.unplaced import UNPLACED
 from graph.scoring.rules import (
     CRITERION_PREFIX,
     FRAMEWORK_PREFIX,
@@ -29,6 +28,7 @@ from graph.scoring.rules import (
     FrameworkRule,
     framework_of,
 )
+from graph.scoring.unplaced import UNPLACED
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ UNPLACED = str(OG.Unplaced)
 Scorer = Callable[[Mapping[str, Assessment | str] | None], Score]
 
 
-def unplaced_when_unknown(score: Score, assessments: Mapping[str, Assessment | str] | None) -> Score:
+def unplaced_when_unknown(
+    score: Score, assessments: Mapping[str, Assessment | str] | None
+) -> Score:
     """Return ``score`` unplaced when it has no grade for want of evidence only."""
     if score.unplaced or not score.missing:
         return score
