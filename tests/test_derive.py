@@ -197,18 +197,16 @@ def test_a_score_is_a_measurement_derived_from_each_of_its_assessments(new_store
     assert g.value(score, DQV.computedOn) == rdflib.URIRef(ALPHA)
     assert g.value(score, DQV.isMeasurementOf) == rdflib.URIRef(f"{ID}framework/oti-2024/metric")
     assert g.value(score, OG.framework) == rdflib.URIRef(f"{ID}framework/oti-2024")
-    # Open code, no published weights, nothing else known: the Grok row needs evidence on
-    # the training data too, so the model is unplaced rather than graded.
-    assert g.value(score, OG.grade) is None
-    assert g.value(score, DQV.value) == rdflib.Literal(0)
-    flags = {OG.Contested, OG.SingleSource, OG.Openwashing, OG.Unplaced}
-    assert flags == set(g.objects(score, OG.flag))
+    # Open code, no published weights, nothing else known: the Grok row, whatever the rest.
+    assert g.value(score, OG.grade) == rdflib.URIRef(f"{ID}grade/oti-2024/tier-3")
+    assert g.value(score, DQV.value) == rdflib.Literal(3)
+    assert {OG.Contested, OG.SingleSource, OG.Openwashing} == set(g.objects(score, OG.flag))
     used = set(g.objects(score, PROV.wasDerivedFrom))
     assert len(used) == 5
     for a in used:
         assert (a, RDF.type, OG.Assessment) in g
         assert g.value(a, OG.aboutModel) == rdflib.URIRef(ALPHA)
-    assert rdflib.URIRef(f"{ID}criterion/oti-2024/training-data-transparency") in set(
+    assert rdflib.URIRef(f"{ID}criterion/oti-2024/published-weights") in set(
         g.objects(score, OG.missingCriterion)
     )
     assert derived(store, keep_time=True).value(score, PROV.generatedAtTime) is not None

@@ -162,12 +162,8 @@ def test_an_unplaced_score_is_stored_with_its_flag_and_missing_criteria(new_stor
            <{OG.flag}> <{OG.Unplaced}> ; <{OG.missingCriterion}> ?missing .
         FILTER NOT EXISTS {{ ?s <{OG.grade}> ?g }} }} }}"""
     missing = {row["missing"].value for row in store.query(query)}
-    # tiers 1 to 4 are all still open to it: each of the three attributes it lacks decides
-    assert missing == {
-        oti("training-data-transparency"),
-        oti("threat-transparency"),
-        oti("public-access"),
-    }
+    # open code and weights: tier 1, 2 or 3 by its transparency; public access decides nothing
+    assert missing == {oti("training-data-transparency"), oti("threat-transparency")}
 
 
 # ---------------------------------------------------------------- the bundled data

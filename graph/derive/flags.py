@@ -11,7 +11,9 @@
 - openwashing (``og:Openwashing``): some counted claim calls the model "open
   source" (``id:criterion/self-description/called-open-source`` at
   ``og:open``) while its evidence meets neither the OSI definition nor MOF
-  Class I.
+  Class I;
+- unplaced (``og:Unplaced``, on scores only): the evidence does not decide a
+  grade (``Score.unplaced``; ``graph.scoring.unplaced``).
 
 A score carries every flag that one of the assessments it is derived from
 carries, and openwashing when the model is flagged.
@@ -27,18 +29,20 @@ from graph.records import ClaimRecord, SourceRecord
 from graph.scoring import Assessment, MofScore, OsaidScore
 from graph.scoring.levels import criterion_iri
 from graph.scoring.mof import CLASS_GRADES
+from graph.scoring.unplaced import UNPLACED
 
 CONTESTED = str(OG.Contested)
 SINGLE_SOURCE = str(OG.SingleSource)
 SELF_REPORTED = str(OG.SelfReported)
 OPENWASHING = str(OG.Openwashing)
 
-ORDER = (CONTESTED, SINGLE_SOURCE, SELF_REPORTED, OPENWASHING)
+ORDER = (CONTESTED, SINGLE_SOURCE, SELF_REPORTED, OPENWASHING, UNPLACED)
 NAMES = {
     CONTESTED: "contested",
     SINGLE_SOURCE: "single-source",
     SELF_REPORTED: "self-reported",
     OPENWASHING: "openwashing",
+    UNPLACED: "unplaced",
 }
 
 CALLED_OPEN_SOURCE = criterion_iri("self-description", "called-open-source")

@@ -28,7 +28,6 @@ from graph.scoring.rules import (
     FrameworkRule,
     framework_of,
 )
-from graph.scoring.unplaced import UNPLACED
 
 
 @dataclass(frozen=True)
@@ -187,7 +186,7 @@ def derive_model(
             rule=rule,
             score=score,
             flags=fl.score_flags((a.flags for a in read), washing)
-            + ((UNPLACED,) if score.unplaced else ()),
+            + ((fl.UNPLACED,) if score.unplaced else ()),
             sub_scores=_sub_scores(iri, rule, score),
             evidenced=evidenced(rule, score, assessments),
         )

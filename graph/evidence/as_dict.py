@@ -75,6 +75,7 @@ def _score_dict(t: Trace, s: ScoreResult, claims: Mapping[str, ClaimRecord]) -> 
         "metric": s.rule.metric,
         "value": number(s.score.value),
         "grade": _ref(t, s.score.grade),
+        "unplaced": s.score.unplaced,
         "missing": [_ref(t, c) for c in s.score.missing],
         "sub_scores": [
             {

@@ -156,10 +156,17 @@ def _assessment_node(a: dict, sources: _Sources) -> Node:
     return text, kids
 
 
-def _score_node(score: dict, sources: _Sources) -> Node:
+def _grade_text(score: dict) -> str:
+    if score.get("unplaced"):
+        missing = _names(score["missing"])
+        return "unplaced: not enough evidence" + (f", missing {missing}" if missing else "")
     grade = score["grade"]["label"] if score["grade"] else "no grade"
-    text = f"{score['framework']['label']}: {grade} (value {score['value']})\n<{score['iri']}>"
-    if score["missing"]:
+    return f"{grade} (value {score['value']})"
+
+
+def _score_node(score: dict, sources: _Sources) -> Node:
+    text = f"{score['framework']['label']}: {_grade_text(score)}\n<{score['iri']}>"
+    if score["missing"] and not score.get("unplaced"):
         text += f"\nmissing for the next grade up: {_names(score['missing'])}"
     for part in score["sub_scores"]:
         text += f"\n{part['measures']['label']}: {part['value']}"
@@ -226,8 +233,7 @@ def reach(score: dict, sources: dict[str, dict]) -> dict[str, int]:
 
 
 def _summary(score: dict, sources: dict[str, dict], depth: int | None) -> list[str]:
-    grade = score["grade"]["label"] if score["grade"] else "no grade"
-    out = [f"{score['framework']['label']}: {grade} (value {score['value']})"]
+    out = [f"{score['framework']['label']}: {_grade_text(score)}"]
     claims = _score_claims(score)
     deciding = [c for _, c in claims if c["decides"]]
     who: dict[str, int] = {}
@@ -239,7 +245,7 @@ def _summary(score: dict, sources: dict[str, dict], depth: int | None) -> list[s
         out.append(f"  decided by: {_plural(len(deciding), 'claim')}, by {by}")
     else:
         out.append("  decided by: no claim (every criterion it reads is unknown)")
-    if score["missing"]:
+    if score["missing"] and not score.get("unplaced"):
         out.append(f"  short of the next grade: {_names(score['missing'])}")
     contested = [a for a in score["assessments"] if a["contested"]]
     if contested:

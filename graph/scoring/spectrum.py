@@ -34,29 +34,27 @@ tier-5  closed code + proprietary access + no      open-code <= closed,
 (the narrower criterion under ``input-transparency`` that is not weights);
 ``open-licence`` and ``open-standards`` are in no row of the table.
 
-The rule (a row is given only when the evidence matches it; unknown is not closed):
+The rule (unknown is not closed: a row is given only when the evidence decides it):
 
-1. Tiers are tried from tier-1 down. A tier is *ruled out* when some criterion
-   it names has a known level that contradicts it: below an ``at_least``
-   (any tier), or above an ``at_most`` on tier-5. A criterion with no
-   evidence (unknown, or no assessment) never rules a tier out and never
-   satisfies it.
-2. The first tier not ruled out *fits* when every criterion it names has a
-   known level and every ``at_least`` holds; on tier-5, every ``at_most``
-   holds too: the closed row needs evidence of closedness. The model is
-   placed there.
-3. ``at_most`` conditions on tiers 1 to 4 describe what a row withholds. They
-   do not keep a model off the row: a model that publishes more than a row
-   says (open weights on the closed-code row, say) must not fall below rows it
+1. With evidence on every criterion, tiers 1 to 4 are tried from tier-1 down;
+   the model is placed on the first whose ``at_least`` conditions all hold
+   (a level at least ``at_least`` in ``og:levelOrder``). Their ``at_most``
+   conditions describe what a row withholds and do not keep a model off it: a
+   model that publishes more than a row says (an open-code model with no
+   published weights and some transparency, say) must not fall below rows it
    outdoes. A placed model's levels above its row's ``at_most`` are reported
    as ``exceeds``.
-4. When the first tier not ruled out does not fit, or every tier is ruled
-   out, the model is *unplaced* (``unplaced`` True, ``tier`` and value 0, no
-   grade): its place depends on evidence it lacks. ``missing`` then names the
-   criteria with no evidence that a tier still open to it names ("not enough
-   evidence: missing ..."); it is empty when the evidence is complete but
-   matches no row.
-5. For a placed model, ``missing`` lists the criteria whose ``at_least``
+2. Tier-5, the closed row, needs evidence of closedness: every one of its
+   ``at_most`` conditions holds (closed code, proprietary access, no
+   transparency). A model no row fits is not placed on it.
+3. When some criterion has no evidence (unknown, or no assessment), the model
+   is placed on a tier only when every way of completing the missing evidence
+   (closed, partial or open on each) places it on that same tier. Otherwise it
+   is *unplaced* (``unplaced`` True, ``tier`` and value 0, no grade):
+   ``missing`` names the criteria with no evidence whose level would change
+   the placement ("not enough evidence: missing ..."). It is empty when the
+   evidence is complete and matches no row.
+4. For a placed model, ``missing`` lists the criteria whose ``at_least``
    conditions on the next tier up fail (empty on tier-1).
 
 The score value is the tier's number (``og:gradeOrder``), 1 to 5, or 0 when unplaced.
@@ -64,6 +62,8 @@ The score value is the tier's number (``og:gradeOrder``), 1 to 5, or 0 when unpl
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -110,12 +110,6 @@ class Condition:
     def exceeded_by(self, level: str) -> bool:
         """Return True when ``level`` is more open than ``at_most`` allows."""
         return self.at_most is not None and LEVEL_ORDER[level] > LEVEL_ORDER[self.at_most]
-
-    def contradicted_by(self, level: str, last: bool) -> bool:
-        """Return True when a known ``level`` rules the row out (``at_most`` only on the last row)."""
-        if level == UNKNOWN:
-            return False
-        return not self.admits(level) or (last and self.exceeded_by(level))
 
 
 TIERS: dict[int, tuple[Condition, ...]] = {
@@ -167,43 +161,53 @@ def _failing(tier: int, levels: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(c.criterion for c in TIERS[tier] if not c.admits(levels.get(c.criterion, UNKNOWN)))
 
 
-def _ruled_out(tier: int, levels: Mapping[str, str]) -> bool:
-    last = tier == CLOSED_TIER
-    return any(c.contradicted_by(levels.get(c.criterion, UNKNOWN), last) for c in TIERS[tier])
+KNOWN = (CLOSED, PARTIAL, OPEN)
 
 
-def _unknown(tiers: list[int], levels: Mapping[str, str]) -> tuple[str, ...]:
-    named = {c.criterion for n in tiers for c in TIERS[n]}
-    return tuple(c for c in CRITERIA if c in named and levels.get(c, UNKNOWN) == UNKNOWN)
+def _complete_tier(levels: tuple[str, ...]) -> int:
+    """Return the tier of complete evidence (one known level per ``CRITERIA``), 0 for no row."""
+    by = dict(zip(CRITERIA, levels, strict=True))
+    for n in (1, 2, 3, 4):
+        if not _failing(n, by):
+            return n
+    closed = all(not c.exceeded_by(by[c.criterion]) for c in TIERS[CLOSED_TIER])
+    return CLOSED_TIER if closed else 0
 
 
-def _fits(tier: int, levels: Mapping[str, str]) -> bool:
-    return not _unknown([tier], levels) and not _failing(tier, levels)
+@functools.cache
+def _placement(levels: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
+    """Return (tier, criteria lacking) for one level per ``CRITERIA``; tier 0 is unplaced."""
+    gaps = [i for i, level in enumerate(levels) if level == UNKNOWN]
 
+    def filled(fill: tuple[str, ...]) -> tuple[str, ...]:
+        out = list(levels)
+        for i, level in zip(gaps, fill, strict=True):
+            out[i] = level
+        return tuple(out)
 
-def _placed(tiers: list[int], levels: Mapping[str, str]) -> int:
-    """Return the tier the evidence places the model on, or 0 when it is unplaced."""
-    return tiers[0] if tiers and _fits(tiers[0], levels) else 0
-
-
-def _lacking(tiers: list[int], levels: Mapping[str, str]) -> tuple[str, ...]:
-    """Return the criteria with no evidence that decide between the tiers still open."""
-    until = next((i for i, n in enumerate(tiers) if _fits(n, levels)), len(tiers) - 1)
-    return _unknown(tiers[: until + 1], levels)
+    outcomes = {f: _complete_tier(filled(f)) for f in itertools.product(KNOWN, repeat=len(gaps))}
+    tiers = set(outcomes.values())
+    if len(tiers) == 1 and 0 not in tiers:
+        return tiers.pop(), ()
+    lacking = tuple(
+        CRITERIA[gap]
+        for k, gap in enumerate(gaps)
+        if any(outcomes[f] != outcomes[f[:k] + (x,) + f[k + 1 :]] for f in outcomes for x in KNOWN)
+    )
+    return 0, lacking
 
 
 def spectrum_tier(assessments: Mapping[str, Assessment | str] | None) -> SpectrumScore:
     """Place a model on the OTI spectrum from its assessments (criterion IRI -> assessment)."""
     levels = levels_by_criterion(assessments)
-    open_to = [n for n in sorted(TIERS) if not _ruled_out(n, levels)]
-    tier = _placed(open_to, levels)
+    tier, lacking = _placement(tuple(levels.get(c, UNKNOWN) for c in CRITERIA))
     if tier:
         missing = _failing(tier - 1, levels) if tier > 1 else ()
         exceeds = tuple(
             c.criterion for c in TIERS[tier] if c.exceeded_by(levels.get(c.criterion, UNKNOWN))
         )
     else:
-        missing, exceeds = _lacking(open_to, levels), ()
+        missing, exceeds = lacking, ()
     return SpectrumScore(
         framework=FRAMEWORK,
         value=tier,
