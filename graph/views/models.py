@@ -54,8 +54,10 @@ MOF_LABELS = {
     "class-ii": "Class II",
     "class-iii": "Class III",
     "none": "no class",
+    "unplaced": "unplaced (not enough evidence)",
 }
-MOF_ORDER = {"class-i": 1, "class-ii": 2, "class-iii": 3, "none": 4, "unscored": 5}
+MOF_ORDER = {"class-i": 1, "class-ii": 2, "class-iii": 3, "none": 4, "unplaced": 5, "unscored": 6}
+UNPLACED_FLAG = str(OG.Unplaced)
 SORTS = ("label", "developer", "tier", "index", "mof")
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -99,7 +101,9 @@ def model_entries(store: ox.Store) -> list[dict]:
         if m is None or s.whole is not None:
             continue
         framework = s.framework.removeprefix(FRAMEWORK_PREFIX)
-        score = m["scores"].setdefault(framework, {"value": s.value, "grade": None})
+        score = m["scores"].setdefault(
+            framework, {"value": s.value, "grade": None, "unplaced": UNPLACED_FLAG in s.flags}
+        )
         if s.grade is not None:
             score["grade"] = s.grade
             grades.add(s.grade)
@@ -117,6 +121,7 @@ def model_entries(store: ox.Store) -> list[dict]:
                 "flags": sorted(m["flags"]),
                 "scores": {r.slug: m["scores"][r.slug] for r in RULES if r.slug in m["scores"]},
                 "tier": _tier(m["scores"]),
+                "unplaced": [r.slug for r in RULES if m["scores"].get(r.slug, {}).get("unplaced")],
                 "index": m["scores"].get(INDEX, {}).get("value"),
                 "mof_class": _mof_class(m["scores"]),
                 "contested": "contested" in m["flags"],
@@ -127,13 +132,15 @@ def model_entries(store: ox.Store) -> list[dict]:
 
 def _tier(scores: Mapping[str, dict]) -> int | None:
     score = scores.get(TIER)
-    return int(score["value"]) if score else None
+    return int(score["value"]) if score and not score.get("unplaced") else None
 
 
 def _mof_class(scores: Mapping[str, dict]) -> str | None:
     score = scores.get(MOF)
     if not score:
         return None
+    if score.get("unplaced"):
+        return "unplaced"
     grade = score["grade"]
     grade = grade["iri"] if isinstance(grade, dict) else grade
     return grade.rsplit("/", 1)[-1] if grade else "none"
@@ -159,7 +166,11 @@ def facet_values(entry: Mapping) -> dict[str, list[tuple[str, str]]]:
     return {
         "developer": [(short(d["iri"]).split("/", 1)[-1], d["label"]) for d in entry["developers"]]
         or [("none", "not stated")],
-        "tier": [(str(tier), f"tier {tier}")] if tier else [("unscored", "not placed")],
+        "tier": [(str(tier), f"tier {tier}")]
+        if tier
+        else [("unplaced", "unplaced (not enough evidence)")]
+        if TIER in entry.get("unplaced", ())
+        else [("unscored", "not scored")],
         "index": [band] if band else [("unscored", "not scored")],
         "mof": [(mof, MOF_LABELS.get(mof, mof))] if mof else [("unscored", "not scored")],
         "licence": licences,
@@ -224,7 +235,7 @@ def _sort_key(sort: str):
             value = entry["index"]
         elif field_name == "mof":
             value = MOF_ORDER.get(entry["mof_class"] or "unscored")
-            value = None if value == MOF_ORDER["unscored"] else value
+            value = None if value >= MOF_ORDER["unplaced"] else value
         else:
             value = entry["label"].casefold()
         return value
@@ -279,7 +290,7 @@ def _facet_order(facet: str, item: Mapping) -> tuple:
         return (MOF_ORDER.get(value, 9), value)
     if facet == "contested":
         return (value != "yes", value)
-    return (value == "unscored", value)
+    return (value in ("unplaced", "unscored"), value == "unscored", value)
 
 
 def _public(entry: Mapping) -> dict:
@@ -295,6 +306,7 @@ def _public(entry: Mapping) -> dict:
             "licence_text",
             "issued",
             "tier",
+            "unplaced",
             "index",
             "mof_class",
             "contested",
