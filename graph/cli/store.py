@@ -208,10 +208,14 @@ def cmd_query(args: argparse.Namespace) -> int:
 @command("stats")
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print counts of graphs, triples and things."""
-    from graph.stats import stats
+    from graph.stats import stats, unplaced
 
-    for name, value in stats(store_from(args)).items():
+    store = store_from(args)
+    for name, value in stats(store).items():
         print(f"{name:<14} {value}")
+    # Models a framework has some evidence on but not enough for a grade, per framework.
+    for slug, value in unplaced(store).items():
+        print(f"{'unplaced/' + slug:<14} {value}")
     return 0
 
 
