@@ -4,8 +4,9 @@ A row is a tier (an ``og:Grade`` of ``id:framework/oti-2024`` whose
 ``skos:definition`` is the row's text); its models are those whose claims
 quote that text; a cell is the claim about one model on one criterion. Next
 to the report's placement the page shows where the graph's stored score puts
-each model, and how many models each tier holds. Queries: the tiers (one),
-the claims quoting them (one), the stored tiers (one), labels (one).
+each model, how many models each tier holds, and how many the graph leaves
+unplaced for want of evidence. Queries: the tiers (one), the claims quoting
+them (one), the stored tiers (one), the unplaced count (one), labels (one).
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ COLUMN_ORDER = tuple(
 )
 
 TIERS_QUERY = f"""
-SELECT ?tier ?order ?definition ?example WHERE {{
+SELECT ?tier ?order ?definition ?example ?category WHERE {{
   ?tier a <{OG.Grade}> ; <{SKOS.inScheme}> <{FRAMEWORK}> ; <{OG.gradeOrder}> ?order .
   OPTIONAL {{ ?tier <{SKOS.definition}> ?definition }}
   OPTIONAL {{ ?tier <{SKOS.example}> ?example }}
+  OPTIONAL {{ ?tier <{OG.exampleCategory}> ?category }}
 }} ORDER BY ?order"""
 
 CELLS_QUERY = f"""
@@ -56,6 +58,13 @@ SELECT ?model ?grade WHERE {{
   GRAPH <{SCORES_GRAPH}> {{ ?s <{OG.framework}> <{FRAMEWORK}> ; <{DQV.computedOn}> ?model ; <{OG.grade}> ?grade }}
 }}"""
 
+UNPLACED_QUERY = f"""
+SELECT (COUNT(DISTINCT ?model) AS ?n) WHERE {{
+  GRAPH <{SCORES_GRAPH}> {{
+    ?s <{OG.framework}> <{FRAMEWORK}> ; <{DQV.computedOn}> ?model ; <{OG.flag}> <{OG.Unplaced}> .
+  }}
+}}"""
+
 
 def spectrum_page(store: ox.Store) -> dict:
     """Return the records of the spectrum page (see docs/pages.md, "spectrum")."""
@@ -68,6 +77,7 @@ def spectrum_page(store: ox.Store) -> dict:
                 "order": int(row["order"].value),
                 "row": row["definition"].value if "definition" in row else None,
                 "example": row["example"].value if "example" in row else None,
+                "category": row["category"].value if "category" in row else None,
                 "models": {},
             },
         )
@@ -101,7 +111,10 @@ def spectrum_page(store: ox.Store) -> dict:
         for c in cs.values()
         for s in c["sources"]
     }
-    labels = Labels(store, set(tiers) | set(ordered_columns) | models | sources | {FRAMEWORK})
+    categories = {t["category"] for t in tiers.values() if t["category"]}
+    labels = Labels(
+        store, set(tiers) | set(ordered_columns) | models | sources | categories | {FRAMEWORK}
+    )
     rows = []
     for tier in sorted(tiers.values(), key=lambda t: t["order"]):
         rows.append(
@@ -109,6 +122,7 @@ def spectrum_page(store: ox.Store) -> dict:
                 "tier": labels.ref(tier["iri"], order=tier["order"]),
                 "row": tier["row"],
                 "example": tier["example"],
+                "example_category": labels.ref(tier["category"]),
                 "models_in_graph": per_tier.get(tier["iri"], 0),
                 "models": [
                     {
@@ -135,4 +149,5 @@ def spectrum_page(store: ox.Store) -> dict:
         "columns": [labels.ref(c) for c in ordered_columns],
         "rows": rows,
         "placed": len(placed),
+        "unplaced": int(next(iter(select(store, UNPLACED_QUERY)))["n"].value),
     }
