@@ -118,6 +118,8 @@ CSV_COLUMNS = (
     "value",
     "grade",
     "grade_label",
+    "unplaced",
+    "missing",
     "flags",
     "score",
 )
@@ -137,6 +139,7 @@ def score_rows(store: ox.Store) -> list[dict]:
                 "framework": s.framework.removeprefix(FRAMEWORK_PREFIX),
                 "value": s.value,
                 "grade": s.grade or "",
+                "missing": " ".join(sorted(s.missing)),
                 "flags": set(),
             },
         )
@@ -152,6 +155,9 @@ def score_rows(store: ox.Store) -> list[dict]:
                 **row,
                 "model_label": labels(row["model"]),
                 "grade_label": labels(row["grade"]) if row["grade"] else "",
+                "unplaced": "true" if "unplaced" in row["flags"] else "false",
+                # An unplaced score has no value: 0 would read as the bottom of the scale.
+                "value": "" if "unplaced" in row["flags"] else row["value"],
                 "flags": " ".join(sorted(row["flags"])),
             }
         )
