@@ -60,6 +60,7 @@ def flag_name(iri: str) -> str:
     return fl.NAMES.get(iri) or {
         str(OG.NoEvidenceLink): "no-evidence-link",
         str(OG.UnknownLicense): "unknown-licence",
+        str(OG.FamilyDisagreement): "family-disagreement",
     }.get(iri, short(iri))
 
 

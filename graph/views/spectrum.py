@@ -66,8 +66,8 @@ SELECT (COUNT(DISTINCT ?model) AS ?n) WHERE {{
 }}"""
 
 
-def spectrum_page(store: ox.Store) -> dict:
-    """Return the records of the spectrum page (see docs/pages.md, "spectrum")."""
+def _tiers(store: ox.Store) -> dict[str, dict]:
+    """Return the spectrum's tiers by IRI: order, row text, example, example category."""
     tiers: dict[str, dict] = {}
     for row in select(store, TIERS_QUERY):
         tiers.setdefault(
@@ -81,6 +81,12 @@ def spectrum_page(store: ox.Store) -> dict:
                 "models": {},
             },
         )
+    return tiers
+
+
+def spectrum_page(store: ox.Store) -> dict:
+    """Return the records of the spectrum page (see docs/pages.md, "spectrum")."""
+    tiers = _tiers(store)
     columns: set[str] = set()
     for row in select(store, CELLS_QUERY):
         tier = tiers.get(row["tier"].value)
