@@ -139,3 +139,17 @@ def test_every_family_page_lists_its_members_and_disagreements(bundled_world) ->
     ]
     assert f"{MODEL}grok-1" in {d["member"]["iri"] for d in weights}
     assert {f"{FAMILY}llama", f"{FAMILY}mistral", f"{FAMILY}grok"} <= set(found)
+
+
+def test_the_trace_says_which_members_evidence_differs(bundled_world) -> None:
+    from graph.evidence import trace
+    from graph.evidence.as_text import trace_text
+
+    store = bundled_world.open()
+    data = trace(store, "grok-1", framework="oti-2024").as_dict()
+    (pair,) = [d for d in data["family_disagreements"] if d["criterion"]["iri"].endswith("weights")]
+    assert pair["member"]["iri"] == f"{MODEL}grok-1"
+    assert pair["family_level"]["iri"] == f"{MODEL}grok"
+    assert (pair["member_level"], pair["family_level_level"]) == ("open", "closed")
+    text = trace_text(data)
+    assert "grok-1's evidence says open, what is said of the family (Grok) closed" in text

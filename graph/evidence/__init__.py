@@ -31,6 +31,7 @@ from graph.evidence.citations import Citation, CitationGraph, read_citations
 from graph.evidence.passages import PassageEvidence, claim_passages
 from graph.labels import ENGLISH_LABEL, read_names
 from graph.namespaces import ID, OG
+from graph.queries import load_query
 from graph.records import (
     ClaimRecord,
     Evidence,
@@ -140,6 +141,8 @@ class Trace:
     framework: str | None = None
     passages: dict[tuple[str, str], PassageEvidence] = field(default_factory=dict)
     # (claim IRI, source IRI) -> the citations that are evidence for the claim there
+    family: list[dict[str, str]] = field(default_factory=list)
+    # where the model's stored evidence and its family's disagree (family_disagreements)
 
     def passage(self, claim: str, source: str) -> PassageEvidence:
         """Return the citations of ``source`` that are evidence for ``claim``."""
@@ -249,8 +252,34 @@ def trace(
     result.citations.sources = {
         i: s for i, s in result.citations.sources.items() if i in result.depth
     }
+    result.family = family_disagreements(store, record.iri)
     result.labels = read_names(store, _iris_to_label(result, claims.values()), ENGLISH_LABEL)
     return result
+
+
+def family_disagreements(store: ox.Store, model: str) -> list[dict[str, str]]:
+    """Return the stored family disagreements ``model`` is on either side of.
+
+    Each: ``family``, ``criterion``, ``family_level`` (the member named as the
+    family) and its ``family_level_level``, ``member`` and its ``member_level``
+    (level IRIs), as ``graph/queries/family-disagreements.rq`` finds them.
+    """
+    rows = store.query(load_query("family-disagreements"), use_default_graph_as_union=True)
+    out = []
+    for r in rows:
+        if model not in (r["familyLevelModel"].value, r["member"].value):
+            continue
+        out.append(
+            {
+                "family": r["family"].value,
+                "criterion": r["criterion"].value,
+                "family_level": r["familyLevelModel"].value,
+                "family_level_level": r["familyLevel"].value,
+                "member": r["member"].value,
+                "member_level": r["memberLevel"].value,
+            }
+        )
+    return out
 
 
 def evidence_graph(
@@ -287,4 +316,6 @@ def _iris_to_label(t: Trace, claims: Iterable[ClaimRecord]) -> set[str]:
         iris |= {c.criterion, *c.attributed_to}
     for s in t.citations.sources.values():
         iris |= s.kinds
+    for d in t.family:
+        iris |= {d["family"], d["criterion"], d["family_level"], d["member"]}
     return iris

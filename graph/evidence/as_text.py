@@ -190,6 +190,13 @@ def _heading(data: dict) -> list[str]:
             f"{len(washing['called_open_by'])} claim(s), yet meets neither the OSI definition "
             "nor MOF Class I"
         )
+    for f in data.get("family_disagreements", []):
+        out.append(
+            f"family {f['family']['label']}: on {f['criterion']['label']}, "
+            f"{f['member']['label']}'s evidence says {f['member_level']}, "
+            f"what is said of the family ({f['family_level']['label']}) "
+            f"{f['family_level_level']}"
+        )
     return out
 
 
