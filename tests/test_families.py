@@ -8,10 +8,11 @@ import pyoxigraph as ox
 import pytest
 
 from graph import derive, loading, paths
+from graph.derive.families import disagreements, family_level
 from graph.namespaces import ID, OG, graph_iri
 from graph.queries import load_query
 from graph.store import writes
-from graph.views.family import disagreements, family_level, family_page
+from graph.views.family import family_page
 from server import create_app
 
 FAMILY = f"{ID}family/"

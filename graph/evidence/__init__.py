@@ -17,6 +17,7 @@ followed. ``Trace.as_dict`` is the JSON documented in docs/scoring.md
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.derive import flags as fl
+from graph.derive.families import model_disagreements
 from graph.derive.model import AssessmentResult, ModelDerivation, ScoreResult, derive_model
 from graph.evidence.as_dict import trace_dict
 from graph.evidence.as_rdf import trace_graph
@@ -31,7 +33,6 @@ from graph.evidence.citations import Citation, CitationGraph, read_citations
 from graph.evidence.passages import PassageEvidence, claim_passages
 from graph.labels import ENGLISH_LABEL, read_names
 from graph.namespaces import ID, OG
-from graph.queries import load_query
 from graph.records import (
     ClaimRecord,
     Evidence,
@@ -262,24 +263,9 @@ def family_disagreements(store: ox.Store, model: str) -> list[dict[str, str]]:
 
     Each: ``family``, ``criterion``, ``family_level`` (the member named as the
     family) and its ``family_level_level``, ``member`` and its ``member_level``
-    (level IRIs), as ``graph/queries/family-disagreements.rq`` finds them.
+    (short level names), as ``graph.derive.families`` finds them.
     """
-    rows = store.query(load_query("family-disagreements"), use_default_graph_as_union=True)
-    out = []
-    for r in rows:
-        if model not in (r["familyLevelModel"].value, r["member"].value):
-            continue
-        out.append(
-            {
-                "family": r["family"].value,
-                "criterion": r["criterion"].value,
-                "family_level": r["familyLevelModel"].value,
-                "family_level_level": r["familyLevel"].value,
-                "member": r["member"].value,
-                "member_level": r["memberLevel"].value,
-            }
-        )
-    return out
+    return [dataclasses.asdict(d) for d in model_disagreements(store, model)]
 
 
 def evidence_graph(

@@ -58,9 +58,9 @@ def trace_dict(t: Trace) -> dict:
                 "family": _ref(t, f["family"]),
                 "criterion": _ref(t, f["criterion"]),
                 "family_level": _ref(t, f["family_level"]),
-                "family_level_level": f["family_level_level"].rsplit("#", 1)[-1],
+                "family_level_level": f["family_level_level"],
                 "member": _ref(t, f["member"]),
-                "member_level": f["member_level"].rsplit("#", 1)[-1],
+                "member_level": f["member_level"],
             }
             for f in t.family
         ],
