@@ -154,3 +154,22 @@ def test_the_trace_says_which_members_evidence_differs(bundled_world) -> None:
     assert (pair["member_level"], pair["family_level_level"]) == ("open", "closed")
     text = trace_text(data)
     assert "grok-1's evidence says open, what is said of the family (Grok) closed" in text
+
+
+@pytest.mark.every_store_kind
+def test_the_disagreement_is_stored_on_both_assessments_and_follows_a_change(world) -> None:
+    def flagged(slug: str) -> bool:
+        node = f"{ID}assessment/{slug}/oti-2024/published-weights"
+        graph = "https://w3id.org/openness/graph/derived/assessments"
+        flag = f"<{OG.flag}> <{OG.FamilyDisagreement}>"
+        return bool(world.query(f"ASK {{ GRAPH <{graph}> {{ <{node}> {flag} }} }}"))
+
+    assert flagged("acme")  # the family-level member's side...
+    assert flagged("acme-2")  # ...and the member whose evidence differs
+    assert not flagged("acme-1")  # no evidence: no disagreement
+    # Acme-2's card is withdrawn: recomputing Acme-2 alone clears the family-level side too.
+    graph = graph_iri("test/families")
+    world.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ <{ID}claim/two-weights> ?p ?o }} }}")
+    derive.derive(world, [f"{MODEL}acme-2"])
+    assert not flagged("acme")
+    assert not flagged("acme-2")

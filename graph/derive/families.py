@@ -128,3 +128,43 @@ def model_disagreements(store: ox.Store, model: str) -> list[Disagreement]:
         for d in family.disagreements()
         if model in (d.family_level, d.member)
     ]
+
+
+def families_of(store: ox.Store, models: list[str] | None) -> dict[str, Family]:
+    """Return the families of ``models`` (every family when None) that have a family-level member."""
+    named = "" if models is None else values_block("m", models)
+    query = f"SELECT DISTINCT ?f WHERE {{ {named} ?m <{OG.family}> ?f }}"
+    found = sorted(r["f"].value for r in select(store, query))
+    return {i: f for i, f in read_families(store, found).items() if f.family_level} if found else {}
+
+
+def peers(families: dict[str, Family], models: list[str]) -> set[str]:
+    """Return the models whose family flags a change to ``models`` may change.
+
+    A member's flag compares it with the family-level members; a family-level
+    member's, with every member.
+    """
+    wanted, out = set(models), set()
+    for family in families.values():
+        top = set(family.family_level)
+        if wanted & top:
+            out |= set(family.members)
+        elif wanted & set(family.members):
+            out |= top
+    return out - wanted
+
+
+def flagged_pairs(
+    families: dict[str, Family], levels: dict[str, dict[str, str]]
+) -> set[tuple[str, str]]:
+    """Return the (model, criterion) pairs on either side of a disagreement.
+
+    ``levels`` (model -> criterion -> level) overrides the stored levels of the
+    models just derived.
+    """
+    pairs = set()
+    for family in families.values():
+        merged = {m: levels.get(m, family.levels.get(m, {})) for m in family.members}
+        for c, top, _, member, _ in disagreements(merged, family.family_level):
+            pairs |= {(top, c), (member, c)}
+    return pairs

@@ -13,7 +13,11 @@
   ``og:open``) while its evidence meets neither the OSI definition nor MOF
   Class I;
 - unplaced (``og:Unplaced``, on scores only): the evidence does not decide a
-  grade (``Score.unplaced``; ``graph.scoring.unplaced``).
+  grade (``Score.unplaced``; ``graph.scoring.unplaced``);
+- family disagreement (``og:FamilyDisagreement``, on assessments): a
+  family-level member and another member of its family have different known
+  levels on the criterion (``graph.derive.families``; set by ``graph.derive``,
+  not by ``derive_model``, since it reads other models).
 
 A score carries every flag that one of the assessments it is derived from
 carries, and openwashing when the model is flagged.
@@ -35,6 +39,7 @@ CONTESTED = str(OG.Contested)
 SINGLE_SOURCE = str(OG.SingleSource)
 SELF_REPORTED = str(OG.SelfReported)
 OPENWASHING = str(OG.Openwashing)
+FAMILY_DISAGREEMENT = str(OG.FamilyDisagreement)
 
 ORDER = (CONTESTED, SINGLE_SOURCE, SELF_REPORTED, OPENWASHING, UNPLACED)
 NAMES = {
@@ -43,6 +48,7 @@ NAMES = {
     SELF_REPORTED: "self-reported",
     OPENWASHING: "openwashing",
     UNPLACED: "unplaced",
+    FAMILY_DISAGREEMENT: "family-disagreement",
 }
 
 CALLED_OPEN_SOURCE = criterion_iri("self-description", "called-open-source")
