@@ -119,6 +119,8 @@ CSV_COLUMNS = (
     "value",
     "grade",
     "grade_label",
+    "unplaced",
+    "missing",
     "flags",
     "contested",
     "score",
@@ -144,6 +146,7 @@ def score_rows(store: ox.Store) -> list[dict]:
                 "framework": s.framework.removeprefix(FRAMEWORK_PREFIX),
                 "value": s.value,
                 "grade": s.grade or "",
+                "missing": " ".join(sorted(s.missing)),
                 "flags": set(),
                 "contests": contests_of(s, contests),
             },
@@ -164,6 +167,9 @@ def score_rows(store: ox.Store) -> list[dict]:
                 **row,
                 "model_label": labels(row["model"]),
                 "grade_label": labels(row["grade"]) if row["grade"] else "",
+                "unplaced": "true" if "unplaced" in row["flags"] else "false",
+                # An unplaced score has no value: 0 would read as the bottom of the scale.
+                "value": "" if "unplaced" in row["flags"] else row["value"],
                 "flags": " ".join(sorted(row["flags"])),
                 "contested": "; ".join(
                     f"{c.criterion.removeprefix(CRITERION_PREFIX)}: decided by {labels(c.rule)}"

@@ -1,10 +1,12 @@
-"""Count what the store holds."""
+"""Count what the store holds, and how many models each framework leaves unplaced."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.namespaces import CITO, DQV, OG, PROV, SKOS
+from graph.namespaces import CITO, DCTERMS, DQV, OG, PROV, SKOS
+from graph.records import SCORES_GRAPH
+from graph.scoring.rules import FRAMEWORK_PREFIX, RULES
 
 COUNTED = {
     "models": OG.Model,
@@ -28,3 +30,20 @@ def stats(store: ox.Store) -> dict[str, int]:
         row = next(iter(store.query(query, use_default_graph_as_union=True)))
         counts[name] = int(row["n"].value)
     return counts
+
+
+UNPLACED_QUERY = f"""SELECT ?framework (COUNT(DISTINCT ?model) AS ?n) WHERE {{
+  GRAPH <{SCORES_GRAPH}> {{
+    ?s <{OG.framework}> ?framework ; <{DQV.computedOn}> ?model ; <{OG.flag}> <{OG.Unplaced}> .
+    FILTER NOT EXISTS {{ ?s <{DCTERMS.isPartOf}> ?whole }}
+  }}
+}} GROUP BY ?framework"""
+
+
+def unplaced(store: ox.Store) -> dict[str, int]:
+    """Return, per scored framework slug, how many models it leaves unplaced (0 included)."""
+    found = {
+        row["framework"].value.removeprefix(FRAMEWORK_PREFIX): int(row["n"].value)
+        for row in store.query(UNPLACED_QUERY)
+    }
+    return {r.slug: found.get(r.slug, 0) for r in RULES}

@@ -183,20 +183,21 @@ def test_fragility_finds_the_source_whose_removal_drops_a_tier(new_store):
     rows = {r["source"].rsplit("/", 1)[-1]: r for r in result["items"]}
     score = iri("score", "m/oti-2024")
     tier = {n: {"value": n, "grade": iri("grade", f"oti-2024/tier-{n}")} for n in (2, 3)}
-    # Without S the weights claim drops: published weights unknown, tier 2 fails on it, and
-    # tier 3 asks only for open code (still open, from T and U): tier 2 -> tier 3.
+    unplaced = {"value": 0, "grade": None}
+    # Without S the weights claim drops: published weights unknown, and open weights would
+    # give tier 2, none tier 3: the model is unplaced (unknown is not closed).
     assert rows["s"]["score_changes"] == [
         {
             "model": iri("model", "m"),
             "framework": iri("framework", "oti-2024"),
             "score": score,
             "before": tier[2],
-            "after": tier[3],
+            "after": unplaced,
         }
     ]
-    # Without T the threat and training-data claims drop (threat unknown fails tier 2), but
-    # open code stays open through U: tier 3 again.
-    assert [c["after"] for c in rows["t"]["score_changes"]] == [tier[3]]
+    # Without T the threat and training-data claims drop, but open code stays open through
+    # U: tier 1, 2 or 3 by the transparency now unknown, so unplaced again.
+    assert [c["after"] for c in rows["t"]["score_changes"]] == [unplaced]
     # Without U nothing moves: open code still rests on T.
     assert rows["u"]["score_changes"] == []
     # Claims and claims that would drop: S 1 and 1, T 3 and 2, U 1 and 0.
@@ -476,20 +477,15 @@ grade:tier-3 og:gradeOrder 3 ; skos:prefLabel "Tier 3" .
 def test_score_distribution_per_framework(new_store):
     result = analytics.score_distribution(world(new_store, SPREAD))
     [oti] = result["items"]
-    # M is on tier 2 (see TIERED); B and C have open code only: tier 3.
+    # M is on tier 2 (see TIERED); B and C have open code only: unplaced, since their
+    # weights and transparency decide between tiers 1, 2 and 3.
     assert oti["framework"] == iri("framework", "oti-2024")
-    assert oti["scores"] == 3
-    assert oti["grades"] == [
-        {"grade": iri("grade", "oti-2024/tier-2"), "order": 2, "count": 1},
-        {"grade": iri("grade", "oti-2024/tier-3"), "order": 3, "count": 2},
-    ]
-    # Values 2, 3, 3: mean 8/3, median 3; whole numbers, so one bin per value.
-    assert oti["values"] == {"min": 2, "max": 3, "mean": pytest.approx(8 / 3), "median": 3}
-    assert oti["histogram"] == [
-        {"low": 2, "high": 2, "count": 1},
-        {"low": 3, "high": 3, "count": 2},
-    ]
-    assert result["labels"][iri("grade", "oti-2024/tier-3")] == "Tier 3"
+    assert (oti["scores"], oti["unplaced"]) == (3, 2)
+    assert oti["grades"] == [{"grade": iri("grade", "oti-2024/tier-2"), "order": 2, "count": 1}]
+    # The placed value 2 only; whole numbers, so one bin per value.
+    assert oti["values"] == {"min": 2, "max": 2, "mean": 2, "median": 2}
+    assert oti["histogram"] == [{"low": 2, "high": 2, "count": 1}]
+    assert result["labels"][iri("grade", "oti-2024/tier-2")] == "Tier 2"
 
 
 def test_histogram_of_fractional_values_has_ten_bins():

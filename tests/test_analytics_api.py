@@ -87,12 +87,13 @@ def test_index_links_every_measure_and_each_link_answers(client):
 def test_distribution_counts_the_fixtures_tiers(client):
     body = client.get("/api/analytics/distribution").get_json()
     [oti] = body["items"]
-    # M is on tier 2 (open code, weights, partial threat transparency); B and C on tier 3.
+    # M is on tier 2 (open code, weights, partial threat transparency); B and C, with open
+    # code only, are unplaced: their weights and transparency would decide the tier.
     assert oti["framework"] == iri("framework", "oti-2024")
     assert [(g["grade"], g["count"]) for g in oti["grades"]] == [
         (iri("grade", "oti-2024/tier-2"), 1),
-        (iri("grade", "oti-2024/tier-3"), 2),
     ]
+    assert oti["unplaced"] == 2
     assert body["labels"][iri("grade", "oti-2024/tier-2")] == "Tier 2"
 
 

@@ -98,6 +98,8 @@ def test_stats_counts_what_was_loaded(
     counts = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()}
     assert counts["models"] >= 7 and counts["citations"] >= 57 and counts["frameworks"] >= 5
     assert counts["graphs"] >= len(list(paths.DATA_DIR.rglob("*.ttl")))
+    # Unplaced models per framework: the spectrum has many, the indexes' formula none.
+    assert counts["unplaced/oti-2024"] > 0 and counts["unplaced/osai-index"] == 0
 
 
 def test_spectrum_is_printed_from_the_graph(
@@ -109,6 +111,9 @@ def test_spectrum_is_printed_from_the_graph(
     assert [t.split()[1] for t in tiers] == ["1", "2", "3", "4", "5"]
     assert "Mistral" in tiers[0] and "Llama" in tiers[1] and "Grok" in tiers[2]
     assert all(m in tiers[3] for m in ("ChatGPT", "Gemini", "Claude"))
+    assert "Many companies' internal systems" in tiers[4]  # the row's example category
+    assert "in graph:   0 models placed on this tier" in out.split("Tier 5", 1)[1]
+    assert any(line.startswith("Unplaced  ") for line in out.splitlines())
 
 
 def test_spectrum_on_an_empty_store_says_what_to_do(

@@ -226,10 +226,10 @@ def test_an_indicator_nobody_judged_leaves_the_grade_unplaced(make_app, store) -
         for m in c.get("/models.json?eti=unplaced").get_json()["models"]
         if m["slug"] == "globex-lm"
     ]
-    assert row["scores"]["eti"]["grade"] is None and "not-enough-evidence" in row["flags"]
+    assert row["scores"]["eti"]["grade"] is None and "unplaced" in row["flags"]
     ask = f"""
     ASK {{ <{ID}score/globex-lm/eti> <https://w3id.org/openness/ns#flag>
-             <https://w3id.org/openness/ns#NotEnoughEvidence> ;
+             <https://w3id.org/openness/ns#Unplaced> ;
            <https://w3id.org/openness/ns#missingCriterion> <{ID}criterion/eti/incident-reporting> }}"""
     answer = c.get(
         "/sparql",

@@ -172,7 +172,8 @@ def test_mapped_evidence_says_where_it_comes_from(alpha) -> None:
 
 
 def test_flags_self_reporting_and_openwashing(alpha) -> None:
-    assert alpha["flags"] == ["contested", "single-source", "self-reported", "openwashing"]
+    flags = ["contested", "single-source", "self-reported", "openwashing", "unplaced"]
+    assert alpha["flags"] == flags
     assert alpha["openwashing"] == {
         "flagged": True,
         "called_open_by": [claim("alpha-called-open-source")],

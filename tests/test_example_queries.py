@@ -808,6 +808,9 @@ def test_q9_every_model_on_the_spectrum_with_its_evidence(store: ox.Store, facts
             continue
         assert row["tier"] == facts.one(score, str(OG.grade))
         assert row["tierNumber"] == facts.one(score, str(DQV.value))
+        if row["unplaced"] == "true":  # not enough evidence: no tier, and what is missing
+            assert row["tier"] is None and row["tierNumber"] == "0" and row["missingForNextTier"]
+            continue
         stored = {
             facts.one(a, str(OG.criterion)): facts.one(a, str(OG.level))
             for a in facts.sources(score)
@@ -815,11 +818,19 @@ def test_q9_every_model_on_the_spectrum_with_its_evidence(store: ox.Store, facts
         levels = {f"{ID}criterion/oti-2024/{slug}": row[column] for column, slug in columns.items()}
         assert all(stored.get(c) == level for c, level in levels.items())
         tier = int(row["tierNumber"])
-        assert tier == 5 or fits(tier, levels), row
+        assert (
+            fits(tier, levels)
+            or tier == 5
+            and all(
+                level_order[levels[c]] <= level_order[str(OG.closed)]
+                for c in levels
+                if not c.endswith("published-weights")
+            )
+        ), row
         assert not any(fits(higher, levels) for higher in range(1, tier)), row
         claims = {c for a in facts.sources(score) for c in facts.sources(a)}
         assert int(row["claims"]) == len(claims)
-    assert {r["tierNumber"] for r in found} >= {"1", "5"}
+    assert {r["tierNumber"] for r in found} >= {"1", "0"}
 
 
 # ---------------------------------------------------------------- Q10

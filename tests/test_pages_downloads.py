@@ -154,8 +154,12 @@ def test_the_scores_csv_has_one_row_per_stored_score(app) -> None:
     model = client.get("/id/model/beta.json").json
     for score in model["scores"]:
         (row,) = [r for r in rows if r["score"] == score["iri"]]
-        assert float(row["value"]) == score["value"]
+        if score["unplaced"]:  # not enough evidence: no value, and what is missing
+            assert row["unplaced"] == "true" and row["value"] == "" and row["missing"]
+        else:
+            assert row["unplaced"] == "false" and float(row["value"]) == score["value"]
         assert row["model_label"] == "Beta Chat"
+    assert {r["unplaced"] for r in rows} == {"true", "false"}
 
 
 def test_void_describes_the_dataset_and_its_dumps(app) -> None:

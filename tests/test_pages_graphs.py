@@ -241,7 +241,9 @@ def test_a_long_level_is_collapsed_behind_n_more_and_opens_in_place(new_store) -
 
 def test_framework_aliases_and_missing_scores(client) -> None:
     assert client.get("/graph/evidence/alpha/oti.json").json["root"].endswith("alpha/oti-2024")
-    assert client.get("/graph/evidence/gamma/oti-2024").status_code == 404
+    # Gamma's MOF weights lend the spectrum some evidence: an unplaced score, with a graph.
+    assert client.get("/graph/evidence/gamma/oti-2024").status_code == 200
+    assert client.get("/graph/evidence/gamma/osai-index").status_code == 404
     assert client.get("/graph/evidence/alpha/no-such-framework").status_code == 404
     assert client.get("/graph/evidence/nobody/oti-2024").status_code == 404
 

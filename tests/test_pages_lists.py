@@ -156,6 +156,7 @@ def test_filtering_is_a_pure_function_of_the_entries() -> None:
             "licence_text": None,
             "issued": None,
             "tier": i % 5 + 1,
+            "unplaced": [],
             "index": i / 10,
             "mof_class": None,
             "contested": i % 2 == 0,
@@ -241,6 +242,8 @@ def test_lists_follow_writes_made_through_the_server(new_store) -> None:
         app.extensions["openness"].write(load)
         assert get_json(client, "/models.json")["total"] == 4
         assert get_json(client, "/index.json")["data_version"] != before
-        assert get_json(client, "/models.json?developer=evil-corp")["models"][0]["tier"] == 5
+        (evil,) = get_json(client, "/models.json?developer=evil-corp")["models"]
+        # Closed code alone does not place a model on the closed row: it is unplaced.
+        assert evil["tier"] is None and evil["unplaced"] == ["oti-2024"]
     finally:
         app.extensions["openness"].close()

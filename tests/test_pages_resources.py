@@ -343,8 +343,10 @@ def test_the_framework_page_lists_criteria_grades_and_how_scores_spread(client) 
         "open-code",
         "published-weights",
     }
-    placed = sum(s["models"] for s in data["scores"])
-    assert placed == 2  # Alpha and Beta have spectrum scores in this world
+    placed = sum(s["models"] for s in data["scores"] if not s["unplaced"])
+    assert placed == 2  # Alpha and Beta are placed in this world...
+    unplaced = [s for s in data["scores"] if s["unplaced"]]
+    assert [(s["grade"], s["models"]) for s in unplaced] == [(None, 1)]  # ...Gamma is not
 
 
 def test_the_criterion_page_shows_mappings_from_both_sides(client) -> None:
@@ -393,7 +395,7 @@ def test_a_citation_node_answers_too(client) -> None:
 def test_iris_under_a_kind_that_are_not_of_that_kind_get_the_generic_page(client) -> None:
     metric = get_json(client, "/id/framework/oti-2024/metric.json")
     assert set(metric) >= {"resource", "incoming", "incoming_count"}
-    assert metric["incoming_count"] == 2  # the spectrum scores of Alpha and Beta
+    assert metric["incoming_count"] == 3  # the spectrum scores of Alpha, Beta and Gamma
     category = get_json(client, "/id/criterion/osai-index/category-availability.json")
     assert category["resource"]["kind"] == "criterion"
     assert "resource" in category and "mappings" not in category

@@ -11,6 +11,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from graph.evidence.passages import normalise
 from graph.namespaces import BIBO, CITO, DOCO, ID, OA, OG, SCHEMA
+from graph.paths import FRAMEWORKS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "oti-2024"
@@ -25,7 +26,6 @@ SPECTRUM_MODELS = (
     "chatgpt",
     "gemini",
     "claude",
-    "companies-internal-systems",
 )
 LEVELS = {OG.open, OG.partial, OG.closed, OG.unknown}
 RANKS = {OG.PreferredRank, OG.NormalRank, OG.DeprecatedRank}
@@ -168,7 +168,16 @@ def test_every_model_of_the_table_has_spectrum_claims(g):
         assert model in about, slug
         assert (model, RDF.type, OG.Model) in g, slug
         assert g.value(model, RDFS.label) is not None, slug
-    assert (ID["model/companies-internal-systems"], RDF.type, OG.GenericModel) in g
+
+
+def test_the_closed_rows_example_is_a_category_not_a_model(g):
+    category = ID["category/companies-internal-systems"]
+    assert (category, RDF.type, OG.ModelCategory) in g
+    assert (category, RDF.type, OG.Model) not in g
+    assert not list(g.subjects(OG.aboutModel, category))  # no claims: it is not scored
+    assert not list(g.subjects(OG.aboutModel, ID["model/companies-internal-systems"]))
+    frameworks = Graph().parse(FRAMEWORKS_DIR / "oti-2024.ttl")
+    assert (ID["grade/oti-2024/tier-5"], OG.exampleCategory, category) in frameworks
 
 
 def test_spectrum_claims_quote_the_row_naming_their_model(g, rows):

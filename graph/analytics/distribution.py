@@ -1,6 +1,8 @@
 """Describe how the stored scores are spread under each framework: grades, values, a histogram.
 
 Only whole scores count (not their parts, such as an index category's mean).
+Unplaced scores (``og:Unplaced``: not enough evidence for a grade) are counted
+apart, in ``unplaced``, and are in neither the grades nor the values.
 The histogram has one bin per value when every value is a whole number (a
 tier, a class, a count of points); otherwise ten bins of equal width from the
 lowest value rounded down to the highest rounded up, each holding the values
@@ -59,8 +61,11 @@ def _distribution(snap: Snapshot) -> dict:
     per: dict[str, dict] = {}
     for row in select(snap.store, QUERY):
         framework = row["framework"].value
-        entry = per.setdefault(framework, {"values": {}, "grades": {}})
+        entry = per.setdefault(framework, {"values": {}, "grades": {}, "unplaced": 0})
         value, n = float(row["value"].value), int(row["scores"].value)
+        if row["unplaced"].value == "true":
+            entry["unplaced"] += n
+            continue
         entry["values"][value] = entry["values"].get(value, 0) + n
         if "grade" in row:
             grade = row["grade"].value
@@ -75,7 +80,8 @@ def _distribution(snap: Snapshot) -> dict:
         items.append(
             {
                 "framework": framework,
-                "scores": len(spread),
+                "scores": len(spread) + entry["unplaced"],
+                "unplaced": entry["unplaced"],
                 "grades": [
                     {"grade": g, "order": orders.get(g), "count": n}
                     for g, n in sorted(
@@ -87,7 +93,9 @@ def _distribution(snap: Snapshot) -> dict:
                     "max": number(spread[-1]),
                     "mean": statistics.fmean(spread),
                     "median": number(statistics.median(spread)),
-                },
+                }
+                if spread
+                else None,
                 "histogram": [
                     {**b, "low": number(b["low"]), "high": number(b["high"])}
                     for b in histogram(values)

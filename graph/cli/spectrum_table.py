@@ -9,6 +9,8 @@ import pyoxigraph as ox
 
 from graph.labels import Labels
 from graph.paths import QUERIES_DIR
+from graph.scoring.spectrum import FRAMEWORK
+from graph.scoring.unplaced import UNPLACED
 from graph.views.spectrum import placement_contests
 
 
@@ -22,6 +24,11 @@ class SpectrumRow:
     models: tuple[str, ...]
     sources: tuple[str, ...]
     claims: int
+    category: str | None = None  # the category of systems the row names when it names no model
+
+
+def _split(term: ox.Literal | None, separator: str) -> tuple[str, ...]:
+    return tuple(sorted(v for v in (term.value if term else "").split(separator) if v))
 
 
 def spectrum_rows(store: ox.Store) -> list[SpectrumRow]:
@@ -32,19 +39,35 @@ def spectrum_rows(store: ox.Store) -> list[SpectrumRow]:
             tier=sol["tier"].value,
             order=int(sol["order"].value),
             row=sol["row"].value,
-            models=tuple(sorted(sol["models"].value.split(", "))),
-            sources=tuple(sorted(sol["sources"].value.split(" | "))),
+            models=_split(sol["models"], ", "),
+            sources=_split(sol["sources"], " | ") or _split(sol["categorySources"], " | "),
             claims=int(sol["claims"].value),
+            category=sol["category"].value if sol["category"] else None,
         )
         for sol in store.query(query, use_default_graph_as_union=True)
     ]
 
 
-def format_spectrum(rows: list[SpectrumRow], width: int = 100) -> str:
-    """Format the rows as a readable table: tier, row text, models, sources."""
+def placements(store: ox.Store) -> dict[int, int]:
+    """Return how many models the stored spectrum scores put on each tier, 0 for unplaced."""
+    from graph.stored_scores import read_scores
+
+    counts: dict[int, int] = {}
+    for s in read_scores(store):
+        if s.framework == FRAMEWORK and s.whole is None and s.as_of is None:
+            tier = 0 if UNPLACED in s.flags else int(s.value)
+            counts[tier] = counts.get(tier, 0) + 1
+    return counts
+
+
+def format_spectrum(
+    rows: list[SpectrumRow], width: int = 100, placed: dict[int, int] | None = None
+) -> str:
+    """Format the rows as a readable table: tier, row text, models, sources, models placed."""
     out = ["The spectrum of openness in AI models (OTI, 2024), rebuilt from the graph", ""]
     for r in rows:
-        out.append(f"Tier {r.order}  {', '.join(r.models)}")
+        named = ", ".join(r.models) or f"(no model named; example: {r.category or 'none'})"
+        out.append(f"Tier {r.order}  {named}")
         out += textwrap.wrap(
             r.row, width, initial_indent="  attributes: ", subsequent_indent="              "
         )
@@ -53,7 +76,14 @@ def format_spectrum(rows: list[SpectrumRow], width: int = 100) -> str:
                 s, width, initial_indent="  source:     ", subsequent_indent="              "
             )
         out.append(f"  evidence:   {r.claims} claims, {r.tier}")
+        if placed is not None:
+            out.append(f"  in graph:   {placed.get(r.order, 0)} models placed on this tier")
         out.append("")
+    if placed is not None:
+        out.append(
+            f"Unplaced  {placed.get(0, 0)} models: not enough evidence to place them on a row"
+            " (unknown is not closed; see docs/scoring.md)"
+        )
     return "\n".join(out).rstrip()
 
 

@@ -278,17 +278,26 @@ def cmd_query(args: argparse.Namespace) -> int:
 @command("stats")
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print counts of graphs, triples and things."""
-    from graph.stats import stats
+    from graph.stats import stats, unplaced
 
-    for name, value in stats(read_store_from(args)).items():
+    store = read_store_from(args)
+    for name, value in stats(store).items():
         print(f"{name:<14} {value}")
+    # Models a framework has some evidence on but not enough for a grade, per framework.
+    for slug, value in unplaced(store).items():
+        print(f"{'unplaced/' + slug:<14} {value}")
     return 0
 
 
 @command("spectrum")
 def cmd_spectrum(args: argparse.Namespace) -> int:
     """Load the bundled data (unless told not to) and print the OTI spectrum table."""
-    from graph.cli.spectrum_table import format_contested, format_spectrum, spectrum_rows
+    from graph.cli.spectrum_table import (
+        format_contested,
+        format_spectrum,
+        placements,
+        spectrum_rows,
+    )
 
     store = read_store_from(args)
     # A server's snapshot is read as it is: the server keeps its own store up to date.
@@ -301,5 +310,6 @@ def cmd_spectrum(args: argparse.Namespace) -> int:
     if not rows and not contested:
         print("The store holds no spectrum claims; run `openness load` first.", file=sys.stderr)
         return 1
-    print("\n\n".join(text for text in (format_spectrum(rows) if rows else "", contested) if text))
+    table = format_spectrum(rows, placed=placements(store)) if rows else ""
+    print("\n\n".join(text for text in (table, contested) if text))
     return 0

@@ -50,6 +50,12 @@ def _model(store, name: str):  # noqa: ANN001, ANN202
         raise UsageError(str(exc)) from None
 
 
+def _verdict(score) -> str:  # noqa: ANN001
+    if score.unplaced:
+        return "unplaced"
+    return (score.grade or "").rsplit("/", 1)[-1] or f"{score.value:.3g}"
+
+
 @command("derive")
 def cmd_derive(args: argparse.Namespace) -> int:
     """Recompute and store the assessments and scores of some models, or all."""
@@ -67,10 +73,7 @@ def cmd_derive(args: argparse.Namespace) -> int:
         f"{report.scores} scores; {report.changed} changed."
     )
     for d in report.derivations.values():
-        parts = [
-            f"{s.rule.slug} {(s.score.grade or '').rsplit('/', 1)[-1] or f'{s.score.value:.3g}'}"
-            for s in d.stored_scores
-        ]
+        parts = [f"{s.rule.slug} {_verdict(s.score)}" for s in d.stored_scores]
         flagged = [NAMES[f] for f in ordered(f for s in d.stored_scores for f in s.flags)]
         line = f"  {d.model.slug}: {', '.join(parts) or 'no score'}"
         print(line + (f"  [flags: {', '.join(flagged)}]" if flagged else ""))

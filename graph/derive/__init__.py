@@ -20,6 +20,7 @@ results are computed on the fly and never stored; their IRIs end in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterable, Mapping
@@ -28,7 +29,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph import staleness
+from graph.derive import flags as fl
 from graph.derive.changes import affected_models
+from graph.derive.families import Family, families_of, flagged_pairs, peers
 from graph.derive.model import ModelDerivation, derive_model
 from graph.derive.triples import new_nodes, node_edits, now_stamp, stored_nodes
 from graph.framework_descriptions import store_rules
@@ -85,7 +88,10 @@ def derive(
         if done:
             store.update(done)
         return DeriveReport((), 0, 0, 0, 0.0, {})
-    derivations = compute(store, wanted)
+    families = families_of(store, wanted)
+    if wanted is not None:
+        wanted = sorted({*wanted, *peers(families, wanted)})
+    derivations = with_family_flags(compute(store, wanted), families)
     old = stored_nodes(store, wanted)
     new = new_nodes(derivations.values(), when or now_stamp())
     edits, changed = node_edits(old, new)
@@ -103,6 +109,32 @@ def derive(
         seconds=time.perf_counter() - start,
         derivations=derivations,
     )
+
+
+def with_family_flags(
+    derivations: dict[str, ModelDerivation], families: Mapping[str, Family]
+) -> dict[str, ModelDerivation]:
+    """Flag the assessments on either side of a family disagreement (``og:FamilyDisagreement``).
+
+    The levels just derived stand in for the stored ones of the same models;
+    ``derive`` recomputes a family's peers with a member (``families.peers``).
+    """
+    levels = {m: {c: a.level for c, a in d.assessments.items()} for m, d in derivations.items()}
+    pairs = flagged_pairs(dict(families), levels)
+    out = {}
+    for m, d in derivations.items():
+        hit = {c for model, c in pairs if model == m and c in d.assessments}
+        if not hit:
+            out[m] = d
+            continue
+        assessments = dict(d.assessments)
+        for c in hit:
+            a = assessments[c]
+            assessments[c] = dataclasses.replace(
+                a, flags=fl.ordered((*a.flags, fl.FAMILY_DISAGREEMENT))
+            )
+        out[m] = dataclasses.replace(d, assessments=assessments)
+    return out
 
 
 def derive_after_load(

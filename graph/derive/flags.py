@@ -15,6 +15,12 @@
   (``id:criterion/self-description/called-open-source`` at ``og:open``) while
   its evidence meets neither the OSI definition nor MOF Class I. Someone else
   calling the model open source does not raise it.
+- unplaced (``og:Unplaced``, on scores only): the evidence does not decide a
+  grade (``Score.unplaced``; ``graph.scoring.unplaced``);
+- family disagreement (``og:FamilyDisagreement``, on assessments): a
+  family-level member and another member of its family have different known
+  levels on the criterion (``graph.derive.families``; set by ``graph.derive``,
+  not by ``derive_model``, since it reads other models).
 
 A score carries every flag that one of the assessments it is derived from
 carries, and openwashing when the model is flagged.
@@ -30,20 +36,24 @@ from graph.records import ClaimRecord, SourceRecord
 from graph.scoring import Assessment, MofScore, OsaidScore
 from graph.scoring.levels import criterion_iri
 from graph.scoring.mof import CLASS_GRADES
+from graph.scoring.unplaced import UNPLACED
 
 CONTESTED = str(OG.Contested)
 NEEDS_REVIEW = str(OG.NeedsReview)
 SINGLE_SOURCE = str(OG.SingleSource)
 SELF_REPORTED = str(OG.SelfReported)
 OPENWASHING = str(OG.Openwashing)
+FAMILY_DISAGREEMENT = str(OG.FamilyDisagreement)
 
-ORDER = (CONTESTED, NEEDS_REVIEW, SINGLE_SOURCE, SELF_REPORTED, OPENWASHING)
+ORDER = (CONTESTED, NEEDS_REVIEW, SINGLE_SOURCE, SELF_REPORTED, OPENWASHING, UNPLACED)
 NAMES = {
     CONTESTED: "contested",
     NEEDS_REVIEW: "needs-review",
     SINGLE_SOURCE: "single-source",
     SELF_REPORTED: "self-reported",
     OPENWASHING: "openwashing",
+    UNPLACED: "unplaced",
+    FAMILY_DISAGREEMENT: "family-disagreement",
 }
 
 CALLED_OPEN_SOURCE = criterion_iri("self-description", "called-open-source")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.derive import flags as fl
-from graph.namespaces import ID, OG, slugify
+from graph.namespaces import ID, slugify
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Assessment, Score, mof, osaid, resolve_claims, spectrum
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
@@ -30,7 +30,6 @@ from graph.scoring.rules import (
 )
 
 # A described framework's score left unplaced by an unknown (graph.scoring.described).
-NOT_ENOUGH_EVIDENCE = str(OG.NotEnoughEvidence)
 
 
 @dataclass(frozen=True)
@@ -192,12 +191,14 @@ def derive_model(
         score = scores[rule.iri]
         iri = score_iri(model, rule.iri, day)
         read = [assessments[c] for c in rule.criteria]
-        unplaced = (NOT_ENOUGH_EVIDENCE,) if getattr(score, "unplaced", False) else ()
         results[rule.iri] = ScoreResult(
             iri=iri,
             rule=rule,
             score=score,
-            flags=fl.ordered(fl.score_flags((a.flags for a in read), washing) + unplaced),
+            flags=fl.ordered(
+                fl.score_flags((a.flags for a in read), washing)
+                + ((fl.UNPLACED,) if score.unplaced else ())
+            ),
             sub_scores=_sub_scores(iri, rule, score),
             evidenced=evidenced(rule, score, assessments),
         )
@@ -209,12 +210,12 @@ def evidenced(
 ) -> bool:
     """Tell whether a score rests on evidence: a criterion it reads has a known level.
 
-    On the spectrum, that criterion must be one the reached tier's row speaks
-    of: the closed row is where a model no row fits lands, and weights alone
-    do not place a model there.
+    On the spectrum, a placed model's criterion must be one its row speaks of;
+    an unplaced score (``Score.unplaced``) is kept when any criterion the
+    framework reads has evidence: "not enough evidence" is itself a finding.
     """
     criteria = rule.criteria
-    if rule.iri == spectrum.FRAMEWORK:
+    if rule.iri == spectrum.FRAMEWORK and not score.unplaced:
         criteria = tuple(c.criterion for c in spectrum.TIERS[int(score.value)])
     return any(assessments[c].level != UNKNOWN for c in criteria)
 

@@ -17,6 +17,7 @@ followed. ``Trace.as_dict`` is the JSON documented in docs/scoring.md
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.derive import flags as fl
+from graph.derive.families import model_disagreements
 from graph.derive.model import AssessmentResult, ModelDerivation, ScoreResult, derive_model
 from graph.evidence.as_dict import trace_dict
 from graph.evidence.as_rdf import trace_graph
@@ -145,6 +147,8 @@ class Trace:
     framework: str | None = None
     passages: dict[tuple[str, str], PassageEvidence] = field(default_factory=dict)
     # (claim IRI, source IRI) -> the citations that are evidence for the claim there
+    family: list[dict[str, str]] = field(default_factory=list)
+    # where the model's stored evidence and its family's disagree (family_disagreements)
 
     def passage(self, claim: str, source: str) -> PassageEvidence:
         """Return the citations of ``source`` that are evidence for ``claim``."""
@@ -255,8 +259,19 @@ def trace(
     result.citations.sources = {
         i: s for i, s in result.citations.sources.items() if i in result.depth
     }
+    result.family = family_disagreements(store, record.iri)
     result.labels = read_names(store, _iris_to_label(result, claims.values()), ENGLISH_LABEL)
     return result
+
+
+def family_disagreements(store: ox.Store, model: str) -> list[dict[str, str]]:
+    """Return the stored family disagreements ``model`` is on either side of.
+
+    Each: ``family``, ``criterion``, ``family_level`` (the member named as the
+    family) and its ``family_level_level``, ``member`` and its ``member_level``
+    (short level names), as ``graph.derive.families`` finds them.
+    """
+    return [dataclasses.asdict(d) for d in model_disagreements(store, model)]
 
 
 def evidence_graph(
@@ -293,4 +308,6 @@ def _iris_to_label(t: Trace, claims: Iterable[ClaimRecord]) -> set[str]:
         iris |= {c.criterion, *c.attributed_to}
     for s in t.citations.sources.values():
         iris |= s.kinds
+    for d in t.family:
+        iris |= {d["family"], d["criterion"], d["family_level"], d["member"]}
     return iris

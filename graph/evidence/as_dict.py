@@ -12,7 +12,6 @@ from graph.evidence.citations import Citation, CitedSource
 from graph.evidence.passages import PassageEvidence, page_text
 from graph.labels import number
 from graph.records import ClaimRecord, is_primary
-from graph.scoring import spectrum
 
 if TYPE_CHECKING:
     from graph.evidence import Trace
@@ -30,7 +29,6 @@ def _date_text(value: object) -> str | None:
 
 UNSCORED_REASON = {
     None: "no claim on the criteria it reads, own or mapped",
-    spectrum.FRAMEWORK: "no claim on the criteria of the row it would reach, own or mapped",
 }
 
 
@@ -55,6 +53,17 @@ def trace_dict(t: Trace) -> dict:
             "mof_class_i": washing.mof_class_i,
         },
         "scores": [_score_dict(t, s, claims) for s in t.scores()],
+        "family_disagreements": [
+            {
+                "family": _ref(t, f["family"]),
+                "criterion": _ref(t, f["criterion"]),
+                "family_level": _ref(t, f["family_level"]),
+                "family_level_level": f["family_level_level"],
+                "member": _ref(t, f["member"]),
+                "member_level": f["member_level"],
+            }
+            for f in t.family
+        ],
         "unscored": [
             {"framework": _ref(t, f), "reason": UNSCORED_REASON.get(f, UNSCORED_REASON[None])}
             for f in t.unscored()
@@ -75,6 +84,7 @@ def _score_dict(t: Trace, s: ScoreResult, claims: Mapping[str, ClaimRecord]) -> 
         "metric": s.rule.metric,
         "value": number(s.score.value),
         "grade": _ref(t, s.score.grade),
+        "unplaced": s.score.unplaced,
         "missing": [_ref(t, c) for c in s.score.missing],
         "sub_scores": [
             {

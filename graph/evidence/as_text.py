@@ -156,10 +156,17 @@ def _assessment_node(a: dict, sources: _Sources) -> Node:
     return text, kids
 
 
-def _score_node(score: dict, sources: _Sources) -> Node:
+def _grade_text(score: dict) -> str:
+    if score.get("unplaced"):
+        missing = _names(score["missing"])
+        return "unplaced: not enough evidence" + (f", missing {missing}" if missing else "")
     grade = score["grade"]["label"] if score["grade"] else "no grade"
-    text = f"{score['framework']['label']}: {grade} (value {score['value']})\n<{score['iri']}>"
-    if score["missing"]:
+    return f"{grade} (value {score['value']})"
+
+
+def _score_node(score: dict, sources: _Sources) -> Node:
+    text = f"{score['framework']['label']}: {_grade_text(score)}\n<{score['iri']}>"
+    if score["missing"] and not score.get("unplaced"):
         text += f"\nmissing for the next grade up: {_names(score['missing'])}"
     for part in score["sub_scores"]:
         text += f"\n{part['measures']['label']}: {part['value']}"
@@ -182,6 +189,13 @@ def _heading(data: dict) -> list[str]:
             "openwashing: called open source by "
             f"{len(washing['called_open_by'])} claim(s), yet meets neither the OSI definition "
             "nor MOF Class I"
+        )
+    for f in data.get("family_disagreements", []):
+        out.append(
+            f"family {f['family']['label']}: on {f['criterion']['label']}, "
+            f"{f['member']['label']}'s evidence says {f['member_level']}, "
+            f"what is said of the family ({f['family_level']['label']}) "
+            f"{f['family_level_level']}"
         )
     return out
 
@@ -226,8 +240,7 @@ def reach(score: dict, sources: dict[str, dict]) -> dict[str, int]:
 
 
 def _summary(score: dict, sources: dict[str, dict], depth: int | None) -> list[str]:
-    grade = score["grade"]["label"] if score["grade"] else "no grade"
-    out = [f"{score['framework']['label']}: {grade} (value {score['value']})"]
+    out = [f"{score['framework']['label']}: {_grade_text(score)}"]
     claims = _score_claims(score)
     deciding = [c for _, c in claims if c["decides"]]
     who: dict[str, int] = {}
@@ -239,7 +252,7 @@ def _summary(score: dict, sources: dict[str, dict], depth: int | None) -> list[s
         out.append(f"  decided by: {_plural(len(deciding), 'claim')}, by {by}")
     else:
         out.append("  decided by: no claim (every criterion it reads is unknown)")
-    if score["missing"]:
+    if score["missing"] and not score.get("unplaced"):
         out.append(f"  short of the next grade: {_names(score['missing'])}")
     contested = [a for a in score["assessments"] if a["contested"]]
     if contested:

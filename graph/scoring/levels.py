@@ -159,6 +159,10 @@ class Score:
     the score keyed by the IRI of what they measure (an index category, a MOF
     class-progress metric); ``criteria`` every criterion
     the rule read, whose assessments the score is derived from.
+
+    ``unplaced`` is True when the evidence does not cover what a grade needs:
+    the score gives no grade (and value 0), and ``missing`` names the
+    criteria with no evidence that the grade depends on.
     """
 
     framework: str
@@ -168,3 +172,4 @@ class Score:
     missing: tuple[str, ...]
     sub_scores: Mapping[str, float]
     criteria: tuple[str, ...]
+    unplaced: bool = field(default=False, kw_only=True)

@@ -26,6 +26,7 @@ from graph.scoring import (
     spectrum_tier,
 )
 from graph.scoring.described import Description, score_described
+from graph.scoring.unplaced import needs_evidence
 
 CRITERION_PREFIX = f"{ID}criterion/"
 FRAMEWORK_PREFIX = f"{ID}framework/"
@@ -77,8 +78,8 @@ RULES: tuple[FrameworkRule, ...] = (
     FrameworkRule(spectrum.FRAMEWORK, spectrum.CRITERIA, spectrum_tier, True, True),
     described_rule(osai_index.INDEX),
     described_rule(osai_index.LEGACY),
-    FrameworkRule(mof.FRAMEWORK, mof.required_for(1), mof_classes, False, True),
-    FrameworkRule(osaid.FRAMEWORK, osaid.CRITERIA, osaid_meets, True, True),
+    FrameworkRule(mof.FRAMEWORK, mof.required_for(1), needs_evidence(mof_classes), False, True),
+    FrameworkRule(osaid.FRAMEWORK, osaid.CRITERIA, needs_evidence(osaid_meets), True, True),
 )
 RULES_BY_IRI = {r.iri: r for r in RULES}
 MATCHED_CRITERIA = frozenset(c for r in RULES if r.uses_matches for c in r.criteria)

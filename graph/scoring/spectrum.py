@@ -34,27 +34,36 @@ tier-5  closed code + proprietary access + no      open-code <= closed,
 (the narrower criterion under ``input-transparency`` that is not weights);
 ``open-licence`` and ``open-standards`` are in no row of the table.
 
-The rule:
+The rule (unknown is not closed: a row is given only when the evidence decides it):
 
-1. Tiers are tried from tier-1 down; the model is placed on the first tier
-   whose ``at_least`` conditions all hold. A condition holds when the level is
-   at least ``at_least`` in ``og:levelOrder``; unknown (or no assessment)
-   never satisfies an ``at_least``.
-2. ``at_most`` conditions describe what a row withholds. They do not keep a
-   model off a tier: a model that publishes more than a row says (an
-   open-code, open-weights model with no word on downstream effects, say)
-   must not fall below rows it outdoes, so placing never looks at them. A
-   placed model's levels above its row's ``at_most`` are reported as
-   ``exceeds``.
-3. tier-5 is the fallback: a model no other row fits is placed there.
-4. ``missing`` lists the criteria whose ``at_least`` conditions on the next
-   tier up fail (empty on tier-1).
+1. With evidence on every criterion, tiers 1 to 4 are tried from tier-1 down;
+   the model is placed on the first whose ``at_least`` conditions all hold
+   (a level at least ``at_least`` in ``og:levelOrder``). Their ``at_most``
+   conditions describe what a row withholds and do not keep a model off it: a
+   model that publishes more than a row says (an open-code model with no
+   published weights and some transparency, say) must not fall below rows it
+   outdoes. A placed model's levels above its row's ``at_most`` are reported
+   as ``exceeds``.
+2. Tier-5, the closed row, needs evidence of closedness: every one of its
+   ``at_most`` conditions holds (closed code, proprietary access, no
+   transparency). A model no row fits is not placed on it.
+3. When some criterion has no evidence (unknown, or no assessment), the model
+   is placed on a tier only when every way of completing the missing evidence
+   (closed, partial or open on each) places it on that same tier. Otherwise it
+   is *unplaced* (``unplaced`` True, ``tier`` and value 0, no grade):
+   ``missing`` names the criteria with no evidence whose level would change
+   the placement ("not enough evidence: missing ..."). It is empty when the
+   evidence is complete and matches no row.
+4. For a placed model, ``missing`` lists the criteria whose ``at_least``
+   conditions on the next tier up fail (empty on tier-1).
 
-The score value is the tier's number (``og:gradeOrder``), 1 to 5.
+The score value is the tier's number (``og:gradeOrder``), 1 to 5, or 0 when unplaced.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -135,7 +144,7 @@ TIERS: dict[int, tuple[Condition, ...]] = {
         Condition(THREAT_TRANSPARENCY, at_most=CLOSED),
     ),
 }
-FALLBACK_TIER = 5
+CLOSED_TIER = 5  # the closed row: placed only on evidence of closedness
 TIER_GRADES = {n: grade_iri("oti-2024", f"tier-{n}") for n in TIERS}
 CRITERIA = tuple(dict.fromkeys(c.criterion for conds in TIERS.values() for c in conds))
 
@@ -144,7 +153,7 @@ CRITERIA = tuple(dict.fromkeys(c.criterion for conds in TIERS.values() for c in 
 class SpectrumScore(Score):
     """A place on the spectrum: the tier, what the tier above lacks, where the model exceeds it."""
 
-    tier: int
+    tier: int  # 0 when unplaced
     exceeds: tuple[str, ...]  # criteria more open than the placed row's at_most
 
 
@@ -152,25 +161,62 @@ def _failing(tier: int, levels: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(c.criterion for c in TIERS[tier] if not c.admits(levels.get(c.criterion, UNKNOWN)))
 
 
+KNOWN = (CLOSED, PARTIAL, OPEN)
+
+
+def _complete_tier(levels: tuple[str, ...]) -> int:
+    """Return the tier of complete evidence (one known level per ``CRITERIA``), 0 for no row."""
+    by = dict(zip(CRITERIA, levels, strict=True))
+    for n in (1, 2, 3, 4):
+        if not _failing(n, by):
+            return n
+    closed = all(not c.exceeded_by(by[c.criterion]) for c in TIERS[CLOSED_TIER])
+    return CLOSED_TIER if closed else 0
+
+
+@functools.cache
+def _placement(levels: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
+    """Return (tier, criteria lacking) for one level per ``CRITERIA``; tier 0 is unplaced."""
+    gaps = [i for i, level in enumerate(levels) if level == UNKNOWN]
+
+    def filled(fill: tuple[str, ...]) -> tuple[str, ...]:
+        out = list(levels)
+        for i, level in zip(gaps, fill, strict=True):
+            out[i] = level
+        return tuple(out)
+
+    outcomes = {f: _complete_tier(filled(f)) for f in itertools.product(KNOWN, repeat=len(gaps))}
+    tiers = set(outcomes.values())
+    if len(tiers) == 1 and 0 not in tiers:
+        return tiers.pop(), ()
+    lacking = tuple(
+        CRITERIA[gap]
+        for k, gap in enumerate(gaps)
+        if any(outcomes[f] != outcomes[f[:k] + (x,) + f[k + 1 :]] for f in outcomes for x in KNOWN)
+    )
+    return 0, lacking
+
+
 def spectrum_tier(assessments: Mapping[str, Assessment | str] | None) -> SpectrumScore:
     """Place a model on the OTI spectrum from its assessments (criterion IRI -> assessment)."""
     levels = levels_by_criterion(assessments)
-    tier = next(
-        (n for n in sorted(TIERS) if n != FALLBACK_TIER and not _failing(n, levels)),
-        FALLBACK_TIER,
-    )
-    missing = _failing(tier - 1, levels) if tier > 1 else ()
-    exceeds = tuple(
-        c.criterion for c in TIERS[tier] if c.exceeded_by(levels.get(c.criterion, UNKNOWN))
-    )
+    tier, lacking = _placement(tuple(levels.get(c, UNKNOWN) for c in CRITERIA))
+    if tier:
+        missing = _failing(tier - 1, levels) if tier > 1 else ()
+        exceeds = tuple(
+            c.criterion for c in TIERS[tier] if c.exceeded_by(levels.get(c.criterion, UNKNOWN))
+        )
+    else:
+        missing, exceeds = lacking, ()
     return SpectrumScore(
         framework=FRAMEWORK,
         value=tier,
-        grade=TIER_GRADES[tier],
+        grade=TIER_GRADES[tier] if tier else None,
         points={},
         missing=missing,
         sub_scores={},
         criteria=CRITERIA,
         tier=tier,
         exceeds=exceeds,
+        unplaced=not tier,
     )

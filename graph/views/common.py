@@ -60,7 +60,7 @@ def flag_name(iri: str) -> str:
     return fl.NAMES.get(iri) or {
         str(OG.NoEvidenceLink): "no-evidence-link",
         str(OG.UnknownLicense): "unknown-licence",
-        str(OG.NotEnoughEvidence): "not-enough-evidence",
+        str(OG.FamilyDisagreement): "family-disagreement",
     }.get(iri, short(iri))
 
 

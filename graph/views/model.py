@@ -87,6 +87,7 @@ def score_dict(score: Mapping, labels: Labels) -> dict:
         "value": score["value"],
         "measures": labels.ref(score["measures"]),
         "grade": labels.ref(score["grade"]),
+        "unplaced": fl.UNPLACED in score["flags"],
         "missing": [labels.ref(c) for c in sorted(score["missing"], key=labels)],
         "flags": [flag_name(f) for f in fl.ordered(score["flags"])],
         "parts": [
@@ -236,7 +237,13 @@ def model_page(store: ox.Store, record: ModelRecord, matches: Mapping[str, froze
         "flags": [flag_name(f) for f in fl.ordered(all_flags)],
         "spectrum_tier": None
         if tier is None
-        else {"value": tier["value"], "grade": tier["grade"], "score": tier["iri"]},
+        else {
+            "value": tier["value"],
+            "grade": tier["grade"],
+            "score": tier["iri"],
+            "unplaced": tier["unplaced"],
+            "missing": tier["missing"],
+        },
         "scores": score_list,
         "assessments": [
             {"framework": labels.ref(f), "criteria": items}

@@ -55,8 +55,10 @@ MOF_LABELS = {
     "class-ii": "Class II",
     "class-iii": "Class III",
     "none": "no class",
+    "unplaced": "unplaced (not enough evidence)",
 }
-MOF_ORDER = {"class-i": 1, "class-ii": 2, "class-iii": 3, "none": 4, "unscored": 5}
+MOF_ORDER = {"class-i": 1, "class-ii": 2, "class-iii": 3, "none": 4, "unplaced": 5, "unscored": 6}
+UNPLACED_FLAG = str(OG.Unplaced)
 SORTS = ("label", "developer", "tier", "index", "mof")
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -115,7 +117,9 @@ def model_entries(store: ox.Store) -> list[dict]:
         if m is None or s.whole is not None:
             continue
         framework = s.framework.removeprefix(FRAMEWORK_PREFIX)
-        score = m["scores"].setdefault(framework, {"value": s.value, "grade": None})
+        score = m["scores"].setdefault(
+            framework, {"value": s.value, "grade": None, "unplaced": UNPLACED_FLAG in s.flags}
+        )
         if s.grade is not None:
             score["grade"] = s.grade
             grades.add(s.grade)
@@ -133,6 +137,7 @@ def model_entries(store: ox.Store) -> list[dict]:
                 "flags": sorted(m["flags"]),
                 "scores": {r.slug: m["scores"][r.slug] for r in rules if r.slug in m["scores"]},
                 "tier": _tier(m["scores"]),
+                "unplaced": [r.slug for r in rules if m["scores"].get(r.slug, {}).get("unplaced")],
                 "index": m["scores"].get(INDEX, {}).get("value"),
                 "mof_class": _mof_class(m["scores"]),
                 "contested": "contested" in m["flags"],
@@ -143,13 +148,15 @@ def model_entries(store: ox.Store) -> list[dict]:
 
 def _tier(scores: Mapping[str, dict]) -> int | None:
     score = scores.get(TIER)
-    return int(score["value"]) if score else None
+    return int(score["value"]) if score and not score.get("unplaced") else None
 
 
 def _mof_class(scores: Mapping[str, dict]) -> str | None:
     score = scores.get(MOF)
     if not score:
         return None
+    if score.get("unplaced"):
+        return "unplaced"
     grade = score["grade"]
     grade = grade["iri"] if isinstance(grade, dict) else grade
     return grade.rsplit("/", 1)[-1] if grade else "none"
@@ -175,7 +182,11 @@ def facet_values(entry: Mapping, extra: Iterable[str] = ()) -> dict[str, list[tu
     return {
         "developer": [(short(d["iri"]).split("/", 1)[-1], d["label"]) for d in entry["developers"]]
         or [("none", "not stated")],
-        "tier": [(str(tier), f"tier {tier}")] if tier else [("unscored", "not placed")],
+        "tier": [(str(tier), f"tier {tier}")]
+        if tier
+        else [("unplaced", "unplaced (not enough evidence)")]
+        if TIER in entry.get("unplaced", ())
+        else [("unscored", "not scored")],
         "index": [band] if band else [("unscored", "not scored")],
         "mof": [(mof, MOF_LABELS.get(mof, mof))] if mof else [("unscored", "not scored")],
         "licence": licences,
@@ -254,7 +265,7 @@ def _sort_key(sort: str):
             value = entry["index"]
         elif field_name == "mof":
             value = MOF_ORDER.get(entry["mof_class"] or "unscored")
-            value = None if value == MOF_ORDER["unscored"] else value
+            value = None if value >= MOF_ORDER["unplaced"] else value
         else:
             value = entry["label"].casefold()
         return value
@@ -313,7 +324,7 @@ def _facet_order(facet: str, item: Mapping) -> tuple:
         return (MOF_ORDER.get(value, 9), value)
     if facet == "contested":
         return (value != "yes", value)
-    return (value == "unscored", value)
+    return (value in ("unplaced", "unscored"), value == "unscored", value)
 
 
 def _public(entry: Mapping) -> dict:
@@ -329,6 +340,7 @@ def _public(entry: Mapping) -> dict:
             "licence_text",
             "issued",
             "tier",
+            "unplaced",
             "index",
             "mof_class",
             "contested",

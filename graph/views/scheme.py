@@ -97,6 +97,7 @@ def framework_page(store: ox.Store, iri: str) -> dict:
             {
                 "value": number(row["value"].value),
                 "grade": labels.ref(row["grade"].value) if "grade" in row else None,
+                "unplaced": row["unplaced"].value == "true",
                 "models": int(row["n"].value),
             }
             for row in spread
@@ -147,12 +148,13 @@ def _spread(store: ox.Store, framework: str) -> list[dict]:
     # An aggregate in the store: per value and grade, never the scores themselves.
     return select(
         store,
-        f"""SELECT ?value ?grade (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        f"""SELECT ?value ?grade ?unplaced (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   GRAPH <{SCORES_GRAPH}> {{
     ?s <{OG.framework}> <{framework}> ; <{DQV.value}> ?value .
     FILTER NOT EXISTS {{ ?s <{DCTERMS.isPartOf}> ?whole }}
     OPTIONAL {{ ?s <{OG.grade}> ?grade }}
-  }} }} GROUP BY ?value ?grade ORDER BY ?value""",
+    BIND (EXISTS {{ ?s <{OG.flag}> <{OG.Unplaced}> }} AS ?unplaced)
+  }} }} GROUP BY ?value ?grade ?unplaced ORDER BY ?unplaced ?value""",
     )
 
 

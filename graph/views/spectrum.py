@@ -4,11 +4,12 @@ A row is a tier (an ``og:Grade`` of ``id:framework/oti-2024`` whose
 ``skos:definition`` is the row's text); its models are those whose claims
 quote that text; a cell is the claim about one model on one criterion. Next
 to the report's placement the page shows where the graph's stored score puts
-each model, and how many models each tier holds, and, when that placement
-rests on claims that disagree, on which criteria and by which rule it was
-decided. Queries: the tiers (one), the claims quoting them (one), the stored
-tiers (one), the stored spectrum scores and contested assessments (two),
-labels (one).
+each model, how many models each tier holds and how many the graph leaves
+unplaced for want of evidence, and, when a placement rests on claims that
+disagree, on which criteria and by which rule it was decided. Queries: the
+tiers (one), the claims quoting them (one), the stored tiers (one), the
+unplaced count (one), the stored spectrum scores and contested assessments
+(two), labels (one).
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ COLUMN_ORDER = tuple(
 )
 
 TIERS_QUERY = f"""
-SELECT ?tier ?order ?definition ?example WHERE {{
+SELECT ?tier ?order ?definition ?example ?category WHERE {{
   ?tier a <{OG.Grade}> ; <{SKOS.inScheme}> <{FRAMEWORK}> ; <{OG.gradeOrder}> ?order .
   OPTIONAL {{ ?tier <{SKOS.definition}> ?definition }}
   OPTIONAL {{ ?tier <{SKOS.example}> ?example }}
+  OPTIONAL {{ ?tier <{OG.exampleCategory}> ?category }}
 }} ORDER BY ?order"""
 
 CELLS_QUERY = f"""
@@ -60,6 +62,12 @@ SELECT ?model ?grade WHERE {{
   GRAPH <{SCORES_GRAPH}> {{ ?s <{OG.framework}> <{FRAMEWORK}> ; <{DQV.computedOn}> ?model ; <{OG.grade}> ?grade }}
 }}"""
 
+UNPLACED_QUERY = f"""
+SELECT (COUNT(DISTINCT ?model) AS ?n) WHERE {{
+  GRAPH <{SCORES_GRAPH}> {{
+    ?s <{OG.framework}> <{FRAMEWORK}> ; <{DQV.computedOn}> ?model ; <{OG.flag}> <{OG.Unplaced}> .
+  }}
+}}"""
 
 def spectrum_page(store: ox.Store) -> dict:
     """Return the records of the spectrum page (see docs/pages.md, "spectrum")."""
@@ -80,6 +88,7 @@ def spectrum_page(store: ox.Store) -> dict:
         for s in c["sources"]
     }
     contests = placement_contests(store)
+    categories = {t["category"] for t in tiers.values() if t["category"]}
     named = {c[k] for e in contests.values() for c in e["contested"] for k in ("criterion", "rule")}
     labels = Labels(
         store,
@@ -90,7 +99,8 @@ def spectrum_page(store: ox.Store) -> dict:
         | {FRAMEWORK}
         | set(placed.values())
         | set(contests)
-        | named,
+        | named
+        | categories,
     )
     rows = []
     for tier in sorted(tiers.values(), key=lambda t: t["order"]):
@@ -99,6 +109,7 @@ def spectrum_page(store: ox.Store) -> dict:
                 "tier": labels.ref(tier["iri"], order=tier["order"]),
                 "row": tier["row"],
                 "example": tier["example"],
+                "example_category": labels.ref(tier["category"]),
                 "models_in_graph": per_tier.get(tier["iri"], 0),
                 "models": [
                     {
@@ -126,6 +137,7 @@ def spectrum_page(store: ox.Store) -> dict:
         "columns": [labels.ref(c) for c in ordered_columns],
         "rows": rows,
         "placed": len(placed),
+        "unplaced": int(next(iter(select(store, UNPLACED_QUERY)))["n"].value),
         "contested": _contested_list(contests, placed, labels),
     }
 
@@ -184,6 +196,7 @@ def _tiers(store: ox.Store) -> tuple[dict[str, dict], set[str]]:
                 "order": int(row["order"].value),
                 "row": row["definition"].value if "definition" in row else None,
                 "example": row["example"].value if "example" in row else None,
+                "category": row["category"].value if "category" in row else None,
                 "models": {},
             },
         )

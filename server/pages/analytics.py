@@ -144,18 +144,22 @@ def _distribution_chart(item: dict, labels: dict) -> dict:
             for gr in item["grades"]
         ]
         # A score below every grade (a model reaching no MOF class) has a value but no grade.
-        ungraded = item["scores"] - sum(gr["count"] for gr in item["grades"])
+        unplaced = item.get("unplaced", 0)
+        ungraded = item["scores"] - unplaced - sum(gr["count"] for gr in item["grades"])
         if ungraded > 0:
             bars.append(Bar("no grade", ungraded))
         axis = "grade"
     else:
         bars = [Bar(_bin_label(b["low"], b["high"]), b["count"]) for b in item["histogram"]]
         axis = "value"
+    if item.get("unplaced"):
+        bars.append(Bar("unplaced (not enough evidence)", item["unplaced"]))
     title = f"{framework}: scores by {axis}"
     return {
         "framework": item["framework"],
         "name": framework,
         "scores": item["scores"],
+        "unplaced": item.get("unplaced", 0),
         "values": item["values"],
         "svg": histogram(bars, title),
     }

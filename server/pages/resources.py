@@ -1,7 +1,7 @@
 """Answer for every IRI the graph mints, at /id/<kind>/<slug>, by content negotiation.
 
-Models, sources, claims, frameworks, criteria and organizations have pages of
-their own; every other IRI (a person, family, citation, grade, assessment,
+Models, sources, claims, frameworks, criteria, organizations and model families
+have pages of their own; every other IRI (a person, citation, grade, assessment,
 score, submission ...) gets the generic page of its properties and the links
 to it. RDF clients get the IRI's Concise Bounded Description (every triple
 with it as subject, in every graph, and the blank nodes those reach) in the
@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from graph.namespaces import HYDRA, OG, PROV, RDF
 from graph.records import read_matches, read_models
-from graph.views import claim, model, resource, scheme, source
+from graph.views import claim, family, model, resource, scheme, source
 from graph.views.common import exists
 from graph.views.description import describe_page
 from server.cors import read_endpoint
@@ -89,6 +89,7 @@ PAGES = {
     "framework": (_with_views(scheme.framework_page), "pages/framework.html"),
     "criterion": (_with_views(scheme.criterion_page), "pages/criterion.html"),
     "organization": (_with_views(resource.organization_page), "pages/organization.html"),
+    "family": (_with_views(family.family_page), "pages/family.html"),
 }
 
 
@@ -183,6 +184,7 @@ TYPES = {
     "framework": OG.Framework,
     "criterion": OG.Criterion,
     "organization": PROV.Organization,
+    "family": OG.ModelFamily,
 }
 
 
