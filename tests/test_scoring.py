@@ -535,7 +535,7 @@ def test_osaid_any_component_short_of_open_fails(short) -> None:
 
 def test_osaid_uses_only_its_own_criteria() -> None:
     score = osaid_meets({oti("open-code"): "open", osai("weights_endmodel"): "open"})
-    assert score.missing == osaid.CRITERIA
+    assert score.missing == osaid.COMPONENTS
 
 
 # ---------------------------------------------------------------- results are records
