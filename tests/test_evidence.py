@@ -171,6 +171,8 @@ def test_mapped_evidence_says_where_it_comes_from(alpha) -> None:
     assert code["level"] == "partial" and code["points"] == 0
     data = assessment_on(alpha, "osaid-1.0", "data-information")
     assert data["level"] == "unknown" and data["claims"] == [] and data["by_analogy"] == []
+    text = trace_text(alpha)
+    assert "by analogy from Open code: counts at most as partial" in text
 
 
 def test_flags_self_reporting_and_openwashing(alpha) -> None:

@@ -35,7 +35,7 @@ class FrameworkRule:
     iri: str
     criteria: tuple[str, ...]
     score: Callable[[Mapping[str, Assessment]], Score]
-    uses_matches: bool = False  # fall back on claims on closely matching criteria
+    uses_matches: bool = False  # fall back on claims on mapped criteria (graph.scoring.mappings)
     integer_value: bool = False  # dqv:value is an xsd:integer (a tier, a class, a grade order)
 
     @property
