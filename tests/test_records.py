@@ -303,7 +303,7 @@ def test_matches_lend_in_full_when_exact_or_narrower_by_analogy_when_close(store
     a, b, c, d = (f"{ID}criterion/{x}" for x in "abcd")
     assert matches[a] == {b: "analogy", d: "full"}
     assert matches[b] == {a: "analogy"}
-    assert matches[c] == {a: "full"}  # the narrower stands in for the broader
+    assert matches[c] == {a: "stand-in"}  # the narrower stands in for the broader
     assert matches[d] == {a: "full"}  # never the broader for the narrower: c lends nothing to a
 
 

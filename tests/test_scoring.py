@@ -597,11 +597,16 @@ def test_mappings_lend_in_full_only_when_exact_or_stricter() -> None:
     assert table[b] == {a: m.FULL, c: m.FULL}
     assert table[a] == {b: m.FULL, c: m.ANALOGY}
     assert table[c] == {a: m.ANALOGY, b: m.ANALOGY}
-    assert table[d] == {a: m.FULL} and table[e] == {a: m.FULL}
+    assert table[d] == {a: m.STAND_IN} and table[e] == {a: m.STAND_IN}
     assert m.lent_level("open", m.ANALOGY) == "partial"
     assert m.lent_level("closed", m.ANALOGY) == "closed"
     assert m.lent_level("open", m.FULL) == "open"
-    assert m.strength(table, d, a) == m.FULL
+    assert m.lent_level("closed", m.FULL) == "closed"
+    # A stricter criterion met meets the broader one; falling short of it says nothing.
+    assert m.lent_level("open", m.STAND_IN) == "open"
+    assert m.lent_level("closed", m.STAND_IN) is None
+    assert m.lent_level("partial", m.STAND_IN) is None
+    assert m.strength(table, d, a) == m.STAND_IN
     assert m.strength({d: frozenset({a})}, d, a) == m.ANALOGY  # no strengths: read as close
 
 

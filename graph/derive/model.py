@@ -221,9 +221,9 @@ def from_matches(
     """Resolve the claims on other frameworks' criteria mapped to ``criterion``.
 
     Which mapped criteria lend, and whether their claims count in full or by
-    analogy (open capped at partial), is ``graph.scoring.mappings``. Claims
-    that count in full come first: analogies are read only when no criterion
-    lending in full has a claim.
+    analogy (open capped at partial), or stand in with their open claims only,
+    is ``graph.scoring.mappings``. Claims lent in full or as a stand-in come
+    first: analogies are read only when none of those counts.
     """
     own_framework = framework_of(criterion)
     others = sorted(
@@ -236,13 +236,10 @@ def from_matches(
     assessment = resolve_claims([], criterion=criterion, model=model.iri, as_of=day)
     for lenders in (full, close):
         borrowed = [
-            dataclasses.replace(
-                claim,
-                criterion=criterion,
-                level=lent_level(claim.level, strength(matches, criterion, other)),
-            )
+            dataclasses.replace(claim, criterion=criterion, level=level)
             for other in lenders
             for claim in by_criterion.get(other, [])
+            if (level := lent_level(claim.level, strength(matches, criterion, other)))
         ]
         assessment = resolve_claims(borrowed, criterion=criterion, model=model.iri, as_of=day)
         if assessment.rule != NO_CLAIM_RULE:

@@ -2,13 +2,16 @@
 
 A mapping between two criteria is one SKOS mapping triple (``skos:exactMatch``,
 ``skos:closeMatch``, ``skos:broadMatch``, ``skos:narrowMatch``) or the project's
-``og:standsInFor``. Evidence on a *lender* counts for a *target* in one of two ways:
+``og:standsInFor``. Evidence on a *lender* counts for a *target* in one of three ways:
 
-- **in full** (``FULL``): the lender asks for the same as the target or more, so
-  meeting it meets the target. That is ``skos:exactMatch`` (both ways); a
-  narrower criterion standing in for a broader one (``lender skos:broadMatch
-  target``, or ``target skos:narrowMatch lender``); and ``lender og:standsInFor
-  target``, a close match that says it is strict enough.
+- **in full** (``FULL``): the two ask for the same (``skos:exactMatch``, both
+  ways), or the mapping says the lender is strict enough (``lender
+  og:standsInFor target``): every claim counts at its own level.
+- **as a stand-in** (``STAND_IN``): a narrower criterion standing in for a
+  broader one (``lender skos:broadMatch target``, or ``target skos:narrowMatch
+  lender``): the lender asks for at least as much, so meeting it meets the
+  target, and its open claims count as open. Its other claims are not lent:
+  falling short of the stricter criterion says nothing of the broader one.
 - **by analogy** (``ANALOGY``): ``skos:closeMatch`` (both ways) without
   ``og:standsInFor`` in that direction. The evidence is shown, but its level is
   capped at partial: a close criterion cannot make a stricter one open.
@@ -32,23 +35,25 @@ STANDS_IN_FOR = f"{OG}standsInFor"
 LENDING = (EXACT_MATCH, CLOSE_MATCH, BROAD_MATCH, NARROW_MATCH, STANDS_IN_FOR)
 
 FULL = "full"
+STAND_IN = "stand-in"
 ANALOGY = "analogy"
+STRENGTH = {FULL: 0, STAND_IN: 1, ANALOGY: 2}  # the stronger wins where two mappings join a pair
 
-Lenders = Mapping[str, Mapping[str, str]]  # target -> {lender: FULL or ANALOGY}
+Lenders = Mapping[str, Mapping[str, str]]  # target -> {lender: FULL, STAND_IN or ANALOGY}
 
 
 def lenders(triples: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, str]]:
-    """Return target criterion -> {lender criterion: FULL or ANALOGY} from mapping triples.
+    """Return target criterion -> {lender criterion: how it lends} from mapping triples.
 
     Each triple is (subject, predicate, object) as IRIs; predicates outside
     ``LENDING`` and mappings of a criterion to itself are ignored. Where two
-    mappings join the same pair, the one that counts in full wins.
+    mappings join the same pair, the stronger wins (full, stand-in, analogy).
     """
     found: dict[str, dict[str, str]] = {}
 
     def lend(lender: str, target: str, how: str) -> None:
         known = found.setdefault(target, {})
-        if known.get(lender) != FULL:
+        if lender not in known or STRENGTH[how] < STRENGTH[known[lender]]:
             known[lender] = how
 
     for a, p, b in triples:
@@ -64,14 +69,19 @@ def lenders(triples: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, str]
             lend(a, b, FULL)
             lend(b, a, ANALOGY)
         elif p == BROAD_MATCH:  # a is the narrower: it stands in for b
-            lend(a, b, FULL)
+            lend(a, b, STAND_IN)
         elif p == NARROW_MATCH:  # b is the narrower: it stands in for a
-            lend(b, a, FULL)
+            lend(b, a, STAND_IN)
     return {t: dict(sorted(v.items())) for t, v in sorted(found.items())}
 
 
-def lent_level(level: str, how: str) -> str:
-    """Return the level a lender's claim counts at: capped at partial when lent by analogy."""
+def lent_level(level: str, how: str) -> str | None:
+    """Return the level a lender's claim counts at, or None when it is not lent.
+
+    Capped at partial by analogy; a stand-in lends only its open claims.
+    """
+    if how == STAND_IN:
+        return level if level == OPEN else None
     return PARTIAL if how == ANALOGY and level == OPEN else level
 
 
