@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
+from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, graph_iri, slugify
 from graph.queries import chunks, least, one_of, select, values_block
-from graph.scoring import Claim
+from graph.scoring import Claim, mappings
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
 from graph.scoring.resolution import first_day
 
@@ -468,18 +468,18 @@ def claims_as_of(
 # ---------------------------------------------------------------- mappings
 
 MATCHES_QUERY = f"""
-SELECT DISTINCT ?a ?b WHERE {{
-  ?a <{SKOS.closeMatch}>|<{SKOS.exactMatch}> ?b .
+SELECT DISTINCT ?a ?p ?b WHERE {{
+  VALUES ?p {{ {" ".join(f"<{p}>" for p in mappings.LENDING)} }}
+  ?a ?p ?b .
   FILTER (isIRI(?a) && isIRI(?b) && ?a != ?b)
 }}
 """
 
 
-def read_matches(store: ox.Store) -> dict[str, frozenset[str]]:
-    """Return criterion -> criteria it matches by skos:closeMatch or skos:exactMatch, both ways."""
-    found: dict[str, set[str]] = {}
-    for row in select(store, MATCHES_QUERY):
-        a, b = row["a"].value, row["b"].value
-        found.setdefault(a, set()).add(b)
-        found.setdefault(b, set()).add(a)
-    return {k: frozenset(v) for k, v in sorted(found.items())}
+def read_matches(store: ox.Store) -> dict[str, dict[str, str]]:
+    """Return criterion -> {criterion lending it evidence: "full" or "analogy"}.
+
+    ``graph.scoring.mappings`` says which mappings lend and how far.
+    """
+    rows = select(store, MATCHES_QUERY)
+    return mappings.lenders((r["a"].value, r["p"].value, r["b"].value) for r in rows)

@@ -212,26 +212,101 @@ def test_a_score_is_a_measurement_derived_from_each_of_its_assessments(new_store
     assert derived(store, keep_time=True).value(score, PROV.generatedAtTime) is not None
 
 
-def test_osaid_borrows_claims_on_closely_matching_criteria_only(new_store) -> None:
+def test_osaid_takes_close_evidence_by_analogy_never_above_partial(new_store) -> None:
     store = world(new_store)
+    derive.derive(store)
+    g = derived(store)
+    # The report's "open code" is only a skos:closeMatch of the definition's complete code.
+    code = rdflib.URIRef(assessment("alpha", "osaid-1.0/code"))
+    assert g.value(code, OG.level) == OG.partial
+    assert set(g.objects(code, PROV.wasDerivedFrom)) == {
+        rdflib.URIRef(f"{ID}claim/alpha-code-report")
+    }
+    assert g.value(code, OG.pointsFor).toPython() == 0
+    # Closed evidence by analogy stays closed: published weights come close to parameters.
+    parameters = rdflib.URIRef(assessment("alpha", "osaid-1.0/parameters"))
+    assert g.value(parameters, OG.level) == OG.closed
+    score = rdflib.URIRef(f"{ID}score/alpha/osaid-1.0")
+    assert g.value(score, OG.grade) == rdflib.URIRef(f"{ID}grade/osaid-1.0/does-not-meet")
+    missing = set(g.objects(score, OG.missingCriterion))
+    assert {
+        rdflib.URIRef(f"{ID}criterion/osaid-1.0/{c}") for c in ("code", "parameters")
+    } <= missing
+
+
+def test_a_close_mapping_that_says_it_stands_in_counts_in_full(new_store) -> None:
+    store = world(new_store)
+    put(store, "mapping", "oti:open-code og:standsInFor osaid:code ; skos:closeMatch osaid:code .")
     derive.derive(store)
     g = derived(store)
     code = rdflib.URIRef(assessment("alpha", "osaid-1.0/code"))
     assert g.value(code, OG.level) == OG.open
-    assert set(g.objects(code, PROV.wasDerivedFrom)) == {
+    assert g.value(code, OG.pointsFor).toPython() == 1
+    missing = set(g.objects(rdflib.URIRef(f"{ID}score/alpha/osaid-1.0"), OG.missingCriterion))
+    assert rdflib.URIRef(f"{ID}criterion/osaid-1.0/code") not in missing
+    # Only in its direction: the definition's code does not stand in for the report's open code.
+    back = rdflib.URIRef(assessment("alpha", "oti-2024/open-code"))
+    assert set(g.objects(back, PROV.wasDerivedFrom)) == {
         rdflib.URIRef(f"{ID}claim/alpha-code-report")
     }
-    assert g.value(code, OG.pointsFor).toPython() == 1
-    # Published weights map to parameters only by skos:broadMatch: no evidence.
-    parameters = rdflib.URIRef(assessment("alpha", "osaid-1.0/parameters"))
-    assert g.value(parameters, OG.level) == OG.unknown
-    score = rdflib.URIRef(f"{ID}score/alpha/osaid-1.0")
-    # Short only on criteria with no evidence: unplaced, not "does not meet".
-    assert g.value(score, OG.grade) is None
-    assert (score, OG.flag, OG.Unplaced) in g
-    missing = set(g.objects(score, OG.missingCriterion))
-    assert rdflib.URIRef(f"{ID}criterion/osaid-1.0/parameters") in missing
-    assert rdflib.URIRef(f"{ID}criterion/osaid-1.0/code") not in missing
+
+
+def test_a_broader_criterion_lends_nothing_to_a_narrower_one(new_store) -> None:
+    store = world(new_store)
+    # open-code is the narrower here: its evidence counts in full for osaid:code ...
+    put(store, "mapping", "oti:open-code skos:broadMatch osaid:code .")
+    derive.derive(store)
+    code = rdflib.URIRef(assessment("alpha", "osaid-1.0/code"))
+    assert derived(store).value(code, OG.level) == OG.open
+    # ... and stated the other way round, osaid:code is the narrower: open-code lends nothing
+    # more than the close match of ontology/frameworks/mappings.ttl does, by analogy.
+    put(store, "mapping", "oti:open-code skos:narrowMatch osaid:code .")
+    derive.derive(store)
+    assert derived(store).value(code, OG.level) == OG.partial
+
+
+MOF_CHECKLIST = {
+    "datasets": "datasets",
+    "data-preprocessing-code": "data-preprocessing-code",
+    "training-code": "training-code",
+    "inference-code": "inference-code",
+    "supporting-libraries-and-tools": "supporting-libraries-and-tools",
+    "model-architecture": "model-architecture",
+    "model-parameters-final": "model-parameters",
+}
+
+
+def mof_claims(model: str, levels: dict[str, str]) -> str:
+    """Return Turtle for MOF claims on ``model``, one per component at the level given."""
+    return "\n".join(
+        f"claim:{model}-mof-{c} a og:Claim ; og:aboutModel model:{model} ;\n"
+        f"    og:criterion <{ID}criterion/mof/{c}> ; og:level og:{level} ;\n"
+        '    og:rank og:NormalRank ; og:statedOn "2025-05-22"^^xsd:date ;\n'
+        "    prov:wasDerivedFrom source:report-a ."
+        for c, level in levels.items()
+    )
+
+
+def test_mof_components_fill_the_osaid_checklist_and_name_what_is_missing(new_store) -> None:
+    store = world(new_store)
+    levels = dict.fromkeys(MOF_CHECKLIST, "open")
+    put(store, "mof-beta", mof_claims("beta", levels | {"datasets": "partial"}))
+    put(store, "mof-gamma", mof_claims("gamma", levels))
+    put(store, "gamma", 'model:gamma a og:Model ; rdfs:label "Gamma"@en .')
+    derive.derive(store)
+    g = derived(store)
+    grade = {
+        m: g.value(rdflib.URIRef(f"{ID}score/{m}/osaid-1.0"), OG.grade) for m in ("beta", "gamma")
+    }
+    assert grade["gamma"] == rdflib.URIRef(f"{ID}grade/osaid-1.0/meets")
+    assert grade["beta"] == rdflib.URIRef(f"{ID}grade/osaid-1.0/does-not-meet")
+    # Every checklist assessment rests on its MOF claim, counted in full (an exact match).
+    for mof_slug, slug in MOF_CHECKLIST.items():
+        a = rdflib.URIRef(assessment("gamma", f"osaid-1.0/{slug}"))
+        assert g.value(a, OG.level) == OG.open, slug
+        assert g.value(a, PROV.wasDerivedFrom) == rdflib.URIRef(f"{ID}claim/gamma-mof-{mof_slug}")
+    missing = set(g.objects(rdflib.URIRef(f"{ID}score/beta/osaid-1.0"), OG.missingCriterion))
+    assert missing == {rdflib.URIRef(f"{ID}criterion/osaid-1.0/datasets")}
 
 
 def test_a_framework_with_no_evidence_gets_no_score(new_store) -> None:

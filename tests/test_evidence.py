@@ -166,9 +166,13 @@ def test_mapped_evidence_says_where_it_comes_from(alpha) -> None:
     (used,) = code["claims"]
     assert used["iri"] == claim("alpha-code-report")
     assert used["criterion"]["iri"] == f"{ID}criterion/oti-2024/open-code"
-    assert code["points"] == 1
-    parameters = assessment_on(alpha, "osaid-1.0", "parameters")
-    assert parameters["level"] == "unknown" and parameters["claims"] == []
+    # A close match lends by analogy: the report's open code makes the definition's code partial.
+    assert [m["iri"] for m in code["by_analogy"]] == [f"{ID}criterion/oti-2024/open-code"]
+    assert code["level"] == "partial" and code["points"] == 0
+    data = assessment_on(alpha, "osaid-1.0", "data-information")
+    assert data["level"] == "unknown" and data["claims"] == [] and data["by_analogy"] == []
+    text = trace_text(alpha)
+    assert "by analogy from Open code: counts at most as partial" in text
 
 
 def test_flags_self_reporting_and_openwashing(alpha) -> None:

@@ -193,7 +193,7 @@ def test_every_concept_has_exactly_one_english_preflabel(frameworks: Graph):
 
 def test_every_criterion_is_complete_and_well_placed(frameworks: Graph):
     criteria = set(frameworks.subjects(RDF.type, OG.Criterion))
-    assert len(criteria) == 8 + 14 + 14 + 17 + 3 + 1
+    assert len(criteria) == 8 + 14 + 14 + 17 + (3 + 10) + 1
     for c in criteria:
         assert (c, RDF.type, SKOS.Concept) in frameworks
         schemes = list(frameworks.objects(c, SKOS.inScheme))
@@ -216,8 +216,6 @@ def test_every_criterion_allows_the_levels_of_its_framework(frameworks: Graph, o
         scheme = frameworks.value(c, SKOS.inScheme)
         if scheme == FW["self-description"]:
             assert allowed == {OG.open, OG.closed}
-        elif scheme == FW["osaid-1.0"]:
-            assert allowed == {OG.open, OG.closed, OG.unknown}
         else:
             assert allowed == ALL_LEVELS, c
 
@@ -287,8 +285,11 @@ def test_every_oti_attribute_except_open_standards_is_reached(frameworks: Graph)
 
 
 def test_mapped_weights_point_to_published_weights(frameworks: Graph):
-    assert (OSAI.weights_endmodel, SKOS.broadMatch, OTI["input-transparency"]) in frameworks
-    assert (OSAI.weights_endmodel, SKOS.closeMatch, OTI["published-weights"]) in frameworks
+    # Open end-model weights are more than published weights: they stand in for them; weights
+    # are only a part of input transparency, and base-model weights only come close.
+    assert (OSAI.weights_endmodel, SKOS.relatedMatch, OTI["input-transparency"]) in frameworks
+    assert (OSAI.weights_endmodel, SKOS.broadMatch, OTI["published-weights"]) in frameworks
+    assert (OSAI.weights_basemodel, SKOS.closeMatch, OTI["published-weights"]) in frameworks
 
 
 def test_each_pair_is_mapped_one_way_only(frameworks: Graph):
@@ -505,19 +506,62 @@ def test_mof_notes_the_research_paper_substitution(frameworks: Graph):
 
 
 def test_osaid_meets_requires_all_three_components(frameworks: Graph):
-    components = criteria_of(frameworks, FW["osaid-1.0"])
+    criteria = criteria_of(frameworks, FW["osaid-1.0"])
+    components = {c for c in criteria if (c, SKOS.topConceptOf, FW["osaid-1.0"]) in frameworks}
     assert {c.removeprefix(f"{ID}criterion/osaid-1.0/") for c in components} == {
         "data-information",
         "code",
         "parameters",
     }
+    checklist = {n for c in components for n in frameworks.objects(c, SKOS.narrower)}
+    assert criteria == components | (checklist & criteria)
+    assert {c.removeprefix(f"{ID}criterion/osaid-1.0/") for c in criteria - components} == {
+        "datasets",
+        "research-paper",
+        "technical-report",
+        "data-card",
+        "data-preprocessing-code",
+        "training-code",
+        "inference-code",
+        "supporting-libraries-and-tools",
+        "model-architecture",
+        "model-parameters",
+    }
+    for c in criteria - components:
+        (broader,) = frameworks.objects(c, SKOS.broader)
+        assert (broader, SKOS.narrower, c) in frameworks
     meets = URIRef(f"{ID}grade/osaid-1.0/meets")
     does_not = URIRef(f"{ID}grade/osaid-1.0/does-not-meet")
     assert grades_of(frameworks, FW["osaid-1.0"]) == {meets, does_not}
     assert required_open(frameworks, meets) == components
     assert requirements(frameworks, does_not) == []
-    for c in components:
+    for c in criteria:
         assert "OSI-approved" in english(frameworks, c, SKOS.definition)[0]
+
+
+def test_osaid_data_information_names_its_three_kinds(frameworks: Graph):
+    data = URIRef(f"{ID}criterion/osaid-1.0/data-information")
+    kinds = {
+        k
+        for k in frameworks.objects(data, SKOS.narrower)
+        if (k, RDF.type, OG.Criterion) not in frameworks
+    }
+    assert {k.removeprefix(f"{ID}criterion/osaid-1.0/") for k in kinds} == {
+        "data-description",
+        "public-data-listing",
+        "third-party-data-listing",
+    }
+    (note,) = english(frameworks, data, SKOS.note)
+    assert "unshareable data" in note and "including for fee" in note
+
+
+def test_every_mof_component_the_checklist_requires_is_the_same_component(frameworks: Graph):
+    checklist = criteria_of(frameworks, FW["osaid-1.0"]) - {
+        URIRef(f"{ID}criterion/osaid-1.0/{s}") for s in ("data-information", "code", "parameters")
+    }
+    for c in checklist:
+        (same,) = frameworks.subjects(SKOS.exactMatch, c)
+        assert same.startswith(f"{ID}criterion/mof/"), c
 
 
 def test_self_description_has_one_two_level_criterion(frameworks: Graph):

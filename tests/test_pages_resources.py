@@ -195,6 +195,25 @@ def test_the_history_replays_the_claims_as_of_the_days_they_were_stated(client) 
     assert [h["as_of"] for h in history] == sorted(by_day)
 
 
+def test_the_model_page_says_which_evidence_lent_only_by_analogy(client) -> None:
+    data = get_json(client, "/id/model/alpha.json")
+    criteria = {
+        a["criterion"]["iri"]: a for group in data["assessments"] for a in group["criteria"]
+    }
+    # Published weights and the index's open weights come close to OSAID parameters: shown,
+    # but by analogy.
+    parameters = criteria[f"{ID}criterion/osaid-1.0/parameters"]
+    assert [m["iri"] for m in parameters["by_analogy"]] == [
+        f"{ID}criterion/osai-index/weights_endmodel",
+        f"{ID}criterion/oti-2024/published-weights",
+    ]
+    assert parameters["level"] in {"partial", "closed"}
+    # The index's open end-model weights stand in for published weights: not an analogy.
+    assert criteria[f"{ID}criterion/oti-2024/published-weights"]["by_analogy"] == []
+    html = client.get("/id/model/alpha").text
+    assert "by analogy from" in html and "counts at most as partial" in html
+
+
 def test_the_model_page_shows_deprecated_claims_as_not_counted(client) -> None:
     data = get_json(client, "/id/model/beta.json")
     claims = [c for g in data["assessments"] for a in g["criteria"] for c in a["claims"]]
@@ -317,7 +336,13 @@ def test_the_claim_page_shows_sources_siblings_and_what_was_derived(client) -> N
     (sibling,) = data["same_criterion"]
     assert sibling["iri"].endswith("report-alpha-weights")
     assert sibling["agrees"] is False
-    (assessment,) = data["assessments"]
+    # Its own criterion's assessment, and OSAID parameters, which published weights come close to.
+    by_criterion = {a["criterion"]["iri"]: a for a in data["assessments"]}
+    assert set(by_criterion) == {
+        f"{ID}criterion/oti-2024/published-weights",
+        f"{ID}criterion/osaid-1.0/parameters",
+    }
+    assessment = by_criterion[f"{ID}criterion/oti-2024/published-weights"]
     assert assessment["contested"] is True
     assert {s["framework"]["slug"] for s in assessment["scores"]} >= {"oti-2024"}
 
@@ -352,10 +377,10 @@ def test_the_framework_page_lists_criteria_grades_and_how_scores_spread(client) 
 def test_the_criterion_page_shows_mappings_from_both_sides(client) -> None:
     data = get_json(client, "/id/criterion/oti-2024/published-weights.json")
     by_iri = {m["criterion"]["iri"]: m for m in data["mappings"]}
-    # osai:weights_endmodel skos:closeMatch oti:published-weights, stated on the other side.
-    assert by_iri[f"{ID}criterion/osai-index/weights_endmodel"]["relations"] == ["closeMatch"]
-    # osai:weights_basemodel skos:broadMatch oti:published-weights: seen from here, narrower.
-    assert by_iri[f"{ID}criterion/osai-index/weights_basemodel"]["relations"] == ["narrowMatch"]
+    # osai:weights_endmodel skos:broadMatch oti:published-weights: seen from here, narrower.
+    assert by_iri[f"{ID}criterion/osai-index/weights_endmodel"]["relations"] == ["narrowMatch"]
+    # osai:weights_basemodel skos:closeMatch oti:published-weights, stated on the other side.
+    assert by_iri[f"{ID}criterion/osai-index/weights_basemodel"]["relations"] == ["closeMatch"]
     assert data["broader"][0]["iri"] == f"{ID}criterion/oti-2024/input-transparency"
     assert data["claims"] == {"open": 1, "closed": 2}
 

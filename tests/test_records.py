@@ -305,13 +305,14 @@ def test_an_unknown_model_suggests_close_names(store) -> None:
     assert "llama-3" in str(caught.value)
 
 
-def test_matches_are_close_and_exact_both_ways_never_broad(store) -> None:
+def test_matches_lend_in_full_when_exact_or_narrower_by_analogy_when_close(store) -> None:
+    # a closeMatch b, a broadMatch c (a is the narrower), d exactMatch a.
     matches = read_matches(store)
     a, b, c, d = (f"{ID}criterion/{x}" for x in "abcd")
-    assert matches[a] == {b, d}
-    assert matches[b] == {a}
-    assert matches[d] == {a}
-    assert c not in matches
+    assert matches[a] == {b: "analogy", d: "full"}
+    assert matches[b] == {a: "analogy"}
+    assert matches[c] == {a: "stand-in"}  # the narrower stands in for the broader
+    assert matches[d] == {a: "full"}  # never the broader for the narrower: c lends nothing to a
 
 
 def test_labels_prefer_english(store) -> None:

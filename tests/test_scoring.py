@@ -535,9 +535,86 @@ def test_osaid_any_component_short_of_open_fails(short) -> None:
     assert score.points == {osaid.DATA_INFORMATION: 0.0, osaid.CODE: 1.0, osaid.PARAMETERS: 1.0}
 
 
+CHECKLIST_OPEN = {
+    osaid_c(s): "open"
+    for s in (
+        "datasets",
+        "data-preprocessing-code",
+        "training-code",
+        "inference-code",
+        "supporting-libraries-and-tools",
+        "model-architecture",
+        "model-parameters",
+    )
+}
+
+
+def test_osaid_is_met_by_its_checklist_alone() -> None:
+    score = osaid_meets(CHECKLIST_OPEN)
+    assert score.meets and score.missing == ()
+    assert {c: score.points[c] for c in osaid.COMPONENTS} == dict.fromkeys(osaid.COMPONENTS, 1.0)
+
+
+@pytest.mark.parametrize("short", ["partial", "closed"])
+@pytest.mark.parametrize("item", sorted(CHECKLIST_OPEN))
+def test_osaid_names_the_checklist_component_that_falls_short(item, short) -> None:
+    score = osaid_meets({**CHECKLIST_OPEN, item: short})
+    assert not score.meets
+    assert score.missing == (item,)
+    assert score.points[item] == 0.0
+
+
+def test_osaid_data_information_needs_the_datasets_not_a_card_or_a_paper() -> None:
+    papers = {osaid_c(s): "open" for s in ("research-paper", "technical-report", "data-card")}
+    levels = {**CHECKLIST_OPEN, osaid_c("datasets"): "closed", **papers}
+    score = osaid_meets(levels)
+    assert not score.meets and score.missing == (osaid_c("datasets"),)
+    # Without any judged data component, the component itself is what is missing.
+    del levels[osaid_c("datasets")]
+    for c in papers:
+        del levels[c]
+    assert osaid_meets(levels).missing == (osaid.DATA_INFORMATION,)
+
+
+def test_osaid_component_shown_by_its_own_claims_or_its_checklist() -> None:
+    levels = {**CHECKLIST_OPEN, osaid_c("inference-code"): "closed", osaid.CODE: "open"}
+    assert osaid_meets(levels).meets  # a claim on the component itself decides for it
+
+
+def test_mappings_lend_in_full_only_when_exact_or_stricter() -> None:
+    from graph.scoring import mappings as m
+
+    a, b, c, d, e = (f"{ID}criterion/x/{s}" for s in "abcde")
+    table = m.lenders(
+        [
+            (a, m.EXACT_MATCH, b),
+            (a, m.CLOSE_MATCH, c),
+            (a, m.BROAD_MATCH, d),  # a narrower than d: a stands in for d
+            (e, m.NARROW_MATCH, a),  # a narrower than e: a stands in for e
+            (c, m.STANDS_IN_FOR, b),
+            (c, m.CLOSE_MATCH, b),
+            (a, f"{m.SKOS}relatedMatch", e),
+        ]
+    )
+    assert table[b] == {a: m.FULL, c: m.FULL}
+    assert table[a] == {b: m.FULL, c: m.ANALOGY}
+    assert table[c] == {a: m.ANALOGY, b: m.ANALOGY}
+    assert table[d] == {a: m.STAND_IN} and table[e] == {a: m.STAND_IN}
+    assert m.lent_level("open", m.ANALOGY) == "partial"
+    assert m.lent_level("closed", m.ANALOGY) == "closed"
+    assert m.lent_level("open", m.FULL) == "open"
+    assert m.lent_level("closed", m.FULL) == "closed"
+    # A stricter criterion met meets the broader one; falling short of it says nothing.
+    assert m.lent_level("open", m.STAND_IN) == "open"
+    assert m.lent_level("closed", m.STAND_IN) is None
+    assert m.lent_level("partial", m.STAND_IN) is None
+    assert m.strength(table, d, a) == m.STAND_IN
+    assert m.strength({d: frozenset({a})}, d, a) == m.ANALOGY  # no strengths: read as close
+
+
 def test_osaid_uses_only_its_own_criteria() -> None:
     score = osaid_meets({oti("open-code"): "open", osai("weights_endmodel"): "open"})
-    assert score.missing == osaid.CRITERIA
+    assert score.missing == osaid.COMPONENTS
 
 
 # ---------------------------------------------------------------- results are records

@@ -170,11 +170,14 @@ def test_a_new_criterion_with_a_level_of_its_own_is_refused(client, store) -> No
     assert dump(store) == before
 
 
-@pytest.mark.parametrize("match", ["exactMatch", "closeMatch", "broadMatch", "narrowMatch"])
+@pytest.mark.parametrize(
+    "match", ["exactMatch", "closeMatch", "broadMatch", "narrowMatch", "standsInFor"]
+)
 def test_a_mapping_to_a_criterion_that_does_not_exist_is_refused(client, store, match) -> None:
     before = dump(store)
+    prefix = "og" if match == "standsInFor" else "skos"
     body = (
-        f"<{ID}criterion/t/weights> skos:{match} <{ID}criterion/oti-2024/no-such-criterion> .\n"
+        f"<{ID}criterion/t/weights> {prefix}:{match} <{ID}criterion/oti-2024/no-such-criterion> .\n"
         f'<{ID}source/map-post> a og:Source ; dcterms:title "A post" ; dcterms:type og:BlogPost .\n'
     )
     response = turtle(client, body, BOB)
@@ -182,7 +185,7 @@ def test_a_mapping_to_a_criterion_that_does_not_exist_is_refused(client, store, 
     (violation,) = [v for v in response.get_json()["violations"] if v["shape"] == "MappingShape"]
     assert violation["constraint"] == f"MappingShape-{match}"
     assert violation["focus_node"] == f"{ID}criterion/t/weights"
-    assert violation["path"] == str(SKOS[match])
+    assert violation["path"] == str((OG if match == "standsInFor" else SKOS)[match])
     assert violation["value"] == f"{ID}criterion/oti-2024/no-such-criterion"
     assert dump(store) == before
 

@@ -155,7 +155,7 @@ class Remover:
             for c in touched
         }
         claims = ChainMap(changed, self.by_criterion)
-        lenders = {y for y in MATCHED_CRITERIA if self.matches.get(y, frozenset()) & touched}
+        lenders = {y for y in MATCHED_CRITERIA if set(self.matches.get(y, ())) & touched}
         levels = dict(self.levels)
         for criterion in touched | lenders:
             levels[criterion] = self._level(criterion, claims)

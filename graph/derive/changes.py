@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from graph.namespaces import OG, PROV, SKOS
+from graph.namespaces import OG, PROV
 from graph.queries import select, values_block
 from graph.records import ASSESSMENTS_GRAPH, DERIVED_GRAPHS, ONTOLOGY_GRAPHS, read_models
+from graph.scoring.mappings import LENDING
 
 
 def affected_models(store: ox.Store, changed: Iterable[str], stale: bool = True) -> list[str]:
@@ -93,7 +94,7 @@ def _defines_frameworks(store: ox.Store, graphs: Sequence[str]) -> bool:
       {values_block("g", graphs)}
       GRAPH ?g {{
         {{ ?s a <{OG.Criterion}> }} UNION {{ ?s a <{OG.Framework}> }} UNION {{ ?s a <{OG.Grade}> }}
-        UNION {{ ?s <{SKOS.closeMatch}>|<{SKOS.exactMatch}> ?o }}
+        UNION {{ ?s {"|".join(f"<{p}>" for p in LENDING)} ?o }}
         UNION {{ ?s <{OG.scoring}>|<{OG.levelScale}>|<{OG.scaleLevel}>|<{OG.group}> ?o }}
       }}
     }}"""

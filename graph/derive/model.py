@@ -19,6 +19,7 @@ from graph.namespaces import ID, slugify
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Assessment, Score, mof, osaid, resolve_claims, spectrum
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
+from graph.scoring.mappings import ANALOGY, lent_level, strength
 from graph.scoring.resolution import as_of_date
 from graph.scoring.rules import (
     CRITERION_PREFIX,
@@ -41,6 +42,7 @@ class AssessmentResult:
     points: float | None = None
     flags: tuple[str, ...] = ()
     mapped_from: tuple[str, ...] = ()  # other frameworks' criteria whose claims stood in
+    by_analogy: tuple[str, ...] = ()  # those of them only closely matching: capped at partial
     not_counted: tuple[tuple[str, str], ...] = ()  # (claim IRI, why it did not count)
 
     @property
@@ -164,6 +166,7 @@ def derive_model(
     points = {c: p for s in scores.values() for c, p in s.points.items()}
     assessments = {}
     for criterion, (assessment, mapped_from) in resolved.items():
+        analogies = tuple(m for m in mapped_from if strength(matches, criterion, m) == ANALOGY)
         own_records = [r for r in records.values() if r.criterion == criterion]
         assessments[criterion] = AssessmentResult(
             iri=assessment_iri(model, criterion, day),
@@ -171,6 +174,7 @@ def derive_model(
             points=points.get(criterion),
             flags=fl.assessment_flags(assessment, records, sources, model.developers),
             mapped_from=mapped_from,
+            by_analogy=analogies,
             not_counted=_not_counted(own_records, assessment, day),
         )
     self_description = assessments.get(fl.CALLED_OPEN_SOURCE)
@@ -227,24 +231,35 @@ def from_matches(
     matches: Mapping[str, Iterable[str]],
     day: dt.date | None,
 ) -> tuple[Assessment, tuple[str, ...]]:
-    """Resolve the claims on other frameworks' criteria that closely match ``criterion``."""
+    """Resolve the claims on other frameworks' criteria mapped to ``criterion``.
+
+    Which mapped criteria lend, and whether their claims count in full or by
+    analogy (open capped at partial), or stand in with their open claims only,
+    is ``graph.scoring.mappings``. Claims lent in full or as a stand-in come
+    first: analogies are read only when none of those counts.
+    """
     own_framework = framework_of(criterion)
     others = sorted(
         m
         for m in matches.get(criterion, ())
         if framework_of(m) != own_framework or own_framework is None
     )
-    borrowed = [
-        dataclasses.replace(claim, criterion=criterion)
-        for other in others
-        for claim in by_criterion.get(other, [])
-    ]
-    assessment = resolve_claims(borrowed, criterion=criterion, model=model.iri, as_of=day)
-    if assessment.rule == NO_CLAIM_RULE:
-        return assessment, ()
-    counted = {i for iris in assessment.claims_by_level.values() for i in iris}
-    used = tuple(o for o in others if any(c.iri in counted for c in by_criterion.get(o, [])))
-    return assessment, used
+    full = [o for o in others if strength(matches, criterion, o) != ANALOGY]
+    close = [o for o in others if o not in full]
+    assessment = resolve_claims([], criterion=criterion, model=model.iri, as_of=day)
+    for lenders in (full, close):
+        borrowed = [
+            dataclasses.replace(claim, criterion=criterion, level=level)
+            for other in lenders
+            for claim in by_criterion.get(other, [])
+            if (level := lent_level(claim.level, strength(matches, criterion, other)))
+        ]
+        assessment = resolve_claims(borrowed, criterion=criterion, model=model.iri, as_of=day)
+        if assessment.rule != NO_CLAIM_RULE:
+            counted = {i for iris in assessment.claims_by_level.values() for i in iris}
+            used = (o for o in lenders if any(c.iri in counted for c in by_criterion.get(o, [])))
+            return assessment, tuple(used)
+    return assessment, ()
 
 
 def _not_counted(

@@ -115,6 +115,7 @@ def _assessment_dict(t: Trace, a: AssessmentResult, claims: Mapping[str, ClaimRe
         "flags": [fl.NAMES.get(f, f) for f in a.flags],
         "decided_by": x.decided_by,
         "mapped_from": [_ref(t, c) for c in a.mapped_from],
+        "by_analogy": [_ref(t, c) for c in a.by_analogy],
         "sides": {level: list(iris) for level, iris in x.claims_by_level.items()},
         "claims": [
             _claim_dict(t, claims[i], a, i == x.decided_by) for i in a.counted if i in claims

@@ -151,6 +151,8 @@ def _assessment_node(a: dict, sources: _Sources) -> Node:
         text += f"  [{', '.join(a['flags'])}]"
     if a["mapped_from"]:
         text += f"\nno claim of its own: evidence mapped from {_names(a['mapped_from'])}"
+    if a["by_analogy"]:
+        text += f"\nby analogy from {_names(a['by_analogy'])}: counts at most as partial"
     kids = [_claim_node(c, criterion, sources) for c in a["claims"]]
     kids += [_claim_node(c, criterion, sources, c["reason"]) for c in a["not_counted"]]
     return text, kids

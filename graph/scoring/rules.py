@@ -39,7 +39,7 @@ class FrameworkRule:
     iri: str
     criteria: tuple[str, ...]
     score: Callable[[Mapping[str, Assessment]], Score]
-    uses_matches: bool = False  # fall back on claims on closely matching criteria
+    uses_matches: bool = False  # fall back on claims on mapped criteria (graph.scoring.mappings)
     integer_value: bool = False  # dqv:value is an xsd:integer (a tier, a class, a grade order)
     # The framework's og:scoring description, for a framework scored from data, not code.
     description: Description | None = field(default=None, compare=False)

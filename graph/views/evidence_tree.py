@@ -139,6 +139,8 @@ class _Builder:
             lines.append(_plural(a["points"], "point"))
         if a["mapped_from"]:
             lines.append(f"mapped from {_names(a['mapped_from'])}")
+        if a["by_analogy"]:
+            lines.append(f"by analogy from {_names(a['by_analogy'])}: at most partial")
         node = _node(
             a["iri"],
             "assessment",

@@ -23,6 +23,7 @@ from graph.framework_descriptions import store_rules
 from graph.labels import Labels, number
 from graph.namespaces import DCTERMS, OG, PROV, SCHEMA, SKOS, SPDX
 from graph.records import ClaimRecord, Evidence, ModelRecord, read_evidence
+from graph.scoring.mappings import ANALOGY, strength
 from graph.scoring.resolution import first_day
 from graph.scoring.rules import FRAMEWORK_PREFIX, RULES, FrameworkRule, framework_of
 from graph.views.common import (
@@ -208,7 +209,7 @@ def _criterion_order(criterion: str, labels: Labels) -> tuple:
     return (len(criterion), labels(criterion).casefold())
 
 
-def model_page(store: ox.Store, record: ModelRecord, matches: Mapping[str, frozenset[str]]) -> dict:
+def model_page(store: ox.Store, record: ModelRecord, matches: Mapping) -> dict:
     """Return the records of a model's page (see docs/pages.md, "model")."""
     evidence = read_evidence(store, [record.iri])
     record = evidence.models.get(record.iri, record)
@@ -224,6 +225,9 @@ def model_page(store: ox.Store, record: ModelRecord, matches: Mapping[str, froze
     labels.add(_named(record, claims, assessments, scores, history))
     labels.add(w for p in passages.values() for w in p.cited)
     frameworks, shown = _assessed(assessments, claims, evidence, record, labels, passages)
+    for items in frameworks.values():
+        for a in items:
+            a["by_analogy"] = _by_analogy(a, claims, matches, labels)
     unassessed = [c for c in claims.values() if c.iri not in shown]
     score_list = [score_dict(scores[f], labels) for f in sorted(scores, key=_framework_order)]
     tier = next((s for s in score_list if s["framework"]["slug"] == "oti-2024"), None)
@@ -329,6 +333,19 @@ def _assessed(
     return frameworks, shown
 
 
+def _by_analogy(
+    a: dict, claims: Mapping[str, ClaimRecord], matches: Mapping, labels: Labels
+) -> list[dict]:
+    """Return the criteria whose counted claims lent to an assessment only by a close match."""
+    criterion = a["criterion"]["iri"]
+    lenders = {
+        claims[c["iri"]].criterion
+        for c in a["claims"]
+        if c["counted"] and c["iri"] in claims and claims[c["iri"]].criterion != criterion
+    }
+    return [labels.ref(m) for m in sorted(lenders) if strength(matches, criterion, m) == ANALOGY]
+
+
 def _model_dict(record: ModelRecord, about: Description, labels: Labels) -> dict:
     """Return the model itself as its page shows it: names, developers, licences, dates."""
     return {
@@ -353,7 +370,7 @@ def model_history(
     record: ModelRecord,
     claims: list[ClaimRecord],
     evidence: Evidence,
-    matches: Mapping[str, frozenset[str]],
+    matches: Mapping,
     rules: Sequence[FrameworkRule] = RULES,
 ) -> list[dict]:
     """Return the model's scores as of each day a claim about it was stated, when they changed.

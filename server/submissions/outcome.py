@@ -22,7 +22,8 @@ from graph.ingest import Outcome, RecomputeFailed, canonical_hash, ingest
 from graph.ingest.preview import as_table
 from graph.ingest.preview import stored_scores as preview_scores
 from graph.ingest.provenance import PROVENANCE_GRAPH
-from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS, SKOS
+from graph.namespaces import DCTERMS, OG, PROV, RDF, RDFS
+from graph.scoring.mappings import LENDING
 from graph.sparql.formats import JSON, JSON_LD, TURTLE
 from graph.validation import ValidationReport
 from graph.validation.report import group_results
@@ -42,7 +43,7 @@ REPORT_FORMATS = (JSON, JSON_LD, TURTLE)
 def touched_models(store: ox.Store, batch: rdflib.Graph) -> list[str] | None:
     """Return the models a batch may change the scores of (None: every model)."""
     types = set(batch.objects(None, RDF.type))
-    matches = any((None, p, None) in batch for p in (SKOS.closeMatch, SKOS.exactMatch))
+    matches = any((None, URIRef(p), None) in batch for p in LENDING)
     if types & {OG.Criterion, OG.Framework, OG.Grade} or matches:
         return None  # a framework changed: every model's scores may move
     nodes = {str(n) for n in batch.all_nodes() if isinstance(n, URIRef)}
