@@ -120,7 +120,10 @@ def with_family_flags(
     ``derive`` recomputes a family's peers with a member (``families.peers``).
     """
     levels = {m: {c: a.level for c, a in d.assessments.items()} for m, d in derivations.items()}
-    pairs = flagged_pairs(dict(families), levels)
+    lent = {
+        m: {c for c, a in d.assessments.items() if a.mapped_from} for m, d in derivations.items()
+    }
+    pairs = flagged_pairs(dict(families), levels, lent)
     out = {}
     for m, d in derivations.items():
         hit = {c for model, c in pairs if model == m and c in d.assessments}

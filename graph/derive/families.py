@@ -4,18 +4,20 @@ A member whose name is the family's own ("Llama" in the family Llama) is the
 family's *family-level* member: a source that speaks of the family as a whole
 is recorded on it. Members do not inherit its claims (versions differ); a
 *disagreement* is a member whose stored assessment on a criterion has a known
-level other than the family-level member's (unknown never disagrees). The rule
+level other than the family-level member's (unknown never disagrees), unless a
+mapped criterion lent both levels: that pair repeats one on the criteria the
+claims were stated on. The rule
 is written down in docs/scoring.md ("Families"); ``graph/queries/family-disagreements.rq``
 finds the same pairs over SPARQL.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.namespaces import OG, RDFS
+from graph.namespaces import OG, PROV, RDFS
 from graph.queries import select, values_block
 from graph.records import ASSESSMENTS_GRAPH
 from graph.scoring.levels import UNKNOWN, as_level
@@ -41,6 +43,7 @@ class Family:
     label: str
     members: dict[str, str]
     levels: dict[str, dict[str, str]]  # model -> criterion -> short level
+    lent: dict[str, set[str]] = field(default_factory=dict)  # model -> criteria a mapping lent
 
     @property
     def family_level(self) -> list[str]:
@@ -49,7 +52,8 @@ class Family:
 
     def disagreements(self) -> list[Disagreement]:
         """Return every disagreement between a family-level member and another member."""
-        return [Disagreement(self.iri, *d) for d in disagreements(self.levels, self.family_level)]
+        found = disagreements(self.levels, self.family_level, self.lent)
+        return [Disagreement(self.iri, *d) for d in found]
 
 
 def family_level(family_label: str, members: dict[str, str]) -> list[str]:
@@ -59,13 +63,18 @@ def family_level(family_label: str, members: dict[str, str]) -> list[str]:
 
 
 def disagreements(
-    levels: dict[str, dict[str, str]], family_models: list[str]
+    levels: dict[str, dict[str, str]],
+    family_models: list[str],
+    lent: dict[str, set[str]] | None = None,
 ) -> list[tuple[str, str, str, str, str]]:
     """Return (criterion, family-level model, its level, member, member level) where they differ.
 
     ``levels`` is model -> criterion -> short level; only known levels (not unknown)
-    on both sides count.
+    on both sides count. ``lent`` (model -> criteria) names the levels a mapped
+    criterion lent: a pair whose two levels were both lent repeats a pair on the
+    criteria the claims were stated on, and is left out.
     """
+    lent = lent or {}
     found = []
     for top in family_models:
         for criterion, said in sorted(levels.get(top, {}).items()):
@@ -74,6 +83,8 @@ def disagreements(
             for member, theirs in sorted(levels.items()):
                 level = theirs.get(criterion)
                 if member in family_models or level in (None, UNKNOWN) or level == said:
+                    continue
+                if criterion in lent.get(top, ()) and criterion in lent.get(member, ()):
                     continue
                 found.append((criterion, top, said, member, level))
     return found
@@ -93,19 +104,31 @@ SELECT ?family ?familyLabel ?model ?label ?criterion ?level WHERE {{
   }}
 }}"""
 
+# The members' assessments whose level a mapped criterion lent: their claims were stated
+# on another criterion.
+LENT_QUERY = """
+SELECT DISTINCT ?model ?criterion WHERE {{
+  {values}
+  GRAPH <{graph}> {{ ?assessment <{about}> ?model ; <{criterion}> ?criterion ; <{derived_from}> ?claim }}
+  ?claim <{criterion}> ?stated .
+  FILTER (?stated != ?criterion)
+}}"""
+
 
 def read_families(store: ox.Store, families: list[str]) -> dict[str, Family]:
-    """Return the families named, with their members' stored levels (one query)."""
-    query = MEMBERS_QUERY.format(
-        values=values_block("family", families),
-        family=OG.family,
-        label=RDFS.label,
-        graph=ASSESSMENTS_GRAPH,
-        about=OG.aboutModel,
-        criterion=OG.criterion,
-        level=OG.level,
-        as_of=OG.asOf,
-    )
+    """Return the families named, with their members' stored levels and which of them a
+    mapped criterion lent (two queries)."""
+    terms = {
+        "family": OG.family,
+        "label": RDFS.label,
+        "graph": ASSESSMENTS_GRAPH,
+        "about": OG.aboutModel,
+        "criterion": OG.criterion,
+        "level": OG.level,
+        "as_of": OG.asOf,
+        "derived_from": PROV.wasDerivedFrom,
+    }
+    query = MEMBERS_QUERY.format(values=values_block("family", families), **terms)
     found: dict[str, Family] = {}
     for row in select(store, query):
         iri, model = row["family"].value, row["model"].value
@@ -115,6 +138,13 @@ def read_families(store: ox.Store, families: list[str]) -> dict[str, Family]:
         levels = family.levels.setdefault(model, {})
         if "criterion" in row:
             levels[row["criterion"].value] = as_level(row["level"].value)
+    members = sorted({m for f in found.values() for m in f.members})
+    if members:
+        lent = LENT_QUERY.format(values=values_block("model", members), **terms)
+        for row in select(store, lent):
+            for f in found.values():
+                if row["model"].value in f.members:
+                    f.lent.setdefault(row["model"].value, set()).add(row["criterion"].value)
     return found
 
 
@@ -155,16 +185,22 @@ def peers(families: dict[str, Family], models: list[str]) -> set[str]:
 
 
 def flagged_pairs(
-    families: dict[str, Family], levels: dict[str, dict[str, str]]
+    families: dict[str, Family],
+    levels: dict[str, dict[str, str]],
+    lent: dict[str, set[str]] | None = None,
 ) -> set[tuple[str, str]]:
     """Return the (model, criterion) pairs on either side of a disagreement.
 
-    ``levels`` (model -> criterion -> level) overrides the stored levels of the
-    models just derived.
+    ``levels`` (model -> criterion -> level) and ``lent`` (model -> criteria a
+    mapping lent) override the stored ones of the models just derived.
     """
+    lent = lent or {}
     pairs = set()
     for family in families.values():
         merged = {m: levels.get(m, family.levels.get(m, {})) for m in family.members}
-        for c, top, _, member, _ in disagreements(merged, family.family_level):
+        merged_lent = {
+            m: lent[m] if m in levels else family.lent.get(m, set()) for m in family.members
+        }
+        for c, top, _, member, _ in disagreements(merged, family.family_level, merged_lent):
             pairs |= {(top, c), (member, c)}
     return pairs
