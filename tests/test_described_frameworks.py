@@ -175,6 +175,15 @@ def test_the_analytics_distribution_counts_the_grades(client) -> None:
     assert page.status_code == 200 and "Example Transparency Index" in page.get_data(as_text=True)
 
 
+def test_fragility_finds_the_scores_resting_on_the_index_report(client) -> None:
+    body = client.get("/api/analytics/fragility").get_json()
+    (item,) = [i for i in body["items"] if i["source"] == f"{ID}source/eti-2026-report"]
+    lost = {(c["model"], c["framework"]): c for c in item["score_changes"]}
+    assert lost[(ACME, FRAMEWORK)]["before"] == {"value": 8, "grade": f"{ID}grade/eti/high"}
+    assert lost[(ACME, FRAMEWORK)]["after"] is None
+    assert lost[(GLOBEX, FRAMEWORK)]["before"]["grade"] == f"{ID}grade/eti/low"
+
+
 # ---------------------------------------------------------------- refusals
 
 
