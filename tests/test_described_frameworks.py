@@ -200,6 +200,54 @@ def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
     assert {str(q) for q in store} == before
 
 
+SHOUTING = """@prefix og: <https://w3id.org/openness/ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/openness/id/framework/%s> a og:Framework , skos:ConceptScheme ;
+    skos:prefLabel "Another transparency index"@en %s.
+"""
+
+
+@pytest.mark.parametrize(
+    "slug, notation",
+    [("ETI", ""), ("Eti", ""), ("other-index", '; skos:notation "eti" '), ("OSAI-Index", "")],
+)
+def test_a_framework_named_like_one_the_graph_holds_is_refused(client, store, slug, notation):
+    before = {str(q) for q in store}
+    sent = client.post(
+        "/api/submissions",
+        data=SHOUTING % (slug, notation),
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 422, sent.get_data(as_text=True)
+    (problem,) = [v for v in sent.get_json()["violations"] if "slug" in v["message"]]
+    other = "osai-index" if slug == "OSAI-Index" else "eti"
+    assert f"<{ID}framework/{slug}>" in problem["message"]
+    assert f"<{ID}framework/{other}>" in problem["message"]
+    assert {str(q) for q in store} == before
+
+
+def test_two_new_frameworks_differing_in_case_are_refused_together(make_app, store) -> None:
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    before = {str(q) for q in store}
+    sent = c.post(
+        "/api/submissions",
+        data=SHOUTING % ("new-index", "") + SHOUTING % ("New-Index", ""),
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 422
+    assert any("slug" in v["message"] for v in sent.get_json()["violations"])
+    assert {str(q) for q in store} == before
+
+
+def test_a_framework_with_a_slug_of_its_own_is_accepted(client) -> None:
+    sent = client.post(
+        "/api/submissions",
+        data=SHOUTING % ("eti-2", ""),
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+
+
 def test_the_shapes_know_every_slug_the_code_scores() -> None:
     text = (paths.SHAPES_DIR / "scoring.ttl").read_text()
     taken = set(re.findall(r"<https://w3id\.org/openness/id/framework/([^>]+)>", text))
