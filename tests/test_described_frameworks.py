@@ -175,6 +175,53 @@ def test_the_analytics_distribution_counts_the_grades(client) -> None:
     assert page.status_code == 200 and "Example Transparency Index" in page.get_data(as_text=True)
 
 
+def test_the_placement_page_puts_each_model_in_its_grade(client) -> None:
+    body = client.get("/placement/eti.json").get_json()
+    assert body["framework"]["iri"] == FRAMEWORK and body["framework"]["slug"] == "eti"
+    rows = [(r["grade"]["iri"], r["grade"]["order"]) for r in body["grades"]]
+    assert rows == [(f"{ID}grade/eti/{g}", n) for n, g in enumerate(("high", "medium", "low"), 1)]
+    placed = {r["grade"]["iri"]: [m["model"]["iri"] for m in r["models"]] for r in body["grades"]}
+    assert placed == {
+        f"{ID}grade/eti/high": [ACME],
+        f"{ID}grade/eti/medium": [],
+        f"{ID}grade/eti/low": [GLOBEX],
+    }
+    assert [r["count"] for r in body["grades"]] == [1, 0, 1]
+    assert body["unplaced"] == [] and body["placed"] == 2
+    (acme,) = body["grades"][0]["models"]
+    assert acme["value"] == 8 and acme["score"] == f"{ID}score/acme-chat-2/eti"
+    page = client.get("/placement/eti", headers={"Accept": "text/html"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "high transparency" in text and "Acme Chat 2" in text
+    assert "/placement/eti.csv" in text and "/placement/eti.json" in text
+
+
+def test_the_placement_page_has_a_csv_and_rdf_twin(client) -> None:
+    sent = client.get("/placement/eti.csv")
+    assert sent.status_code == 200 and sent.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(sent.get_data(as_text=True))))
+    assert [(r["grade_label"], r["model"], r["value"]) for r in rows] == [
+        ("high transparency", ACME, "8"),
+        ("low transparency", GLOBEX, "4"),
+    ]
+    graph = ox.Store()
+    graph.load(client.get("/placement/eti.ttl").get_data(), ox.RdfFormat.TURTLE)
+    grade = ox.NamedNode("https://w3id.org/openness/ns#grade")
+    score = ox.NamedNode(f"{ID}score/acme-chat-2/eti")
+    assert [q.object.value for q in graph.quads_for_pattern(score, grade, None)] == [
+        f"{ID}grade/eti/high"
+    ]
+
+
+def test_the_framework_page_links_its_placement(client) -> None:
+    body = client.get("/id/framework/eti.json").get_json()
+    assert body["views"] == [{"label": "Placement by grade", "url": "/placement/eti"}]
+    # A framework without grades has none; an unknown slug is a 404 naming the graded ones.
+    assert client.get("/id/framework/osai-index.json").get_json()["views"] == []
+    missing = client.get("/placement/osai-index.json")
+    assert missing.status_code == 404 and "(eti, oti-2024)" in missing.get_json()["error"]["detail"]
+
+
 def test_fragility_finds_the_scores_resting_on_the_index_report(client) -> None:
     body = client.get("/api/analytics/fragility").get_json()
     (item,) = [i for i in body["items"] if i["source"] == f"{ID}source/eti-2026-report"]
@@ -294,6 +341,11 @@ def test_an_indicator_nobody_judged_leaves_the_grade_unplaced(make_app, store) -
         headers={"Accept": "application/sparql-results+json"},
     )
     assert answer.get_json()["boolean"] is True
+    placement = c.get("/placement/eti.json").get_json()
+    (unplaced,) = placement["unplaced"]
+    assert unplaced["model"]["iri"] == GLOBEX and "not-enough-evidence" in unplaced["flags"]
+    assert [m["iri"] for m in unplaced["missing"]] == [f"{ID}criterion/eti/incident-reporting"]
+    assert placement["unplaced_count"] == 1 and placement["placed"] == 1
 
 
 @pytest.mark.parametrize(
