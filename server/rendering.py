@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 from flask import Response, render_template
@@ -30,6 +32,15 @@ def render(
     else:
         body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return negotiated(body.encode("utf-8"), fmt, status=status, headers=headers)
+
+
+def table_bytes(columns: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """Write a view's table as CSV (RFC 4180: a header row, CRLF line ends)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 def negotiated(

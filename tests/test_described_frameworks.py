@@ -175,6 +175,62 @@ def test_the_analytics_distribution_counts_the_grades(client) -> None:
     assert page.status_code == 200 and "Example Transparency Index" in page.get_data(as_text=True)
 
 
+def test_the_placement_page_puts_each_model_in_its_grade(client) -> None:
+    body = client.get("/placement/eti.json").get_json()
+    assert body["framework"]["iri"] == FRAMEWORK and body["framework"]["slug"] == "eti"
+    rows = [(r["grade"]["iri"], r["grade"]["order"]) for r in body["grades"]]
+    assert rows == [(f"{ID}grade/eti/{g}", n) for n, g in enumerate(("high", "medium", "low"), 1)]
+    placed = {r["grade"]["iri"]: [m["model"]["iri"] for m in r["models"]] for r in body["grades"]}
+    assert placed == {
+        f"{ID}grade/eti/high": [ACME],
+        f"{ID}grade/eti/medium": [],
+        f"{ID}grade/eti/low": [GLOBEX],
+    }
+    assert [r["count"] for r in body["grades"]] == [1, 0, 1]
+    assert body["unplaced"] == [] and body["placed"] == 2
+    (acme,) = body["grades"][0]["models"]
+    assert acme["value"] == 8 and acme["score"] == f"{ID}score/acme-chat-2/eti"
+    page = client.get("/placement/eti", headers={"Accept": "text/html"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "high transparency" in text and "Acme Chat 2" in text
+    assert "/placement/eti.csv" in text and "/placement/eti.json" in text
+
+
+def test_the_placement_page_has_a_csv_and_rdf_twin(client) -> None:
+    sent = client.get("/placement/eti.csv")
+    assert sent.status_code == 200 and sent.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(sent.get_data(as_text=True))))
+    assert [(r["grade_label"], r["model"], r["value"]) for r in rows] == [
+        ("high transparency", ACME, "8"),
+        ("low transparency", GLOBEX, "4"),
+    ]
+    graph = ox.Store()
+    graph.load(client.get("/placement/eti.ttl").get_data(), ox.RdfFormat.TURTLE)
+    grade = ox.NamedNode("https://w3id.org/openness/ns#grade")
+    score = ox.NamedNode(f"{ID}score/acme-chat-2/eti")
+    assert [q.object.value for q in graph.quads_for_pattern(score, grade, None)] == [
+        f"{ID}grade/eti/high"
+    ]
+
+
+def test_the_framework_page_links_its_placement(client) -> None:
+    body = client.get("/id/framework/eti.json").get_json()
+    assert body["views"] == [{"label": "Placement by grade", "url": "/placement/eti"}]
+    # A framework without grades has none; an unknown slug is a 404 naming the graded ones.
+    assert client.get("/id/framework/osai-index.json").get_json()["views"] == []
+    missing = client.get("/placement/osai-index.json")
+    assert missing.status_code == 404 and "(eti, oti-2024)" in missing.get_json()["error"]["detail"]
+
+
+def test_fragility_finds_the_scores_resting_on_the_index_report(client) -> None:
+    body = client.get("/api/analytics/fragility").get_json()
+    (item,) = [i for i in body["items"] if i["source"] == f"{ID}source/eti-2026-report"]
+    lost = {(c["model"], c["framework"]): c for c in item["score_changes"]}
+    assert lost[(ACME, FRAMEWORK)]["before"] == {"value": 8, "grade": f"{ID}grade/eti/high"}
+    assert lost[(ACME, FRAMEWORK)]["after"] is None
+    assert lost[(GLOBEX, FRAMEWORK)]["before"]["grade"] == f"{ID}grade/eti/low"
+
+
 # ---------------------------------------------------------------- refusals
 
 
@@ -189,6 +245,54 @@ def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
     (problem,) = [v for v in sent.get_json()["violations"] if "og:levelOrder" in v["message"]]
     assert "Framework id:framework/eti: level id:scale/eti/disclosed " in problem["message"]
     assert {str(q) for q in store} == before
+
+
+SHOUTING = """@prefix og: <https://w3id.org/openness/ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/openness/id/framework/%s> a og:Framework , skos:ConceptScheme ;
+    skos:prefLabel "Another transparency index"@en %s.
+"""
+
+
+@pytest.mark.parametrize(
+    "slug, notation",
+    [("ETI", ""), ("Eti", ""), ("other-index", '; skos:notation "eti" '), ("OSAI-Index", "")],
+)
+def test_a_framework_named_like_one_the_graph_holds_is_refused(client, store, slug, notation):
+    before = {str(q) for q in store}
+    sent = client.post(
+        "/api/submissions",
+        data=SHOUTING % (slug, notation),
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 422, sent.get_data(as_text=True)
+    (problem,) = [v for v in sent.get_json()["violations"] if "slug" in v["message"]]
+    other = "osai-index" if slug == "OSAI-Index" else "eti"
+    assert f"<{ID}framework/{slug}>" in problem["message"]
+    assert f"<{ID}framework/{other}>" in problem["message"]
+    assert {str(q) for q in store} == before
+
+
+def test_two_new_frameworks_differing_in_case_are_refused_together(make_app, store) -> None:
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    before = {str(q) for q in store}
+    sent = c.post(
+        "/api/submissions",
+        data=SHOUTING % ("new-index", "") + SHOUTING % ("New-Index", ""),
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 422
+    assert any("slug" in v["message"] for v in sent.get_json()["violations"])
+    assert {str(q) for q in store} == before
+
+
+def test_a_framework_with_a_slug_of_its_own_is_accepted(client) -> None:
+    sent = client.post(
+        "/api/submissions",
+        data=SHOUTING % ("eti-2", ""),
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
 
 
 def test_the_shapes_know_every_slug_the_code_scores() -> None:
@@ -237,6 +341,11 @@ def test_an_indicator_nobody_judged_leaves_the_grade_unplaced(make_app, store) -
         headers={"Accept": "application/sparql-results+json"},
     )
     assert answer.get_json()["boolean"] is True
+    placement = c.get("/placement/eti.json").get_json()
+    (unplaced,) = placement["unplaced"]
+    assert unplaced["model"]["iri"] == GLOBEX and "not-enough-evidence" in unplaced["flags"]
+    assert [m["iri"] for m in unplaced["missing"]] == [f"{ID}criterion/eti/incident-reporting"]
+    assert placement["unplaced_count"] == 1 and placement["placed"] == 1
 
 
 @pytest.mark.parametrize(

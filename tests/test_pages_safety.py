@@ -211,6 +211,7 @@ ROUTE_DEFAULTS = {
     "rest": "evil",
     "model": "evil",
     "framework": "oti-2024",
+    "slug": "oti-2024",
     "ext": "json",
     "name": "scores.csv",
     "key": "0" * 32,

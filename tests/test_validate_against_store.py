@@ -108,3 +108,40 @@ def test_a_named_store_must_exist(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, _, err = run(capsys, "--store", str(missing), "validate", str(claims))
     assert code == 2 and f"no store at {missing}" in err
     assert not missing.exists()
+
+
+EXAMPLE = paths.ROOT / "docs" / "examples" / "transparency-index.ttl"
+
+
+def test_the_docs_example_framework_is_valid_against_the_loaded_store(
+    loaded_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As docs/frameworks.md writes it: the store named after the files.
+    code, _, err = run(capsys, "validate", str(EXAMPLE), "--store", loaded_store)
+    assert code == 0, err
+    assert "1 file conforms" in err and f"checked against the store at {loaded_store}" in err
+
+
+def test_the_docs_example_with_a_misspelt_mapping_is_one_violation(
+    loaded_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = EXAMPLE.read_text()
+    assert "osai:weights_endmodel" in text
+    bad = tmp_path / "eti.ttl"
+    bad.write_text(text.replace("osai:weights_endmodel", "osai:weights_endmodell", 1))
+    code, _, err = run(capsys, "validate", str(bad), "--store", loaded_store)
+    assert code == 1
+    assert "1 violation, checked against" in err and "weights_endmodel" in err
+    assert "docs/frameworks.md" in err
+
+
+def test_validate_and_the_submit_page_name_the_guide_that_exists(client) -> None:
+    from graph.cli.store import FRAMEWORKS_DOC as CLI_DOC
+    from server.submissions import FRAMEWORKS_DOC as PAGE_DOC
+
+    assert CLI_DOC == PAGE_DOC == "docs/frameworks.md"
+    guide = paths.ROOT / CLI_DOC
+    assert guide.is_file() and "examples/transparency-index.ttl" in guide.read_text()
+    assert EXAMPLE.is_file()
+    page = client.get("/submit", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and CLI_DOC in page.get_data(as_text=True)

@@ -5,8 +5,9 @@ source is S drops out, and a claim with other sources stays with those (which
 can change whether it counts as primary evidence, and so which claim decides a
 contested criterion). The models that had claims from S are derived again
 with ``graph.derive.model.derive_model``, the same pure function ``openness derive``
-uses, and each of their scores is compared with today's: a score changes when
-its value or grade changes, or when it appears or disappears (a score is only
+uses, under the same rules (``graph.framework_descriptions.store_rules``: the
+shipped frameworks and those the store describes as data), and each of their
+scores is compared with today's: a score changes when its value or grade changes, or when it appears or disappears (a score is only
 kept while it rests on some evidence: ``graph.derive.model.evidenced``).
 
 Deriving a model again costs a few milliseconds and most removals change no
@@ -35,14 +36,14 @@ import pyoxigraph as ox
 
 from graph.analytics.cache import ResultCache, Snapshot, finish
 from graph.analytics.graphs import names_of
-from graph.analytics.inputs import claims_by_model, derivations, evidence_records
+from graph.analytics.inputs import claims_by_model, derivations, evidence_records, framework_rules
 from graph.derive import flags as fl
 from graph.derive.model import ModelDerivation, derive_model, evidenced
 from graph.derive.model import from_matches as from_matches_rule  # derive_model's borrowing rule
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Claim, resolve_claims
 from graph.scoring.levels import DEPRECATED, NO_CLAIM_RULE
-from graph.scoring.rules import MATCHED_CRITERIA, RULES
+from graph.scoring.rules import MATCHED_CRITERIA, RULES, FrameworkRule
 
 
 def fragility(
@@ -114,9 +115,10 @@ class Remover:
         sources: Mapping[str, SourceRecord],
         matches: Mapping[str, frozenset[str]],
         baseline: ModelDerivation,
+        rules: Sequence[FrameworkRule] = RULES,
     ):
         self.model, self.claims, self.sources, self.matches = model, claims, sources, matches
-        self.baseline = baseline
+        self.baseline, self.rules = baseline, rules
         # The claims as the scoring functions see them today, by IRI and by criterion.
         self.scoring = {c.iri: c for c in claims_as_of(claims, sources)}
         self.by_criterion: dict[str, list[Claim]] = {}
@@ -132,7 +134,7 @@ class Remover:
         if not self.may_change(source, after):
             return []
         self.derived += 1
-        again = derive_model(self.model, after, self.sources, self.matches)
+        again = derive_model(self.model, after, self.sources, self.matches, rules=self.rules)
         return score_changes(self.baseline, again)
 
     def may_change(self, source: str, after: Sequence[ClaimRecord]) -> bool:
@@ -168,11 +170,10 @@ class Remover:
             found, _ = from_matches_rule(self.model, criterion, claims, self.matches, None)
         return found.level
 
-    @staticmethod
-    def _state(levels: Mapping[str, str]) -> dict[str, tuple[float, str | None]]:
+    def _state(self, levels: Mapping[str, str]) -> dict[str, tuple[float, str | None]]:
         read = {c: _Level(level) for c, level in levels.items()}
         out = {}
-        for rule in RULES:
+        for rule in self.rules:
             score = rule.score(levels)
             if evidenced(rule, score, read):  # type: ignore[arg-type]
                 out[rule.iri] = (score.value, score.grade)
@@ -204,6 +205,7 @@ def _fragility(snap: Snapshot) -> dict:
     evidence, matches = evidence_records(snap)
     grouped = claims_by_model(snap)
     base = derivations(snap)
+    rules = framework_rules(snap)
 
     by_source: dict[str, dict[str, list[ClaimRecord]]] = {}
     single: dict[str, list[dict]] = {}
@@ -224,7 +226,12 @@ def _fragility(snap: Snapshot) -> dict:
             pairs += 1
             if model not in removers:
                 removers[model] = Remover(
-                    evidence.models[model], grouped[model], evidence.sources, matches, base[model]
+                    evidence.models[model],
+                    grouped[model],
+                    evidence.sources,
+                    matches,
+                    base[model],
+                    rules,
                 )
             changes += removers[model].changes_without(source)
         claims = [c for cs in by_source[source].values() for c in cs]

@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("validate", help="validate RDF files against the SHACL shapes")
     p.add_argument("paths", nargs="+", metavar="FILE")
+    # `openness validate FILE --store STORE` reads as the docs write it; the same setting as
+    # the --store before the command (SUPPRESS keeps that one when this is not given).
+    p.add_argument("--store", default=argparse.SUPPRESS, help="the store to check names against")
     p.add_argument(
         "--format", choices=("text", "turtle"), default="text", help="the report as lines or as RDF"
     )

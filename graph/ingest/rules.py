@@ -16,7 +16,9 @@ everyone: the submission record is written by the server, never by the batch; a 
 subject must be typed, a contributor's as a claim, source, citation, model, model family,
 organisation or person; ``og:deprecatedBy`` is the sender; and the batch contains a
 claim or a source, deprecates a claim, or adds to the sender's own nodes (a curator's may
-instead bring new frameworks or only curate).
+instead bring new frameworks or only curate). A new framework's slug (the end of its IRI,
+``id:framework/<slug>``, or its ``skos:notation``) is not one another framework already has,
+in any case: the slug names a framework on every page, in the trace and in ``scores.csv``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from graph.ingest.corrections import deprecated_in, report_graph
@@ -34,6 +36,7 @@ from graph.ingest.provenance import PROVENANCE_GRAPH, SUBMISSION_GRAPH_PREFIX, a
 from graph.ingest.roles import CURATOR, allows
 from graph.namespaces import CITO, DQV, GRAPH, ID, OG, PROV, RDF
 from graph.queries import chunks, values_block
+from graph.scoring.rules import FRAMEWORK_PREFIX
 from graph.validation import ValidationReport, Violation
 
 CHECK = "SubmissionRules"
@@ -182,6 +185,8 @@ def judge(store: ox.Store, batch: rdflib.Graph, who: str, role: str) -> Verdict:
             refuse(node, said[0], None, OTHERS_NODE, "others-node")
 
     new = {s for s in subjects if s not in stored}
+    for framework, other in slug_collisions(store, batch, new, types):
+        refuse(URIRef(framework), None, URIRef(other), slug_message(framework, other), "slug")
     makes = any(types.get(s, set()) & {OG.Claim, OG.Source} for s in new)
     makes = makes or bool(deprecated) or bool(verdict.own)
     if curator:
@@ -190,6 +195,55 @@ def judge(store: ox.Store, batch: rdflib.Graph, who: str, role: str) -> Verdict:
         anchor = next(iter(sorted(subjects)), None)
         refuse(URIRef(anchor) if anchor else OG.Claim, None, None, NOTHING, "nothing")
     return verdict
+
+
+def slugs_of(iri: str, notations: Iterable[str]) -> set[str]:
+    """Return the names a framework goes by, case folded: its IRI's slug and its notations."""
+    names = {str(n).casefold() for n in notations}
+    if iri.startswith(FRAMEWORK_PREFIX):
+        names.add(iri[len(FRAMEWORK_PREFIX) :].casefold())
+    return names - {""}
+
+
+def slug_collisions(
+    store: ox.Store, batch: rdflib.Graph, new: set[str], types: dict[str, set]
+) -> list[tuple[str, str]]:
+    """Return (new framework, framework already named so) for each new framework whose slug
+    another framework, in the store or earlier in the batch, already has, in any case."""
+    query = f"""SELECT DISTINCT ?f ?n WHERE {{
+      {{ ?f a <{OG.Framework}> OPTIONAL {{ ?f <{SKOS.notation}> ?n }} }} UNION
+      {{ GRAPH ?g {{ ?f a <{OG.Framework}> }} OPTIONAL {{ GRAPH ?h {{ ?f <{SKOS.notation}> ?n }} }} }}
+    }}"""
+    taken: dict[str, str] = {}
+    notations: dict[str, set[str]] = {}
+    for row in store.query(query):
+        notations.setdefault(row["f"].value, set())
+        if row["n"] is not None:
+            notations[row["f"].value].add(row["n"].value)
+    for iri, names in sorted(notations.items()):
+        for name in slugs_of(iri, names):
+            taken.setdefault(name, iri)
+    found = []
+    for iri in sorted(s for s in new if OG.Framework in types.get(s, set())):
+        own = [o for o in batch.objects(URIRef(iri), SKOS.notation) if isinstance(o, Literal)]
+        names = slugs_of(iri, own)
+        clash = sorted({taken[n] for n in names if n in taken and taken[n] != iri})
+        found += [(iri, other) for other in clash]
+        for name in names:
+            taken.setdefault(name, iri)
+    return found
+
+
+def slug_message(framework: str, other: str) -> str:
+    """Say that ``framework`` would be named like ``other``, and how to name it instead."""
+    return (
+        f"The framework <{framework}> would go by the slug of <{other}>, which the graph "
+        "already holds (slugs are compared in any case, on the IRI's end and on "
+        "skos:notation): the slug names a framework on every page, in the trace and in "
+        f"scores.csv. Give the new framework a slug of its own, {FRAMEWORK_PREFIX}<new-slug>, "
+        "with its criteria under criterion/<new-slug>/, or, to change the existing framework, "
+        "send statements about its IRI."
+    )
 
 
 # New claims and sources carry project IRIs: the folder each kind is minted under.

@@ -24,10 +24,11 @@ from graph.sparql.formats import HTML, JSON, JSON_LD, N_TRIPLES, RDF_XML, TURTLE
 from server.context import ServerContext, context
 from server.errors import Problem
 from server.negotiation import negotiate
-from server.rendering import negotiated, rdf_bytes, render
+from server.rendering import negotiated, rdf_bytes, render, table_bytes
 
 SVG = Format("svg", "SVG", "image/svg+xml", ("svg",), text=True)
 GRAPHML = Format("graphml", "GraphML", "application/graphml+xml", ("graphml",), text=True)
+CSV = Format("csv", "CSV", "text/csv", ("csv",), text=True)
 PAGE_FORMATS: tuple[Format, ...] = (HTML, JSON, TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 RDF_FORMATS: tuple[Format, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 TWINS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD)
@@ -40,8 +41,9 @@ EXTENSION = {
     RDF_XML.key: "rdf",
     SVG.key: "svg",
     GRAPHML.key: "graphml",
+    CSV.key: "csv",
 }
-BY_EXTENSION = {EXTENSION[f.key]: f for f in (*PAGE_FORMATS, SVG, GRAPHML)}
+BY_EXTENSION = {EXTENSION[f.key]: f for f in (*PAGE_FORMATS, SVG, GRAPHML, CSV)}
 ONTOLOGY = BASE + "ns"
 PATH_SAFE = "/-._~!$&'()*+,;=:@"
 # The largest Link header a page sends (bytes); see link_header.
@@ -94,12 +96,14 @@ def respond(
     twin: Callable[[str], str],
     *,
     rdf: Callable[[], Iterable[ox.Triple]] | None = None,
+    table: tuple[Sequence[str], Callable[[], Iterable[Sequence]]] | None = None,
     offered: Sequence[Format] = PAGE_FORMATS,
     status: int = 200,
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ):
-    """Render ``data`` in ``fmt``: HTML through ``template``, JSON, or ``rdf()`` in an RDF format.
+    """Render ``data`` in ``fmt``: HTML through ``template``, JSON, ``rdf()`` in an RDF format,
+    or CSV from ``table`` (its columns and a function returning its rows).
 
     ``twin(ext)`` returns the URL of the same page with suffix ``ext``; ``extra``
     holds what only the HTML template needs (never part of the JSON).
@@ -121,6 +125,11 @@ def respond(
         if rdf is None:
             raise Problem(406, "This page has no RDF rendering.")
         return negotiated(rdf_bytes(rdf(), fmt), fmt, status=status, headers=all_headers)
+    if fmt.key == CSV.key:
+        if table is None:
+            raise Problem(406, "This page has no CSV rendering.")
+        columns, rows = table
+        return negotiated(table_bytes(columns, rows()), fmt, status=status, headers=all_headers)
     return render(data, template, fmt, status=status, headers=all_headers)
 
 

@@ -1,5 +1,5 @@
-"""Serve the pages over many models: the models list (/models), the comparison (/compare)
-and the OTI spectrum table (/spectrum)."""
+"""Serve the pages over many models: the models list (/models), the comparison (/compare),
+the OTI spectrum table (/spectrum) and any graded framework's placement (/placement/<slug>)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, request, url_for
 
-from graph.views import compare, spectrum
+from graph.namespaces import OG, SKOS
+from graph.scoring.rules import FRAMEWORK_PREFIX
+from graph.views import compare, placement, spectrum
+from graph.views.common import select
 from graph.views.models import (
     FACET_LABELS,
     FACETS,
@@ -22,6 +25,7 @@ from server.cors import read_endpoint
 from server.errors import Problem
 from server.pages import rdf
 from server.pages.common import (
+    CSV,
     PAGE_FORMATS,
     cached,
     choose,
@@ -29,6 +33,7 @@ from server.pages.common import (
     query_args,
     respond,
     store,
+    usable_iri,
 )
 
 bp = Blueprint("pages_lists", __name__)
@@ -142,4 +147,42 @@ def spectrum_view(ext: str | None):
         fmt,
         lambda e: url_for("pages_lists.spectrum_view", ext=e),
         rdf=lambda: rdf.spectrum_triples(data),
+    )
+
+
+@bp.route("/placement/<slug>", defaults={"ext": None})
+@bp.route("/placement/<slug>.<ext>")
+@read_endpoint
+def placement_view(slug: str, ext: str | None):
+    """Place the models in a framework's grades, most open first, and list the unplaced."""
+    fmt = choose((*PAGE_FORMATS, CSV), ext)
+    st = store()
+    iri = f"{FRAMEWORK_PREFIX}{slug}"
+    graded = cached("graded_frameworks", lambda: graded_frameworks(st))
+    if not usable_iri(iri) or iri not in graded:
+        names = ", ".join(f[len(FRAMEWORK_PREFIX) :] for f in graded) or "none"
+        raise Problem(
+            404,
+            f"No framework with grades has the slug {slug!r}: placement pages exist for the "
+            f"frameworks whose scheme holds og:Grade nodes ({names}).",
+            title="Not found",
+        )
+    data = cached(f"placement.{slug}", lambda: placement.placement_page(st, iri))
+    return respond(
+        data,
+        "pages/placement.html",
+        fmt,
+        lambda e: url_for("pages_lists.placement_view", slug=slug, ext=e),
+        rdf=lambda: rdf.placement_triples(data),
+        table=(placement.CSV_COLUMNS, lambda: placement.placement_rows(data)),
+        offered=(*PAGE_FORMATS, CSV),
+    )
+
+
+def graded_frameworks(st) -> list[str]:
+    """Return the frameworks whose scheme holds grades, by IRI."""
+    query = f"""SELECT DISTINCT ?f WHERE {{
+  ?g a <{OG.Grade}> ; <{OG.gradeOrder}> ?o ; <{SKOS.inScheme}> ?f . ?f a <{OG.Framework}> }}"""
+    return sorted(
+        r["f"].value for r in select(st, query) if r["f"].value.startswith(FRAMEWORK_PREFIX)
     )

@@ -114,6 +114,29 @@ def spectrum_triples(data: Mapping) -> Iterator[ox.Triple]:
                     yield _t(c, str(PROV.wasDerivedFrom), _n(s["iri"]))
 
 
+def placement_triples(data: Mapping) -> Iterator[ox.Triple]:
+    """Return the triples of a placement page: the grades, and each placed or unplaced score."""
+    framework = data["framework"]["iri"]
+    buckets = [(r["grade"], r["models"]) for r in data["grades"]]
+    buckets += [(None, data["unplaced"]), (None, data["below_every_grade"])]
+    for grade, entries in buckets:
+        if grade:
+            yield _t(grade["iri"], str(RDF.type), _n(str(OG.Grade)))
+            yield _t(grade["iri"], str(SKOS.prefLabel), ox.Literal(grade["label"]))
+            yield _t(grade["iri"], str(OG.gradeOrder), _number(grade["order"]))
+        for e in entries:
+            score, model = e["score"], e["model"]["iri"]
+            yield _t(model, str(RDFS.label), ox.Literal(e["model"]["label"]))
+            yield _t(score, str(RDF.type), _n(str(DQV.QualityMeasurement)))
+            yield _t(score, str(DQV.computedOn), _n(model))
+            yield _t(score, str(OG.framework), _n(framework))
+            yield _t(score, str(DQV.value), _number(e["value"]))
+            if grade:
+                yield _t(score, str(OG.grade), _n(grade["iri"]))
+            for m in e["missing"]:
+                yield _t(score, str(OG.missingCriterion), _n(m["iri"]))
+
+
 def graph_triples(graph: Mapping) -> Iterator[ox.Triple]:
     """Return the triples of a drawn graph: each node typed and labelled, each edge as itself."""
     for node in graph["nodes"]:

@@ -75,6 +75,17 @@ def _generic(st, iri: str, slug: str) -> dict:
     return data
 
 
+def _framework(st, iri: str, slug: str) -> dict:
+    data = scheme.framework_page(st, iri)
+    # A framework with grades places every model it scores in one of them.
+    data["views"] = (
+        [{"label": "Placement by grade", "url": url_for("pages_lists.placement_view", slug=slug)}]
+        if data["grades"]
+        else []
+    )
+    return data
+
+
 def _with_views(build):
     def wrapped(st, iri: str, slug: str) -> dict:
         return {**build(st, iri), "views": []}
@@ -86,7 +97,7 @@ PAGES = {
     "model": (_model, "pages/model.html"),
     "source": (_source, "pages/source.html"),
     "claim": (_with_views(claim.claim_page), "pages/claim.html"),
-    "framework": (_with_views(scheme.framework_page), "pages/framework.html"),
+    "framework": (_framework, "pages/framework.html"),
     "criterion": (_with_views(scheme.criterion_page), "pages/criterion.html"),
     "organization": (_with_views(resource.organization_page), "pages/organization.html"),
     "family": (_with_views(family.family_page), "pages/family.html"),
