@@ -20,6 +20,7 @@ triples (``bench/generate.py``), loaded and derived as ``bench/run.py`` does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import statistics
 import sys
@@ -104,7 +105,9 @@ def bundled_store(location: Path) -> ox.Store:
     """Load the bundled ontology and data into an on-disk store and derive it."""
     from graph.cli import main
 
-    if main(["--store", str(location), "load", "--no-validate"]) != 0:
+    with contextlib.redirect_stdout(sys.stderr):  # its report is progress, not figures
+        loaded = main(["--store", str(location), "load", "--no-validate"])
+    if loaded != 0:
         raise SystemExit("loading the bundled data failed")
     return ox.Store(str(location))
 
