@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, SKOS, graph_iri, slugify
-from graph.queries import chunks, one_of, select, values_block
+from graph.queries import chunks, one_of, property_rows, select, values_block
 from graph.scoring import Claim
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
 from graph.scoring.resolution import first_day
@@ -309,23 +309,17 @@ def read_evidence(
 def read_properties(store: ox.Store, query: str, names: Mapping[str, str]) -> dict[str, dict]:
     """Gather the rows of a ``SELECT ?node ?p ?o`` into node IRI -> property name -> values;
     ``names`` maps each property IRI the query keeps to the name it is gathered under."""
+    return _gather(store, query, names, terms=True)
+
+
+def _gather(store: ox.Store, rows, names: Mapping[str, str], iris: tuple = (), terms=False):
+    """Gather (node, property, object) rows, or those of a query, as ``read_properties`` says,
+    as values unless ``terms`` (only IRIs for the names in ``iris``): hashing terms and reading
+    their values again for each record was a third of reading every claim."""
+    if isinstance(rows, str):  # read by position, not as dicts: 500,000 rows at 1M triples
+        rows = store.query(rows, use_default_graph_as_union=True)
     found: dict[str, dict[str, set]] = {}
-    # Rows read by position, not as dicts: at a million triples this read is 500,000 rows.
-    for node, p, o in store.query(query, use_default_graph_as_union=True):
-        if not isinstance(node, ox.NamedNode):
-            continue
-        entry = found.get(node.value)
-        if entry is None:
-            entry = found[node.value] = {name: set() for name in names.values()}
-        entry[names[p.value]].add(o)
-    return found
-
-
-def _read_values(store: ox.Store, query: str, names: Mapping[str, str], iris: tuple = ()) -> dict:
-    """Gather rows as ``read_properties`` does, as values (only IRIs for the names in ``iris``):
-    hashing terms and reading their values again was a third of reading every claim."""
-    found: dict[str, dict[str, set[str]]] = {}
-    for node, p, o in store.query(query, use_default_graph_as_union=True):
+    for node, p, o in rows:
         if not isinstance(node, ox.NamedNode):
             continue
         entry = found.get(node.value)
@@ -333,15 +327,21 @@ def _read_values(store: ox.Store, query: str, names: Mapping[str, str], iris: tu
             entry = found[node.value] = {name: set() for name in names.values()}
         name = names[p.value]
         if name not in iris or isinstance(o, ox.NamedNode):
-            entry[name].add(o.value)
+            entry[name].add(o if terms else o.value)
     return found
+
+
+def _every_claim_rows(store: ox.Store) -> Iterable[tuple]:
+    """Every claim's rows, a property at a time (``property_rows``): derived nodes are no claims."""
+    typed = store.query(f"SELECT ?c {{ ?c a <{OG.Claim}> }}", use_default_graph_as_union=True)
+    return property_rows(store, CLAIM_PROPERTIES, {r[0].value for r in typed}, DERIVED_GRAPHS)
 
 
 def _read_claims(store: ox.Store, wanted: Sequence[str] | None) -> dict[str, dict]:
     claims = {}
     narrowed = None if wanted is None else set(wanted)
-    query = claims_query(wanted)
-    for iri, entry in _read_values(store, query, CLAIM_PROPERTIES, ("model", "sources")).items():
+    rows = _every_claim_rows(store) if wanted is None else claims_query(wanted)
+    for iri, entry in _gather(store, rows, CLAIM_PROPERTIES, ("model", "sources")).items():
         models = entry["model"]
         if narrowed is not None:
             models &= narrowed
@@ -363,7 +363,7 @@ def _read_sources(store: ox.Store, linked: set[str]) -> dict[str, SourceRecord]:
     """Return a record of each linked source, read by name in chunks."""
     found: dict[str, dict] = {}
     for chunk in chunks(sorted(linked), SOURCES_PER_QUERY):
-        found |= _read_values(store, sources_query(chunk), SOURCE_PROPERTIES)
+        found |= _gather(store, sources_query(chunk), SOURCE_PROPERTIES)
     records = {}
     for iri in sorted(linked):
         about = found.get(iri, {})
