@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run spectrum test test-fast bench-smoke lint bench bench-reads bench-pathological clean
+.PHONY: run spectrum test test-fast bench-smoke lint bench bench-reads bench-scoring bench-pathological clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(STAMP)
 ## bench-reads: time only the reads behind scoring, ingest and the trace at each SIZE; prints a table
 bench-reads: $(STAMP)
 	$(BIN)/python -m bench.reads --sizes $(SIZE) --runs $(RUNS)
+
+## bench-scoring: time scoring every model against the engine's count of what it reads, on the bundled data and at each SIZE
+bench-scoring: $(STAMP)
+	$(BIN)/python -m bench.scoring --sizes bundled $(SIZE) --runs $(RUNS)
 
 ## bench-pathological: time /healthz and a model page while ten clients send pathological queries
 bench-pathological: $(STAMP)

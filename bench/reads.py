@@ -14,7 +14,9 @@ on-disk store, and each measure is the median of ``--runs`` runs:
   into one row per node and property (the query alone, without building
   records from its rows, so the ratio understates the difference);
 - the same two for the 100 models a 100-claim batch touches;
-- the scoring of every model (``graph.derive.compute``);
+- the scoring of every model (``graph.derive.compute``), and the engine's own
+  count of the statements it reads in the same run, with their ratio
+  (``bench/scoring.py``, which also splits the scoring into reads and Python);
 - the trace of one model (``graph.evidence.trace``);
 - ingest of a new 100-claim batch (``graph.ingest.ingest``), and its ratio to
   the same at the first size of the run; how many models such a batch is about
@@ -38,6 +40,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import scoring
 from bench.generate import ID, generate, models_for, write
 from bench.run import (
     RDFLIB_SCORING_MAX,
@@ -130,6 +133,8 @@ def time_reads(store, models: int, runs: int) -> dict:
     r["evidence_some"] = median(lambda: records.read_evidence(store, some), runs)
     r["one_row_some"] = median(lambda: every_row(store, narrowed), runs)
     r["compute"] = median(lambda: derive.compute(store), runs)
+    r["scoring_scan"] = median(lambda: scoring.scanned(store), runs)
+    r["scoring_scanned"] = scoring.scanned(store)
     r["trace"] = median(lambda: trace(store, f"{ID}model/m-0"), runs)
     return r
 
@@ -162,6 +167,13 @@ def report(results: list[dict], runs: int) -> str:
         ),
     )
     row("scoring of every model (`derive.compute`)", lambda r: ms(r["compute"]))
+    row(
+        "the engine's count of the statements scoring reads (÷: scoring ÷ count)",
+        lambda r: (
+            f"{r['scoring_scanned']:,}: {ms(r['scoring_scan'])} "
+            f"({r['compute'] / r['scoring_scan']:.1f}x)"
+        ),
+    )
     row("trace of one model", lambda r: ms(r["trace"]))
     row(
         f"100-claim ingest (÷ at {first['generated']:,})",

@@ -205,7 +205,7 @@ def test_the_reads_benchmark_runs_at_two_small_sizes(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     table = out.read_text()
     rows = [line for line in table.splitlines() if line.startswith("| ")]
-    assert len(rows) == 12  # the header and eleven measures
+    assert len(rows) == 13  # the header and twelve measures
     assert all(line.count("|") == 4 for line in rows)  # a label and two sizes
     ingest = next(line for line in rows if "100-claim ingest" in line)
     assert "(1.00x)" in ingest.split("|")[2]  # the first size is its own baseline

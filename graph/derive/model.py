@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -116,11 +117,14 @@ def dated(iri: str, as_of: dt.date | None) -> str:
 
 def assessment_iri(model: ModelRecord, criterion: str, as_of: dt.date | None = None) -> str:
     """Return id:assessment/<model-slug>/<framework-slug>/<criterion-slug>."""
+    return dated(f"{ID}assessment/{model.slug}/{_criterion_tail(criterion)}", as_of)
+
+
+@functools.lru_cache(maxsize=4096)
+def _criterion_tail(criterion: str) -> str:
     if framework_of(criterion):
-        tail = criterion[len(CRITERION_PREFIX) :]
-    else:
-        tail = "other/" + slugify(criterion.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
-    return dated(f"{ID}assessment/{model.slug}/{tail}", as_of)
+        return criterion[len(CRITERION_PREFIX) :]
+    return "other/" + slugify(criterion.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
 def score_iri(model: ModelRecord, framework: str, as_of: dt.date | None = None) -> str:
@@ -130,6 +134,27 @@ def score_iri(model: ModelRecord, framework: str, as_of: dt.date | None = None) 
 
 
 # ---------------------------------------------------------------- the pure derivation
+
+# The criteria every model is assessed on, whatever its claims.
+RULE_CRITERIA = frozenset(c for r in RULES for c in r.criteria)
+
+
+def no_claims(criterion: str, model: str, day: dt.date | None) -> Assessment:
+    """Return the assessment of a criterion no claim speaks to.
+
+    Most of a model's criteria have no claim; resolving the empty list once per
+    criterion and date, and naming the model in a copy, keeps a model's derivation
+    proportional to its claims rather than to every framework's criteria.
+    """
+    template = _no_claims(criterion, day)
+    # Its fields but for the model, built anew: dataclasses.replace took seven times as long.
+    fields = template.__dict__ | {"model": model, "claims_by_level": dict(template.claims_by_level)}
+    return Assessment(**fields)
+
+
+@functools.lru_cache(maxsize=4096)
+def _no_claims(criterion: str, day: dt.date | None) -> Assessment:
+    return resolve_claims([], criterion=criterion, as_of=day)
 
 
 def derive_model(
@@ -155,8 +180,11 @@ def derive_model(
     criteria = sorted({c for r in rules for c in r.criteria} | set(by_criterion))
     resolved: dict[str, tuple[Assessment, tuple[str, ...]]] = {}
     for criterion in criteria:
-        own = by_criterion.get(criterion, [])
-        assessment = resolve_claims(own, criterion=criterion, model=model.iri, as_of=day)
+        own = by_criterion.get(criterion)
+        if own:
+            assessment = resolve_claims(own, criterion=criterion, model=model.iri, as_of=day)
+        else:
+            assessment = no_claims(criterion, model.iri, day)
         mapped_from: tuple[str, ...] = ()
         if assessment.rule == NO_CLAIM_RULE and criterion in MATCHED_CRITERIA:
             assessment, mapped_from = from_matches(model, criterion, by_criterion, matches, day)
@@ -165,9 +193,12 @@ def derive_model(
     scores = {r.iri: r.score({c: a for c, (a, _) in resolved.items()}) for r in rules}
     points = {c: p for s in scores.values() for c, p in s.points.items()}
     assessments = {}
+    records_by_criterion: dict[str, list[ClaimRecord]] = {}
+    for r in records.values():
+        records_by_criterion.setdefault(r.criterion, []).append(r)
     for criterion, (assessment, mapped_from) in resolved.items():
         analogies = tuple(m for m in mapped_from if strength(matches, criterion, m) == ANALOGY)
-        own_records = [r for r in records.values() if r.criterion == criterion]
+        own_records = records_by_criterion.get(criterion, [])
         assessments[criterion] = AssessmentResult(
             iri=assessment_iri(model, criterion, day),
             assessment=assessment,

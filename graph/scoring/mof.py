@@ -34,6 +34,7 @@ Class I model); ``missing_by_class`` has the same for every class.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -67,7 +68,7 @@ class MofComponent:
         """Return the criterion slug: lower case, parentheses dropped, spaces to '-'."""
         return self.name.lower().replace("(", "").replace(")", "").replace(" ", "-")
 
-    @property
+    @functools.cached_property
     def iri(self) -> str:
         """Return the criterion IRI of this component."""
         return criterion_iri("mof", self.slug)
@@ -110,6 +111,7 @@ PROGRESS_METRICS = {
 }
 
 
+@functools.cache
 def required_for(mof_class: int) -> tuple[str, ...]:
     """Return the criterion IRIs a class needs, its own and those of less demanding classes."""
     return tuple(c.iri for c in COMPONENTS if c.required and c.mof_class >= mof_class)
