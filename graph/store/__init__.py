@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.store import embedded_writes
 from graph.store.server import SparqlStore, StoreError
 from graph.store.setting import is_server_url, parse_store_url
 
@@ -52,7 +53,9 @@ def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
     """Open (creating if needed) the Oxigraph store at ``location``, or connect to a server.
 
     ``":memory:"`` gives a fresh in-memory store; ``None`` the default location; a
-    ``sparql+http(s)://`` URL an external SPARQL server (:class:`SparqlStore`).
+    ``sparql+http(s)://`` URL an external SPARQL server (:class:`SparqlStore`). An
+    on-disk store is first rid of the graphs a bulk write that died left half-written
+    (:func:`graph.store.writes.clean_up`).
     """
     if location is None:
         location = default_location()
@@ -66,12 +69,15 @@ def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
     path = Path(location)
     path.mkdir(parents=True, exist_ok=True)
     try:
-        return ox.Store(str(path))
+        store = ox.Store(str(path))
     except OSError as exc:
         raise StoreError(
             f"cannot open the store at {path}: {exc}. Is another openness process using it? "
             f"Stop it, or point {ENV_VAR} / --store at another directory."
         ) from exc
+    # A bulk write that died left its graphs marked: drop them before anyone reads them.
+    embedded_writes.clean_up(store)
+    return store
 
 
 def open_read_only(location: str | os.PathLike[str]) -> ox.Store:
