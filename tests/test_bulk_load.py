@@ -201,3 +201,36 @@ def test_a_process_killed_mid_load_leaves_nothing_of_the_file(tmp_path: Path) ->
     (item,) = load(store, tmp_path, f)  # a retry writes the whole file
     assert isomorphic(graph_of(store, iri), expected)
     assert catalogue(store, iri)[str(OG.contentHash)] == item.digest
+
+
+@pytest.mark.parametrize("literal", ['"bell \\u0007"', '"form feed \\f"', '"nul \\U00000000"'])
+def test_a_big_file_spelling_a_control_character_is_refused(
+    tmp_path: Path, big, literal: str
+) -> None:
+    f = write_data(tmp_path / "big.nt", 2)
+    f.write_text(f.read_text() + f"<http://example.org/a> <http://example.org/p> {literal} .\n")
+    store = ox.Store()
+    with pytest.raises(loading.ParseError, match="control characters"):
+        loading.prepare([f], tmp_path, store)
+    assert len(store) == 0
+
+
+def test_only_a_file_with_suspect_bytes_has_every_term_checked(tmp_path: Path, big) -> None:
+    plain = write_data(tmp_path / "plain.nt", 2)
+    escaped = write_data(tmp_path / "escaped.nt", 2)
+    escaped.write_text(
+        escaped.read_text() + '<http://example.org/a> <http://example.org/p> "\\u00e9" .\n'
+    )
+    todo, _ = loading.prepare([plain, escaped], tmp_path, ox.Store())
+    assert [item.quads.check_terms for item in todo] == [False, True]
+    assert loading.scan(plain) == (loading.content_hash(plain.read_bytes()), False)
+
+
+def test_a_block_boundary_does_not_hide_a_suspect_sequence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = tmp_path / "x.nt"
+    f.write_bytes(b'<http://example.org/a> <http://example.org/p> "a\\u0007" .\n')
+    cut = f.read_bytes().index(b"\\u") + 1  # the backslash ends one block, u starts the next
+    monkeypatch.setattr(loading, "BLOCK", cut)
+    assert loading.scan(f)[1]
