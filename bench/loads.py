@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.loads [--sizes 100000 1000000] [--runs 1] [--seed 1]
         [--kill-at 0.3 0.6 0.9] [--json FILE]
+    .venv/bin/python -m bench.loads --sizes 1000000 --kill-after 10 20 30   # the kill test alone
 
 At each size ``bench/generate.py`` writes the synthetic graph as N-Triples; each
 measure runs in a fresh child process writing a fresh on-disk store, and reports
@@ -17,7 +18,8 @@ in the child; CPU seconds tell the work apart from waiting on a shared machine):
 
 The kill test starts ``load`` again into a fresh store and SIGKILLs it at each
 ``--kill-at`` fraction of the measured load time (the child's start-up comes on top); then
-it opens the store as the application does (``graph.store.open_store``) and checks
+it reads what the load left on disk (the file's quads, a marker), opens the store as
+the application does (``graph.store.open_store``) and checks
 that the graph holds all of the file with its catalogue entry or nothing of it
 without one, and that loading again gives the whole file. Medians of ``--runs``.
 """
@@ -109,7 +111,7 @@ def state_after_kill(store_dir: Path, expected: int) -> str:
     from graph.store import open_store
 
     iri = graph_iri(NAME)
-    store = open_store(store_dir)
+    store = open_store(store_dir)  # drops a graph still marked as being written
     held = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
     entry = iri in stored_hashes(store)
     del store
@@ -128,13 +130,26 @@ def kill_test(data: Path, work: Path, expected: int, at: float) -> dict:
     time.sleep(at)
     proc.send_signal(signal.SIGKILL)
     code = proc.wait()
+    left = left_behind(target)
     clock = time.perf_counter()
     state = state_after_kill(target, expected)
     opened = time.perf_counter() - clock
     run_child("load", target, data)
     assert state_after_kill(target, expected) == "all", "the retry did not load the whole file"
     shutil.rmtree(target, ignore_errors=True)
-    return {"after_s": at, "killed": code == -signal.SIGKILL, "state": state, "open_s": opened}
+    killed = code == -signal.SIGKILL
+    return {"after_s": at, "killed": killed, "left": left, "state": state, "open_s": opened}
+
+
+def left_behind(store_dir: Path) -> dict:
+    """What a killed load left on disk, read raw (no clean-up): quads and markers."""
+    from graph.namespaces import graph_iri
+    from graph.store import embedded_writes
+
+    store = ox.Store(str(store_dir))
+    graph = ox.NamedNode(graph_iri(NAME))
+    held = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    return {"quads": held, "marked": bool(embedded_writes.being_written(store))}
 
 
 def one_size(size: int, args: argparse.Namespace, work: Path) -> dict:
@@ -146,6 +161,10 @@ def one_size(size: int, args: argparse.Namespace, work: Path) -> dict:
         write(lines, out, "nt")
     triples = r["triples"] = len(set(lines))
     del lines
+    if args.kill_after:  # the kill test alone, at these seconds
+        r["kill"] = [kill_test(data, work, triples, at) for at in args.kill_after]
+        log(f"[{size}] kill: {r['kill']}")
+        return r
     for mode in ("bulk", "load"):
         r[mode] = measure(mode, data, work, args.runs, triples)
         log(f"[{size}] {mode}: {r[mode]}")
@@ -205,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kill-at", type=float, nargs="*", default=[0.3, 0.6, 0.9])
+    parser.add_argument(
+        "--kill-after", type=float, nargs="*", help="only the kill test, at these seconds"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--child", nargs=3, metavar=("MODE", "STORE", "DATA"))
     args = parser.parse_args(argv)
@@ -217,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(one_size(size, args, Path(tmp)))
             if args.json:
                 args.json.write_text(json.dumps(results, indent=1))
-    print(table(results))
+    if not args.kill_after:
+        print(table(results))
     return 0
 
 
