@@ -8,11 +8,13 @@ says what a reader can see). A file that fails to parse raises :class:`ParseErro
 naming file, line and column, and changes nothing.
 
 Every file is parsed by :func:`iter_quads`. A big file bound for the embedded store
-(``graph.store.writes.streams``) is checked in one pass without keeping its quads or its
-bytes (:class:`StreamedQuads`), and then written by Oxigraph's bulk loader, which keeps
-memory bounded (``graph.store.writes`` says what a crash leaves). Its bytes are read once
-more before, to hash them and to look for anything that could spell a control character:
-only a file that holds such bytes has every term checked as it is parsed.
+(``graph.store.writes.streams``) is checked in one pass without keeping its quads or
+its bytes (RDF/XML and JSON-LD keep their bytes, which their safety check reads whole),
+and then written by Oxigraph's bulk loader from the file, in bounded memory
+(:class:`StreamedQuads`; ``graph.store.writes`` says what a crash leaves). Its bytes
+are read once more before, to hash them and to look for anything that could spell a
+control character: only a file that holds such bytes has every term checked as it is
+parsed.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from graph.store.server_text import insert
 BEING_WRITTEN = str(OG.beingWritten)
 DEFAULT_MARK = str(OG.DefaultGraph)  # stands for the default graph in a marker
 
-# Files at least this big take the streamed path; the bundled data files are smaller.
+# Files at least this big are bulk-loaded; the bundled data files are smaller.
 THRESHOLD = 8 * 2**20
 
 

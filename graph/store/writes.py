@@ -160,7 +160,7 @@ def replace_graph(
     entry is left as it is); ``records`` are further constant ``GRAPH <g> { ... }`` blocks
     without blank nodes written with it; ``then`` runs after it (see the module's text).
     The graph of a quad is ignored, except in a :class:`Streamed` source, which the
-    embedded store writes in two transactions (see the module's text).
+    embedded store bulk-loads between two updates (see the module's text).
     """
     forget = (f"<{CATALOG}> <{catalogue.graph}>",) if catalogue is not None else ()
     if isinstance(triples, Streamed) and _kind(store) is embedded_writes:
