@@ -149,6 +149,8 @@ SUSPECT = re.compile(
     rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]"
     rb"|\\[uUbf]|&#"
 )
+# The bytes any of them starts with: one character class is five times as fast to scan.
+FIRST = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xc2\xed\xef\\&]")
 BLOCK = 8 * 2**20
 # Formats whose safety check (graph.rdf_input) reads the whole text: their bytes are kept.
 WHOLE = (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD)
@@ -161,7 +163,10 @@ def scan(path: Path) -> tuple[str, bool]:
     with open(path, "rb") as data:
         while block := data.read(BLOCK):
             digest.update(block)
-            suspect = suspect or SUSPECT.search(tail + block) is not None
+            text = tail + block
+            suspect = suspect or (
+                FIRST.search(text) is not None and SUSPECT.search(text) is not None
+            )
             tail = block[-2:]
     return "sha256:" + digest.hexdigest(), suspect
 
