@@ -17,8 +17,9 @@ a process killed or a disk that fills up mid-write leaves the store as it was be
 one exception is a :class:`Streamed` source (a file of at least
 ``embedded_writes.THRESHOLD`` bytes, a restored dump), which one transaction would hold
 in memory whole: it is bulk-loaded outside any transaction, between two updates. The
-first drops the graphs it replaces and their catalogue entries, marks the derived data
-stale after them and marks each graph as being written; the second removes the marks and
+first removes the catalogue entries of the graphs it replaces, marks the derived data
+stale after them and marks each graph as being written; then the graphs' old content is
+deleted in chunks and the source bulk-loaded; the second update removes the marks and
 adds the new catalogue entry. A reader in the same process may see a graph absent or
 partly written in between; after a crash a graph holds its old content, or the whole file
 with its entry, or it is still marked, and then :func:`clean_up` (run by
