@@ -162,8 +162,8 @@ def clean_up(store: ox.Store) -> list[str]:
 
 def clear(store: ox.Store, graph: str) -> None:
     """Empty and drop ``graph`` (``og:DefaultGraph``: the default graph) in updates of at
-    most :data:`CHUNK` quads each: one ``DROP`` of a million quads took 2.7 times the CPU
-    and 17 times the added memory (docs/benchmarks.md). Only for a graph marked as being
+    most :data:`CHUNK` quads each: one ``DROP`` of 100k quads took 1.6 times the CPU and
+    3 times the added memory (docs/benchmarks.md). Only for a graph marked as being
     written, which no reader of the application sees part of."""
     pattern = "?s ?p ?o" if graph == DEFAULT_MARK else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
     chunk = (
