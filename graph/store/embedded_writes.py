@@ -78,9 +78,9 @@ def bulk_replace(
     """Replace ``graphs`` (None: the default graph) with what ``write`` bulk-loads, under
     the markers the module describes: remove the ``forget`` statements and run ``marks``
     with the markers; clear the graphs (:func:`clear`); then ``write(store)``; then remove
-    the markers and insert
-    ``records`` (``GRAPH`` blocks without blank nodes) in one update. If ``write`` fails,
-    the marked graphs are dropped before its error goes on."""
+    the markers and insert ``records`` (``GRAPH`` blocks without blank nodes) in one
+    update. If clearing or writing fails, the marked graphs are dropped before the error
+    goes on."""
     names = sorted({DEFAULT_MARK if g is None else g for g in graphs})
     marked = "\n".join(f"<{CATALOG}> <{BEING_WRITTEN}> <{g}> ." for g in names)
     # The catalogue, small, goes at once (it holds the markers); the others after, in chunks.
