@@ -9,11 +9,12 @@ measures taken in the same run on the same data:
 
 - bulk load: the file into a fresh on-disk store, each in a child process
   (triples/s, peak RSS of the child): with pyoxigraph's bulk loader; with the
-  project's loader (``graph.loading``, which streams files of at least
-  ``graph.store.embedded_writes.THRESHOLD`` bytes, see ``graph/store/writes.py``); with the
+  project's loader (``graph.loading``, which bulk-loads files of at least
+  ``graph.store.embedded_writes.THRESHOLD`` bytes under a catalogue marker, see
+  ``graph/store/writes.py``; ``bench/loads.py`` measures it, and restore, on its own); with the
   project's small-file path (one ``DROP``/``INSERT DATA`` update); and
   ``bulk_load`` into a staging graph followed by ``MOVE`` to the target graph
-  (the MOVE timed alone), the design the streamed path was measured against;
+  (the MOVE timed alone), a design weighed against it;
 - the example queries (``graph/queries/*.rq``) and one model's claims, through
   our HTTP endpoint (``server.serve`` in a subprocess, its query timeout set to
   ``--query-limit``, other settings the defaults) and
@@ -265,7 +266,7 @@ def child_load(mode: str, store_dir: str, data: str) -> None:
     seconds = time.perf_counter() - clock
     triples = len(store)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    path = ("streamed" if streamed else "one update") if mode in ("project", "update") else mode
+    path = ("bulk-loaded" if streamed else "one update") if mode in ("project", "update") else mode
     print(json.dumps({"seconds": seconds, "triples": triples, "rss": rss, "path": path}))
 
 

@@ -8,14 +8,21 @@ says what a reader can see). A file that fails to parse raises :class:`ParseErro
 naming file, line and column, and changes nothing.
 
 Every file is parsed by :func:`iter_quads`. A big file bound for the embedded store
-(``graph.store.writes.streams``) is checked in one pass without keeping its quads, and
-parsed again as it is written (:class:`StreamedQuads`), which keeps memory flat.
+(``graph.store.writes.streams``) is checked in one pass without keeping its quads or
+its bytes (RDF/XML and JSON-LD keep their bytes, which their safety check reads whole),
+and then written by Oxigraph's bulk loader from the file, in bounded memory
+(:class:`StreamedQuads`; ``graph.store.writes`` says what a crash leaves). Its bytes
+are read once more before, to hash them and to look for anything that could spell a
+control character: only a file that holds such bytes has every term checked as it is
+parsed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +33,7 @@ from graph.batch_limits import CONTROLS_REFUSED, text_problem
 from graph.namespaces import GRAPH, OG, graph_iri
 from graph.rdf_input import UnsafeInput, check_input
 from graph.store import writes
-from graph.store.writes import CATALOG, Streamed
+from graph.store.writes import CATALOG, RdfText, Streamed
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -100,16 +107,21 @@ def parse_file(path: Path, data: bytes | None = None, graph: str | None = None) 
     return list(iter_quads(path, data, graph))
 
 
-def iter_quads(path: Path, data: bytes, graph: str | None) -> Iterator[ox.Quad]:
-    """Yield the quads of ``data`` in ``graph`` (default graph when None); raise ParseError.
+def iter_quads(
+    path: Path, data: bytes | None, graph: str | None, check_terms: bool = True
+) -> Iterator[ox.Quad]:
+    """Yield the quads of ``data`` (None: the file at ``path``) in ``graph`` (default graph
+    when None); raise ParseError.
 
     A file loaded into its own graph may not name graphs; no term may hold the control
-    characters the batch limits refuse.
+    characters the batch limits refuse (``check_terms=False``: the bytes were shown not to
+    spell one, see :func:`scan`).
     """
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    source = {"path": path} if data is None else {"input": data}
     try:
-        for t in ox.parse(data, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri()):
-            problem = text_problem((t.subject, t.predicate, t.object))
+        for t in ox.parse(**source, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri()):
+            problem = check_terms and text_problem((t.subject, t.predicate, t.object))
             if problem:
                 raise ParseError(str(path), None, None, f"{problem}; {CONTROLS_REFUSED}")
             if isinstance(t, ox.Quad) and not isinstance(t.graph_name, ox.DefaultGraph) and graph:
@@ -131,26 +143,66 @@ def _check(path: Path, data: bytes) -> None:
         raise ParseError(str(path), None, None, str(exc)) from None
 
 
-class StreamedQuads(Streamed):
-    """The quads of one checked file, parsed again each time they are iterated."""
+# Bytes that are, or may spell once unescaped, a character graph.batch_limits refuses:
+# C0/C1 controls but tab, LF, CR; DEL; U+FFFE/U+FFFF; surrogates; \u \U \b \f escapes; &#.
+SUSPECT = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]"
+    rb"|\\[uUbf]|&#"
+)
+# The bytes any of them starts with: one character class is five times as fast to scan.
+FIRST = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xc2\xed\xef\\&]")
+BLOCK = 8 * 2**20
+# Formats whose safety check (graph.rdf_input) reads the whole text: their bytes are kept.
+WHOLE = (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD)
 
-    def __init__(self, path: Path, data: bytes, graph: str, count: int):
+
+def scan(path: Path) -> tuple[str, bool]:
+    """Return the content hash of the file at ``path`` and whether it holds a
+    :data:`SUSPECT` byte sequence, reading it in blocks."""
+    digest, suspect, tail = hashlib.sha256(), False, b""
+    with open(path, "rb") as data:
+        while block := data.read(BLOCK):
+            digest.update(block)
+            text = tail + block
+            suspect = suspect or (
+                FIRST.search(text) is not None and SUSPECT.search(text) is not None
+            )
+            tail = block[-2:]
+    return "sha256:" + digest.hexdigest(), suspect
+
+
+class StreamedQuads(Streamed):
+    """The quads of one checked file, parsed again from the file each time they are
+    iterated, and handed to the bulk loader as the file itself."""
+
+    def __init__(
+        self, path: Path, data: bytes | None, graph: str, count: int, check_terms: bool = True
+    ):
         self.path, self.data, self.graph, self.count = path, data, graph, count
+        self.check_terms = check_terms
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[ox.Quad]:
-        return iter_quads(self.path, self.data, self.graph)
+        return iter_quads(self.path, self.data, self.graph, self.check_terms)
+
+    def rdf(self) -> RdfText:
+        data = self.data
+        opener = (lambda: open(self.path, "rb")) if data is None else (lambda: io.BytesIO(data))
+        return RdfText(opener, FORMATS[self.path.suffix], self.path.resolve().as_uri())
 
 
-def parse_streamed(path: Path, data: bytes, graph: str) -> StreamedQuads:
-    """Check that ``data`` parses, counting its quads without keeping them."""
-    _check(path, data)
-    count = 0
-    for _ in iter_quads(path, data, graph):
-        count += 1
-    return StreamedQuads(path, data, graph, count)
+def parse_streamed(path: Path, graph: str, suspect: bool = True) -> StreamedQuads:
+    """Check that the file at ``path`` parses, counting its quads without keeping them;
+    ``suspect``: its bytes may spell a refused character, so every term is checked."""
+    data = path.read_bytes() if FORMATS[path.suffix] in WHOLE else None
+    if data is not None:
+        _check(path, data)
+    quads = StreamedQuads(path, data, graph, 0, check_terms=suspect)
+    for _ in quads:
+        quads.count += 1
+    return quads
 
 
 def stored_hashes(store: ox.Store) -> dict[str, str]:
@@ -187,16 +239,20 @@ def prepare(
     known = {} if force else stored_hashes(store)
     todo, unchanged = [], []
     for path in paths:
-        data = path.read_bytes()
         graph = graph_name_for(path, root)
-        digest = content_hash(data)
-        if known.get(graph) == digest:
-            unchanged.append(graph)
-            continue
         # Big files on an embedded store are checked without keeping their quads.
-        if writes.streams(store, len(data)):
-            quads = parse_streamed(path, data, graph)
+        if writes.streams(store, path.stat().st_size):
+            digest, suspect = scan(path)
+            if known.get(graph) == digest:
+                unchanged.append(graph)
+                continue
+            quads: list[ox.Quad] | StreamedQuads = parse_streamed(path, graph, suspect)
         else:
+            data = path.read_bytes()
+            digest = content_hash(data)
+            if known.get(graph) == digest:
+                unchanged.append(graph)
+                continue
             quads = parse_file(path, data, graph)
         todo.append(PreparedFile(path, graph, digest, quads))
     return todo, unchanged

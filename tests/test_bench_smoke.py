@@ -215,3 +215,14 @@ def test_the_reads_benchmark_runs_at_two_small_sizes(tmp_path):
     for cell in lookups.split("|")[2:4]:
         claims, statements = re.match(r" ([\d,]+) claims, ([\d,]+) statements", cell).groups()
         assert 0 < int(claims.replace(",", "")) < int(statements.replace(",", ""))
+
+
+def test_the_loading_bench_runs_and_its_kill_test_holds(tmp_path: Path) -> None:
+    from bench import loads
+
+    out = tmp_path / "loads.json"
+    assert loads.main(["--sizes", "3000", "--kill-at", "0.5", "--json", str(out)]) == 0
+    (result,) = json.loads(out.read_text())
+    for mode in ("bulk", "load", "bulk-dump", "restore"):
+        assert result[mode]["per_s"] > 0 and result[mode]["rss"] > 0
+    assert [k["state"] for k in result["kill"]] in (["all"], ["nothing"])

@@ -151,3 +151,23 @@ def test_clean_up_leaves_a_store_without_dead_writes_as_it_is(store) -> None:
     before = len(store)
     assert writes.clean_up(store) == []
     assert len(store) == before
+
+
+def test_clean_up_drops_what_a_dead_bulk_write_left_marked(store) -> None:
+    if is_external(store):
+        pytest.skip("the markers are the embedded store's bulk writes")
+    from graph.store import embedded_writes
+
+    writes.replace_graph(store, EX + "kept", triples("k", 2))
+    half = EX + "half"
+    marks = f"<{writes.CATALOG}> <{OG.beingWritten}> <{half}>, <{OG.DefaultGraph}> ."
+    store.update(
+        f"INSERT DATA {{ GRAPH <{half}> {{ <{EX}a> <{EX}p> 1 }} <{EX}b> <{EX}p> 2 . "
+        f"GRAPH <{writes.CATALOG}> {{ {marks} }} }}"
+    )
+    assert writes.clean_up(store) == sorted([half, str(OG.DefaultGraph)])
+    assert subjects(store, half) == set()
+    assert list(store.quads_for_pattern(None, None, None, ox.DefaultGraph())) == []
+    assert embedded_writes.being_written(store) == []
+    assert subjects(store, EX + "kept") == {EX + "k0", EX + "k1"}
+    assert writes.clean_up(store) == []

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gzip
+from itertools import islice
 
 import pyoxigraph as ox
 import pytest
 from conftest import load_sample
 
 from graph.cli import main
-from graph.store import transfer
+from graph.store import is_external, transfer, writes
 
 # Dump and restore read and write the store: each store kind.
 pytestmark = pytest.mark.every_store_kind
@@ -66,3 +67,29 @@ def test_dump_and_restore_commands_say_what_they_moved(tmp_path, capsys) -> None
 def test_a_dump_needs_a_dataset_format(tmp_path, capsys) -> None:
     assert main(["--store", ":memory:", "dump", str(tmp_path / "all.ttl")]) == 2
     assert ".nq, .trig" in capsys.readouterr().err
+
+
+def test_a_restore_that_fails_while_writing_leaves_nothing_of_the_dump(
+    new_store, tmp_path, monkeypatch
+) -> None:
+    target = new_store()
+    if is_external(target):
+        pytest.skip("the bulk loader is the embedded store's")
+    kept = ox.Quad(
+        ox.NamedNode("urn:k"), ox.NamedNode("urn:p"), ox.Literal("x"), ox.NamedNode("urn:kept")
+    )
+    target.add(kept)
+    path = tmp_path / "all.nq"
+    transfer.dump(load_sample(ox.Store()), path)
+
+    def failing(store, *, source, to_graph=None):
+        store.bulk_extend(islice(source, 10))
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writes, "_bulk_write", failing)
+    with pytest.raises(OSError, match="disk full"):
+        transfer.restore(target, path)
+    assert quads_of(target) == {f"{kept} ."}
+    monkeypatch.undo()
+    transfer.restore(target, path)
+    assert quads_of(target) == quads_of(load_sample(ox.Store())) | {f"{kept} ."}

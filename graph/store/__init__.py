@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.store import snapshots
+from graph.store import embedded_writes, snapshots
 from graph.store.server import SparqlStore, StoreError
 from graph.store.setting import is_server_url, parse_store_url
 
@@ -55,7 +55,9 @@ def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
     """Open (creating if needed) the Oxigraph store at ``location``, or connect to a server.
 
     ``":memory:"`` gives a fresh in-memory store; ``None`` the default location; a
-    ``sparql+http(s)://`` URL an external SPARQL server (:class:`SparqlStore`).
+    ``sparql+http(s)://`` URL an external SPARQL server (:class:`SparqlStore`). An
+    on-disk store is first rid of the graphs a bulk write that died left half-written
+    (:func:`graph.store.writes.clean_up`).
     """
     if location is None:
         location = default_location()
@@ -69,15 +71,19 @@ def open_store(location: str | os.PathLike[str] | None = None) -> ox.Store:
     path = Path(location)
     path.mkdir(parents=True, exist_ok=True)
     try:
-        return ox.Store(str(path))
+        store = ox.Store(str(path))
     except OSError as exc:
         raise StoreError(_cannot_open(path, exc)) from exc
+    # A bulk write that died left its graphs marked: drop them before anyone reads them.
+    embedded_writes.clean_up(store)
+    return store
 
 
 def open_for_reading(location: str | os.PathLike[str] | None = None) -> ox.Store:
     """Open the store to read it: as :func:`open_store` does, or, while a running server
     holds an on-disk store, the latest snapshot that server shares (read-only; see
-    :mod:`graph.store.snapshots`). Nothing is loaded or written either way."""
+    :mod:`graph.store.snapshots`). Nothing is loaded; a graph a killed bulk write left
+    marked is dropped, as :func:`open_store` does."""
     if location is None:
         location = default_location()
     if is_server_url(str(location)) or str(location) == MEMORY:
@@ -85,12 +91,14 @@ def open_for_reading(location: str | os.PathLike[str] | None = None) -> ox.Store
     path = Path(location)
     path.mkdir(parents=True, exist_ok=True)
     try:
-        return ox.Store(str(path))
+        store = ox.Store(str(path))
     except OSError as exc:
         served = snapshots.open_latest(snapshots.snapshot_dir_for(path))
         if served is not None:
             return served
         raise StoreError(_cannot_open(path, exc)) from exc
+    embedded_writes.clean_up(store)
+    return store
 
 
 def is_snapshot(store: object) -> bool:

@@ -1,33 +1,48 @@
-"""Write to the embedded Oxigraph store: each write one SPARQL Update, big files streamed.
+"""Write to the embedded Oxigraph store: each write one SPARQL Update, big files bulk-loaded.
 
 The implementation of :mod:`graph.store.writes` for a ``pyoxigraph.Store``; that module
-states the guarantees. One update is one transaction. A file of at least
-:data:`THRESHOLD` bytes is written from a :class:`graph.store.writes.Streamed` source
-instead: building a million triples as a Python list and then as update text runs at
-about 7,000 triples/s and 3.6 GB, while ``Store.extend`` of the quads parsed as they are
-written keeps memory flat (docs/benchmarks.md). It takes two transactions:
+states the guarantees. One update is one transaction. A big source (a file of at least
+:data:`THRESHOLD` bytes, a restored dump: a :class:`graph.store.writes.Streamed`) would
+hold the whole of itself in one transaction, 1.7 GB per million triples; it is written
+instead by Oxigraph's bulk loader, which writes sorted files outside any transaction in
+bounded memory, under a marker (docs/benchmarks.md):
 
-1. drop the graph and its catalogue entry, and mark the derived data stale after it;
-2. ``Store.extend`` with the quads, followed by the new catalogue entry.
+1. one update removes the catalogue entries of the graphs it replaces, marks the derived
+   data stale after them, and records each graph as being written
+   (``<catalog> og:beingWritten <graph>``, ``og:DefaultGraph`` for the default graph);
+2. the old content of the graphs is deleted in chunks (:func:`clear`), then
+   ``Store.bulk_load`` writes the file (``Store.bulk_extend`` the quads where the source
+   is no file);
+3. one update removes the markers and adds the new catalogue entry.
+
+A graph still marked was written by a process that died: :func:`clean_up` (run by
+:func:`graph.store.open_store` and ``openness load``) drops it and its marker, so the
+store holds nothing of that file, and the next load writes it again.
 
 Derived data is edited by its exact triples (``DELETE DATA``), which the embedded store
 keeps in the form they were written.
 
-Copying a staged graph into place (``MOVE``, or ``INSERT ... WHERE``) would close the gap
-between the two but costs more than the whole load (see docs/benchmarks.md).
+Copying a staged graph into place (``MOVE``, or ``INSERT ... WHERE``) would make the
+switch atomic but costs more than the whole load (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from graph.namespaces import OG
 from graph.sparql.lexer import add_using
+from graph.staleness import CATALOG
 from graph.store.server_text import insert
 
-# Files at least this big take the streamed path; the bundled data files are smaller.
+# Quads a graph being written is cleared by per update (see clear).
+CHUNK = 20_000
+BEING_WRITTEN = str(OG.beingWritten)
+DEFAULT_MARK = str(OG.DefaultGraph)  # stands for the default graph in a marker
+
+# Files at least this big are bulk-loaded; the bundled data files are smaller.
 THRESHOLD = 8 * 2**20
 
 
@@ -43,30 +58,51 @@ def replace_graph(
     ``forget`` statements and insert ``records``, then run ``then``: one update."""
     body = "\n".join(lines)
     if graph is None:
-        drop, block = "DROP SILENT DEFAULT", f"{body}\n{records}"
+        block = f"{body}\n{records}"
     else:
-        drop, block = f"DROP SILENT GRAPH <{graph}>", f"GRAPH <{graph}> {{\n{body}\n}} {records}"
-    operations = [drop, *_forgetting(forget), insert(block)]
+        block = f"GRAPH <{graph}> {{\n{body}\n}} {records}"
+    operations = [_drop(graph), *_forgetting(forget), insert(block)]
     if then.strip():
         operations.append(then)
     store.update(" ;\n".join(operations))
 
 
-def replace_streamed(
+def bulk_replace(
     store: ox.Store,
-    graph: str | None,
-    quads: Iterable[ox.Quad],
-    records: Iterable[ox.Quad],
-    forget: tuple[str, ...],
-    marks: str,
+    graphs: Iterable[str | None],
+    write: Callable[[ox.Store], None],
+    forget: tuple[str, ...] = (),
+    marks: str = "",
+    records: str = "",
 ) -> None:
-    """Replace ``graph`` (None: the default graph) with ``quads`` and write ``records``
-    after them, in the two transactions the module describes; ``marks``, an update
-    marking the derived data stale, goes with the first, so that a crash between the two
-    still leaves it."""
-    drop = "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>"
-    store.update(" ;\n".join(op for op in (drop, *_forgetting(forget), marks) if op))
-    store.extend(chain(quads, records))
+    """Replace ``graphs`` (None: the default graph) with what ``write`` bulk-loads, under
+    the markers the module describes: remove the ``forget`` statements and run ``marks``
+    with the markers; clear the graphs (:func:`clear`); then ``write(store)``; then remove
+    the markers and insert ``records`` (``GRAPH`` blocks without blank nodes) in one
+    update. If clearing or writing fails, the marked graphs are dropped before the error
+    goes on."""
+    names = sorted({DEFAULT_MARK if g is None else g for g in graphs})
+    marked = "\n".join(f"<{CATALOG}> <{BEING_WRITTEN}> <{g}> ." for g in names)
+    # The catalogue, small, goes at once (it holds the markers); the others after, in chunks.
+    drops = [_drop(CATALOG)] if CATALOG in names else []
+    marking = f"INSERT DATA {{ GRAPH <{CATALOG}> {{\n{marked}\n}} }}"
+    store.update(" ;\n".join(op for op in (*drops, *_forgetting(forget), marks, marking) if op))
+    try:
+        for graph in names:
+            if graph != CATALOG:
+                clear(store, graph)
+        write(store)
+    except BaseException:
+        clean_up(store)  # what was written of the file goes: nothing stays half-written
+        raise
+    unmark = f"DELETE DATA {{ GRAPH <{CATALOG}> {{\n{marked}\n}} }}"
+    store.update(" ;\n".join(op for op in (unmark, records and insert(records)) if op))
+
+
+def being_written(store: ox.Store) -> list[str]:
+    """Return the graphs marked as being written (``og:DefaultGraph``: the default graph)."""
+    query = f"SELECT ?g WHERE {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{BEING_WRITTEN}> ?g }} }}"
+    return sorted(row["g"].value for row in store.query(query))
 
 
 def edit_graphs(
@@ -112,8 +148,34 @@ def update(
 
 
 def clean_up(store: ox.Store) -> list[str]:
-    """Do nothing: an embedded write leaves nothing behind when it dies."""
-    return []
+    """Drop every graph a bulk write that died left marked, and its marker; return them."""
+    graphs = being_written(store)
+    for graph in graphs:
+        if graph != CATALOG:
+            clear(store, graph)
+    if graphs:
+        ops = [_drop(CATALOG)] if CATALOG in graphs else []
+        ops.append(f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{BEING_WRITTEN}> ?g }} }}")
+        store.update(" ;\n".join(ops))
+    return graphs
+
+
+def clear(store: ox.Store, graph: str) -> None:
+    """Empty and drop ``graph`` (``og:DefaultGraph``: the default graph) in updates of at
+    most :data:`CHUNK` quads each: one ``DROP`` of 100k quads took 1.6 times the CPU and
+    3 times the added memory (docs/benchmarks.md). Only for a graph marked as being
+    written, which no reader of the application sees part of."""
+    pattern = "?s ?p ?o" if graph == DEFAULT_MARK else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+    chunk = (
+        f"DELETE {{ {pattern} }} WHERE {{ SELECT ?s ?p ?o WHERE {{ {pattern} }} LIMIT {CHUNK} }}"
+    )
+    while store.query(f"ASK {{ {pattern} }}"):
+        store.update(chunk)
+    store.update(_drop(None if graph == DEFAULT_MARK else graph))
+
+
+def _drop(graph: str | None) -> str:
+    return "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>"
 
 
 def _forgetting(forget: Iterable[str]) -> Iterator[str]:

@@ -12,6 +12,7 @@ import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -40,51 +41,66 @@ def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
 
 
 def dump(store, path: Path) -> Transfer:
-    """Write every graph of ``store`` to ``path``; return how much was written."""
+    """Write every graph of ``store`` to ``path``; return how much was written.
+
+    The quads are written as they are read, so memory does not grow with the store."""
     fmt, zipped = format_of(path)
-    quads = list(store.quads_for_pattern(None, None, None, None))
+    graphs: set[object] = set()
+    count = 0
+
+    def counted() -> Iterator[ox.Quad]:
+        nonlocal count
+        for quad in store.quads_for_pattern(None, None, None, None):
+            graphs.add(quad.graph_name)
+            count += 1
+            yield quad
+
     opener = gzip.open if zipped else open
     with opener(path, "wb") as out:
-        ox.serialize(quads, out, format=fmt)
-    return Transfer(len({q.graph_name for q in quads}), len(quads))
+        ox.serialize(counted(), out, format=fmt)
+    return Transfer(len(graphs), count)
 
 
 def restore(store, path: Path) -> Transfer:
     """Write every graph of the dump at ``path`` into ``store``, replacing graphs of the same name.
 
-    Each graph is written whole by :func:`graph.store.writes.replace_graph`, whose contract
-    says what a reader can see. The dump is parsed completely before anything is
-    written, so a dump that does not parse changes nothing.
+    The dump is parsed once to check it and name its graphs, without keeping its quads, so
+    a dump that does not parse changes nothing; then
+    :func:`graph.store.writes.replace_graphs` writes them (its contract says what a reader
+    and a crash can see: on the embedded store, the bulk loader in bounded memory).
     """
     fmt, zipped = format_of(path)
-    graphs: dict[object, list[ox.Triple]] = {}
-    for quad in _parse(path, fmt, zipped):
-        graphs.setdefault(quad.graph_name, []).append(quad.triple)
+    dump_file = _Dump(path, fmt, zipped)
+    names: set[str | None] = set()
     total = 0
-    for graph, triples in graphs.items():
-        total += len(triples)
-        name = graph.value if isinstance(graph, ox.NamedNode) else None
-        writes.replace_graph(store, name, _GraphQuads(graph, triples))
-    return Transfer(len(graphs), total)
+    for quad in dump_file:
+        name = quad.graph_name
+        names.add(name.value if isinstance(name, ox.NamedNode) else None)
+        total += 1
+    dump_file.count = total
+    if total:
+        writes.replace_graphs(store, names, dump_file)
+    return Transfer(len(names), total)
 
 
-class _GraphQuads(writes.Streamed):
-    """The triples of one graph of a dump as quads in it, written without an update text."""
+class _Dump(writes.Streamed):
+    """The quads of a dump file, parsed anew each time they are iterated."""
 
-    def __init__(self, graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple]):
-        self.graph, self.triples = graph, triples
+    def __init__(self, path: Path, fmt: ox.RdfFormat, zipped: bool):
+        self.path, self.fmt, self.zipped, self.count = path, fmt, zipped, 0
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return self.count
 
     def __iter__(self) -> Iterator[ox.Quad]:
-        return (ox.Quad(t.subject, t.predicate, t.object, self.graph) for t in self.triples)
+        with self._open() as data:
+            try:
+                yield from ox.parse(data, format=self.fmt)
+            except SyntaxError as error:
+                raise ValueError(f"{self.path}: {error}") from None
 
+    def rdf(self) -> writes.RdfText:
+        return writes.RdfText(self._open, self.fmt)
 
-def _parse(path: Path, fmt: ox.RdfFormat, zipped: bool) -> Iterator[ox.Quad]:
-    opener = gzip.open if zipped else open
-    with opener(path, "rb") as data:
-        try:
-            yield from ox.parse(data, format=fmt)
-        except SyntaxError as error:
-            raise ValueError(f"{path}: {error}") from None
+    def _open(self) -> BinaryIO:
+        return gzip.open(self.path, "rb") if self.zipped else open(self.path, "rb")

@@ -15,11 +15,16 @@ What each guarantees, as a contract:
 transaction: a reader sees the store before the write or after all of it, never a part;
 a process killed or a disk that fills up mid-write leaves the store as it was before. The
 one exception is a :class:`Streamed` source (a file of at least
-``embedded_writes.THRESHOLD`` bytes), written in two transactions: the first drops the
-graph and its catalogue entry and marks the derived data stale, the second adds the data
-and its new entry together. A reader may see the graph absent between them (never part
-of the file); after a crash the graph holds its old content, nothing, or the whole file
-with its entry, and a graph without an entry is written again by the next load.
+``embedded_writes.THRESHOLD`` bytes, a restored dump), which one transaction would hold
+in memory whole: it is bulk-loaded outside any transaction, between two updates. The
+first removes the catalogue entries of the graphs it replaces, marks the derived data
+stale after them and marks each graph as being written; then the graphs' old content is
+deleted in chunks and the source bulk-loaded; the second update removes the marks and
+adds the new catalogue entry. A reader in the same process may see a graph absent or
+partly written in between; after a crash a graph holds its old content, or the whole file
+with its entry, or it is still marked, and then :func:`clean_up` (run by
+:func:`graph.store.open_store`, so before any reader of the application) drops it: the
+store holds nothing of that file, and the next load writes it again.
 
 **SPARQL server.** Data goes into a fresh staging graph, which is not part of the
 application's dataset and so is never read; then ONE ``DELETE``/``INSERT`` operation
@@ -49,9 +54,11 @@ two loses it, so what it does must be safe to leave undone: removing staleness m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -106,16 +113,32 @@ def catalogue_entry(
     return CatalogueEntry(graph, digest, origin, modified)
 
 
+@dataclass(frozen=True)
+class RdfText:
+    """Where the bulk loader reads a source: a binary file ``open()`` returns (a context
+    manager), in ``format``, relative IRIs resolved against ``base_iri``."""
+
+    open: Callable[[], BinaryIO]
+    format: ox.RdfFormat
+    base_iri: str | None = None
+
+
 class Streamed:
     """A big source of quads already in the graph they are written to, that can be
     iterated again (a file parsed anew each time); :func:`replace_graph` writes it into
-    the embedded store by the streamed path, without building an update text."""
+    the embedded store by the bulk loader (see the module's text), without building an
+    update text."""
 
     def __iter__(self) -> Iterator[ox.Quad]:
         raise NotImplementedError
 
     def __len__(self) -> int:
         raise NotImplementedError
+
+    def rdf(self) -> RdfText | None:
+        """Return the source as checked RDF text for the bulk loader; None (the default):
+        the quads are bulk-added as they are iterated."""
+        return None
 
 
 def streams(store: ox.Store, size: int) -> bool:
@@ -138,19 +161,40 @@ def replace_graph(
     entry is left as it is); ``records`` are further constant ``GRAPH <g> { ... }`` blocks
     without blank nodes written with it; ``then`` runs after it (see the module's text).
     The graph of a quad is ignored, except in a :class:`Streamed` source, which the
-    embedded store writes in two transactions (see the module's text).
+    embedded store bulk-loads between two updates (see the module's text).
     """
     forget = (f"<{CATALOG}> <{catalogue.graph}>",) if catalogue is not None else ()
     if isinstance(triples, Streamed) and _kind(store) is embedded_writes:
         if records or then:
             raise ValueError("a streamed source is written with its catalogue entry only")
-        entry = catalogue.quads() if catalogue is not None else []
+        entry = catalogue.block() if catalogue is not None else ""
         marks = staleness.mark_update([catalogue.graph]) if catalogue is not None else ""
-        embedded_writes.replace_streamed(store, graph, triples, entry, forget, marks)
+        to_graph = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        write = partial(_bulk_write, source=triples, to_graph=to_graph)
+        embedded_writes.bulk_replace(store, [graph], write, forget, marks, entry)
         return
     if catalogue is not None:
         records = f"{catalogue.block()}\n{records}"
     _kind(store).replace_graph(store, graph, _lines(triples), records, forget, then)
+
+
+def replace_graphs(store: ox.Store, graphs: Iterable[str | None], source: Streamed) -> None:
+    """Replace every graph in ``graphs`` (None: the default graph) with the quads of
+    ``source``, which name their graphs, all of them in ``graphs`` (a dump being restored).
+
+    On the embedded store one bulk write under markers (see the module's text); on a server
+    one :func:`replace_graph` per graph, with the quads of each gathered first.
+    """
+    graphs = list(graphs)
+    if _kind(store) is embedded_writes:
+        embedded_writes.bulk_replace(store, graphs, partial(_bulk_write, source=source))
+        return
+    by_graph: dict[str | None, list[ox.Triple]] = {g: [] for g in graphs}
+    for quad in source:
+        name = quad.graph_name
+        by_graph[name.value if isinstance(name, ox.NamedNode) else None].append(quad.triple)
+    for graph, triples in by_graph.items():
+        replace_graph(store, graph, triples)
 
 
 def edit_graphs(store: ox.Store, edits: Edits, *, records: str = "", then: str = "") -> None:
@@ -238,13 +282,27 @@ def update(
 
 
 def clean_up(store: ox.Store) -> list[str]:
-    """Remove what writes that died left behind (a server's old staging graphs); return it."""
+    """Remove what writes that died left behind (a server's old staging graphs, the
+    embedded store's graphs still marked as being written); return it."""
     return _kind(store).clean_up(store)
 
 
 def _kind(store: object):
     """Return the implementation of these writes for ``store``'s kind: the one dispatch."""
     return server_writes if isinstance(store, SparqlStore) else embedded_writes
+
+
+def _bulk_write(
+    store: ox.Store, *, source: Streamed, to_graph: ox.NamedNode | ox.DefaultGraph | None = None
+) -> None:
+    """Write ``source`` into the embedded ``store`` by the bulk loader, into ``to_graph``
+    when its text holds triples."""
+    text = source.rdf()
+    if text is None:
+        store.bulk_extend(iter(source))
+        return
+    with text.open() as data:
+        store.bulk_load(data, text.format, base_iri=text.base_iri, to_graph=to_graph)
 
 
 def _lines(triples: Iterable[ox.Triple | ox.Quad]) -> Iterator[str]:
