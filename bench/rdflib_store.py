@@ -43,6 +43,8 @@ class RdflibStore:
         with warnings.catch_warnings():
             # rdflib's own evaluator still reads the Dataset property it deprecates.
             warnings.filterwarnings("ignore", "Dataset.default_context is deprecated")
+            # ... and, for a GRAPH ?g pattern, the Dataset.contexts it deprecates for graphs().
+            warnings.filterwarnings("ignore", "Dataset.contexts is deprecated")
             result = self.dataset.query(text)
             if result.type not in ("SELECT", "ASK"):
                 raise ValueError(f"only SELECT and ASK are answered here, not {result.type}")

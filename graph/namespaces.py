@@ -49,6 +49,9 @@ KINDS = (
     "assessment",
     "score",
     "submission",
+    "category",
+    "scoring",
+    "scale",
 )
 
 # The vocabularies the data uses. schema: is https, as the data writes it (not http).

@@ -128,7 +128,8 @@ def read_contests(store: ox.Store) -> dict[str, Contest]:
   GRAPH <{ASSESSMENTS_GRAPH}> {{
     ?a <{OG.contested}> true ; <{OG.aboutModel}> ?model ; <{OG.criterion}> ?criterion ;
        <{OG.resolvedBy}> ?rule .
-    BIND (EXISTS {{ ?a <{OG.flag}> <{OG.NeedsReview}> }} AS ?review)
+    # Not BIND(EXISTS ...): Virtuoso 7.2 answers that as neither true nor false.
+    OPTIONAL {{ ?a <{OG.flag}> ?review FILTER (?review = <{OG.NeedsReview}>) }}
   }}
 }}"""
     found: dict[str, Contest] = {}
@@ -139,7 +140,7 @@ def read_contests(store: ox.Store) -> dict[str, Contest]:
             row["model"].value,
             row["criterion"].value,
             row["rule"].value,
-            row["review"].value == "true",
+            row["review"] is not None,
         )
         if iri not in found or (contest.model, contest.rule) < (found[iri].model, found[iri].rule):
             found[iri] = contest

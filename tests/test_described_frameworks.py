@@ -343,7 +343,7 @@ def test_an_indicator_nobody_judged_leaves_the_grade_unplaced(make_app, store) -
     assert answer.get_json()["boolean"] is True
     placement = c.get("/placement/eti.json").get_json()
     (unplaced,) = placement["unplaced"]
-    assert unplaced["model"]["iri"] == GLOBEX and "not-enough-evidence" in unplaced["flags"]
+    assert unplaced["model"]["iri"] == GLOBEX and "unplaced" in unplaced["flags"]
     assert [m["iri"] for m in unplaced["missing"]] == [f"{ID}criterion/eti/incident-reporting"]
     assert placement["unplaced_count"] == 1 and placement["placed"] == 1
 

@@ -176,7 +176,7 @@ def test_mapped_evidence_says_where_it_comes_from(alpha) -> None:
 
 
 def test_flags_self_reporting_and_openwashing(alpha) -> None:
-    flags = ["contested", "single-source", "self-reported", "openwashing", "unplaced"]
+    flags = ["contested", "single-source", "self-reported", "openwashing"]
     assert alpha["flags"] == flags
     assert alpha["openwashing"] == {
         "flagged": True,

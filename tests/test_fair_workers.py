@@ -62,7 +62,7 @@ def fair_server(tmp_path, store_kind):
         tmp_path,
         query_timeout=TIMEOUT,
         query_workers=3,
-        query_long_after=0.5,
+        query_long_after=0.9,
         query_long_max=2,
         query_client_long=1,
         trust_proxy=1,

@@ -129,8 +129,9 @@ def test_a_criterion_gives_its_framework_and_mappings(client) -> None:
     g = rdf(client, "/id/criterion/oti-2024/published-weights")
     c = U("criterion/oti-2024/published-weights")
     assert (c, SKOS.inScheme, U("framework/oti-2024")) in g
-    assert (c, SKOS.closeMatch, U("criterion/osai-index/weights_endmodel")) in g
-    assert (c, SKOS.narrowMatch, U("criterion/osai-index/weights_basemodel")) in g
+    # The reviewed mappings: end-model weights are narrower, base-model weights close only.
+    assert (c, SKOS.narrowMatch, U("criterion/osai-index/weights_endmodel")) in g
+    assert (c, SKOS.closeMatch, U("criterion/osai-index/weights_basemodel")) in g
     assert (U("criterion/osai-index/weights_endmodel"), SKOS.inScheme, None) in g
     assert (c, SKOS.broader, U("criterion/oti-2024/input-transparency")) in g
 

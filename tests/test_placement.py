@@ -33,7 +33,7 @@ def score(model: str, value: int, grade: str | None = None, **extra) -> StoredSc
 
 
 def test_models_are_placed_by_grade_or_kept_apart_by_why_they_are_not(store) -> None:
-    thin = str(OG.NotEnoughEvidence)
+    thin = str(OG.Unplaced)
     unknown = f"{ID}criterion/oti-2024/open-code"
     scores = [
         score("b", 1, f"{TIER}1"),
@@ -51,7 +51,7 @@ def test_models_are_placed_by_grade_or_kept_apart_by_why_they_are_not(store) -> 
     placed = [[m["model"]["iri"][-1] for m in r["models"]] for r in page["grades"]]
     assert placed == [["a", "b"], [], ["c"], [], []]
     (d,) = page["unplaced"]
-    assert d["model"]["iri"] == f"{ID}model/d" and d["flags"] == ["not-enough-evidence"]
+    assert d["model"]["iri"] == f"{ID}model/d" and d["flags"] == ["unplaced"]
     assert [m["iri"] for m in d["missing"]] == [unknown]
     assert [m["model"]["iri"] for m in page["below_every_grade"]] == [f"{ID}model/e"]
     assert (page["placed"], page["unplaced_count"]) == (3, 1)

@@ -33,6 +33,7 @@ PAGES = [
     "/id/grade/oti-2024/tier-2",
     "/id/family/alpha",
     "/spectrum",
+    "/placement/mof",
     "/compare?model=alpha&model=beta",
     "/graph/evidence/alpha/oti-2024",
     "/graph/citations/paper-b",

@@ -43,7 +43,7 @@ def test_derive_stores_scores_for_every_model(store_dir, capsys) -> None:
     code, out, _ = run(capsys, "--store", store_dir, "derive")
     assert code == 0
     assert out.startswith("derived 2 models")
-    assert "alpha: oti-2024 tier-3, osaid-1.0 unplaced" in out
+    assert "alpha: oti-2024 tier-3, osaid-1.0 does-not-meet" in out
     assert "openwashing" in out.splitlines()[1]
     store = open_store(store_dir) if is_external(store_dir) else ox.Store.read_only(store_dir)
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SCORES_GRAPH}> {{ ?s a ?t }} }}"

@@ -63,7 +63,8 @@ def _distribution(snap: Snapshot) -> dict:
         framework = row["framework"].value
         entry = per.setdefault(framework, {"values": {}, "grades": {}, "unplaced": 0})
         value, n = float(row["value"].value), int(row["scores"].value)
-        if row["unplaced"].value == "true":
+        # Virtuoso 7.2 gives the EXISTS as 1 or 0, the other stores as true or false.
+        if row["unplaced"].value in ("true", "1"):
             entry["unplaced"] += n
             continue
         entry["values"][value] = entry["values"].get(value, 0) + n

@@ -42,16 +42,26 @@ from graph.store import writes
 def compute(
     store: ox.Store, models: Iterable[str] | None = None, as_of: dt.date | str | None = None
 ) -> dict[str, ModelDerivation]:
-    """Read the claims of ``models`` (all when None) and derive them, writing nothing."""
-    evidence, matches = read_evidence(store, models, quotes=False), read_matches(store)
+    """Read the claims of ``models`` (all when None) and derive them, writing nothing.
+
+    Today's derivations carry the family disagreement flags ``derive`` stores
+    (``with_family_flags``; the stored levels stand in for the family members not
+    derived here), so deriving again what is stored gives what is stored. "As of"
+    derivations are never stored and carry none.
+    """
+    wanted = None if models is None else sorted(set(models))
+    evidence, matches = read_evidence(store, wanted, quotes=False), read_matches(store)
     rules = store_rules(store)
     by_model: dict[str, list[ClaimRecord]] = {}
     for claim in evidence.claims:
         by_model.setdefault(claim.model, []).append(claim)
-    return {
+    derived = {
         iri: derive_model(model, by_model.get(iri, []), evidence.sources, matches, as_of, rules)
         for iri, model in evidence.models.items()
     }
+    if as_of is not None or not derived:
+        return derived
+    return with_family_flags(derived, families_of(store, wanted))
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,7 @@ def derive(
     families = families_of(store, wanted)
     if wanted is not None:
         wanted = sorted({*wanted, *peers(families, wanted)})
-    derivations = with_family_flags(compute(store, wanted), families)
+    derivations = compute(store, wanted)  # with their family flags (``with_family_flags``)
     old = stored_nodes(store, wanted)
     new = new_nodes(derivations.values(), when or now_stamp())
     edits, changed = node_edits(old, new)

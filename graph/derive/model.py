@@ -177,19 +177,7 @@ def derive_model(
     for claim in scoring:
         by_criterion.setdefault(claim.criterion, []).append(claim)
 
-    criteria = sorted({c for r in rules for c in r.criteria} | set(by_criterion))
-    resolved: dict[str, tuple[Assessment, tuple[str, ...]]] = {}
-    for criterion in criteria:
-        own = by_criterion.get(criterion)
-        if own:
-            assessment = resolve_claims(own, criterion=criterion, model=model.iri, as_of=day)
-        else:
-            assessment = no_claims(criterion, model.iri, day)
-        mapped_from: tuple[str, ...] = ()
-        if assessment.rule == NO_CLAIM_RULE and criterion in MATCHED_CRITERIA:
-            assessment, mapped_from = from_matches(model, criterion, by_criterion, matches, day)
-        resolved[criterion] = (assessment, mapped_from)
-
+    resolved = _resolve_all(model, rules, by_criterion, matches, day)
     scores = {r.iri: r.score({c: a for c, (a, _) in resolved.items()}) for r in rules}
     points = {c: p for s in scores.values() for c, p in s.points.items()}
     assessments = {}
@@ -238,6 +226,30 @@ def derive_model(
             evidenced=evidenced(rule, score, assessments),
         )
     return ModelDerivation(model, day, assessments, results, washing)
+
+
+def _resolve_all(
+    model: ModelRecord,
+    rules: Sequence[FrameworkRule],
+    by_criterion: Mapping[str, list],
+    matches: Mapping,
+    day: dt.date | None,
+) -> dict[str, tuple[Assessment, tuple[str, ...]]]:
+    """Resolve every criterion the rules read or a claim speaks of, borrowing through
+    mappings where a criterion has no claim of its own; each with the criteria it borrowed from."""
+    criteria = sorted({c for r in rules for c in r.criteria} | set(by_criterion))
+    resolved: dict[str, tuple[Assessment, tuple[str, ...]]] = {}
+    for criterion in criteria:
+        own = by_criterion.get(criterion)
+        if own:
+            assessment = resolve_claims(own, criterion=criterion, model=model.iri, as_of=day)
+        else:
+            assessment = no_claims(criterion, model.iri, day)
+        mapped_from: tuple[str, ...] = ()
+        if assessment.rule == NO_CLAIM_RULE and criterion in MATCHED_CRITERIA:
+            assessment, mapped_from = from_matches(model, criterion, by_criterion, matches, day)
+        resolved[criterion] = (assessment, mapped_from)
+    return resolved
 
 
 def evidenced(

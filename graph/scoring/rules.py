@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 
 from graph.namespaces import ID
 from graph.scoring import (
@@ -63,12 +62,29 @@ def framework_of(criterion: str) -> str | None:
     return f"{FRAMEWORK_PREFIX}{rest.split('/', 1)[0]}" if "/" in rest else None
 
 
+@dataclass(frozen=True, eq=True)
+class DescribedScore:
+    """Score by a framework's og:scoring description (``score_described``).
+
+    Equal when the descriptions are: the rules made from two reads of the same
+    description compare equal, as a ``functools.partial`` of it would not.
+    """
+
+    description: Description
+
+    def __call__(self, assessments: Mapping[str, Assessment]) -> Score:
+        return score_described(self.description, assessments)
+
+    def __hash__(self) -> int:
+        return hash(self.description.framework)
+
+
 def described_rule(description: Description) -> FrameworkRule:
     """Return the rule that scores a framework from its og:scoring description."""
     return FrameworkRule(
         iri=description.framework,
         criteria=description.criteria,
-        score=partial(score_described, description),
+        score=DescribedScore(description),
         integer_value=description.aggregation is None,
         description=description,
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.labels import read_names
-from graph.namespaces import CITO, DCTERMS, OG, PROV, RDF, RDFS, SKOS
+from graph.namespaces import CITO, DCTERMS, DQV, OG, PROV, RDF, RDFS, SKOS
 from graph.views.common import bounded_description, bounded_descriptions
 
 # Listed nodes (scores, assessments, claims ...) described per page.
@@ -50,7 +50,7 @@ def describe_page(
     """Return page ``page`` of the description of ``iri``, whose page dict is ``data``.
 
     ``kind`` names the page (``model``, ``source``, ``criterion``, ``organization``,
-    ``framework``, ``claim``, or ``resource`` for the generic page). Raises
+    ``framework``, ``claim``, ``family``, or ``resource`` for the generic page). Raises
     ``ValueError`` for a page past the last.
     """
     nodes, links = RELATED.get(kind, _nothing)(data)
@@ -225,6 +225,20 @@ def _framework(data: Mapping) -> tuple[list[str], list[Link]]:
     return [g["iri"] for g in data["grades"]], links
 
 
+def _family(data: Mapping) -> tuple[list[str], list[Link]]:
+    """A family: its members, and each member's scores with their grades, as its page lists them."""
+    iri = data["family"]["iri"]
+    links: list[Link] = []
+    for m in data["members"]:
+        member = m["model"]["iri"]
+        links.append((member, str(OG.family), iri))
+        for s in m["scores"]:
+            links.append((s["score"], str(DQV.computedOn), member))
+            if s.get("grade") and s["grade"].get("iri"):
+                links.append((s["score"], str(OG.grade), s["grade"]["iri"]))
+    return [], links
+
+
 def _resource(data: Mapping) -> tuple[list[str], list[Link]]:
     """Any other IRI (a family, a person, a grade ...): the links to it the page lists."""
     iri = data["resource"]["iri"]
@@ -238,5 +252,6 @@ RELATED = {
     "criterion": _criterion,
     "organization": _organization,
     "framework": _framework,
+    "family": _family,
     "resource": _resource,
 }

@@ -4,7 +4,7 @@ Any framework whose scheme holds ``og:Grade``s has this page, whether it is scor
 by code (the OTI spectrum, MOF, OSAID) or from its ``og:scoring`` description: the
 grades in their ``og:gradeOrder``, each with the models whose stored score (today's,
 whole) reaches it; then the models with a score but no grade: unplaced, the
-evidence being too thin to place them (``og:NotEnoughEvidence``), with the
+evidence being too thin to place them (``og:Unplaced``), with the
 criteria still unknown, or, their evidence known, below every grade (a model
 that meets no MOF class). Models with no score under the framework have no claim on its criteria and are
 counted, not listed. Queries: the grades (one), the stored scores (one), the
@@ -90,8 +90,8 @@ def placement_page(
         for g in grades
     ]
     ungraded = [s for grade, ss in by_grade.items() if grade not in known for s in ss]
-    unplaced = [s for s in ungraded if str(OG.NotEnoughEvidence) in s.flags]
-    below = [s for s in ungraded if str(OG.NotEnoughEvidence) not in s.flags]
+    unplaced = [s for s in ungraded if str(OG.Unplaced) in s.flags]
+    below = [s for s in ungraded if str(OG.Unplaced) not in s.flags]
     return {
         "framework": {**labels.ref(framework), "slug": framework[len(FRAMEWORK_PREFIX) :]},
         "grades": rows,
