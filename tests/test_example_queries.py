@@ -718,6 +718,12 @@ def test_q12_what_the_section_on_mitigated_security_risks_relies_on(
 # ---------------------------------------------------------------- Q8
 
 
+@pytest.mark.differs_on(
+    "virtuoso",
+    reason="Virtuoso 7.2 sometimes misses pairs of assessments on mapped criteria that the other "
+    "stores find, depending on the plans it chose for the queries it ran before",
+    strict=False,
+)
 def test_q8_frameworks_judging_a_model_differently_on_mapped_criteria(
     store: ox.Store, facts: Facts
 ) -> None:
