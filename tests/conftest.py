@@ -383,12 +383,12 @@ def live_write_token() -> str:
     return WRITE_TOKEN
 
 
-def _run_live_server(root: Path, location: str):
+def _run_live_server(root: Path, location: str, query_timeout: float = 2):
     """Run ``server.serve.serve`` over ``location`` in a subprocess; yield its base URL."""
     port = free_port()
     code = (
         "from server.serve import serve; "
-        f"serve({location!r}, port={port}, query_timeout=2, query_workers=2, "
+        f"serve({location!r}, port={port}, query_timeout={query_timeout!r}, query_workers=2, "
         f"max_rows=1000, write_token={WRITE_TOKEN!r}, server_threads=6)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENNESS_")}
@@ -441,6 +441,19 @@ def module_live_server(tmp_path_factory):
     store_path = root / "store"
     _build_disk_store(store_path)
     yield from _run_live_server(root, str(store_path))
+
+
+@pytest.fixture(scope="module")
+def patient_live_server(tmp_path_factory):
+    """Run the live server (as ``live_server``) with a 60 s query timeout, for this module.
+
+    For tests of pages in a browser: on a loaded machine a query may pass the 2 s of
+    ``live_server``, and these tests are about what the page shows, not about timeouts.
+    """
+    root = tmp_path_factory.mktemp("live-patient")
+    store_path = root / "store"
+    _build_disk_store(store_path)
+    yield from _run_live_server(root, str(store_path), query_timeout=60)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,20 @@ from urllib.parse import urlparse
 import pytest
 
 
+@pytest.fixture(scope="module")
+def live_server(patient_live_server):
+    return patient_live_server
+
+
+def wait_for_results(page, text: str) -> None:
+    """Wait for the results table to show ``text``; fail with YASR's message if it shows one."""
+    page.locator(".yasr table, .yasr .errorResult").first.wait_for(timeout=30000)
+    error = page.locator(".yasr .errorResult")
+    if error.count():
+        pytest.fail(f"the query page showed an error: {error.first.inner_text()}")
+    page.locator(".yasr table").get_by_text(text).first.wait_for(timeout=15000)
+
+
 @pytest.fixture
 def page(browser, live_server):
     """Open a fresh page that records every URL it requests."""
@@ -27,10 +41,8 @@ def test_query_page_runs_an_example(page, live_server):
         "() => window.opennessYasgui.getTab().getQuery().includes('GRAPH ?graph')"
     )
     page.click(".yasqe_queryButton")
+    wait_for_results(page, "https://w3id.org/openness/graph/test/models.ttl")
     results = page.locator(".yasr table")
-    results.get_by_text("https://w3id.org/openness/graph/test/models.ttl").first.wait_for(
-        timeout=15000
-    )
     assert results.get_by_text("https://w3id.org/openness/graph/test/claims.ttl").count() >= 1
     host = urlparse(live_server).netloc
     outside = [
