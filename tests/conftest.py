@@ -136,9 +136,14 @@ def pytest_collection_modifyitems(items) -> None:
             )
 
 
-# The modules that read the bundled world: one xdist worker runs them all, so each kind's
-# world is loaded once. A module missing here still passes; it only costs a second load.
-BUNDLED_WORLD_READERS = ("tests/test_cli.py", "tests/test_example_queries.py")
+# The modules that read the bundled world on the external servers: one xdist worker runs
+# them all, so each server kind's world is loaded once (the embedded world is shared by
+# every worker). A module missing here still passes; it only costs a second load.
+BUNDLED_WORLD_READERS = (
+    "tests/test_cli.py",
+    "tests/test_example_queries.py",
+    "tests/test_openwashing_docs.py",
+)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
@@ -246,13 +251,35 @@ def bundled_world(store_kind, bundled_worlds, server_pool, tmp_path_factory) -> 
     """
     if store_kind not in bundled_worlds:
         if store_kind == "embedded":
-            location = str(tmp_path_factory.mktemp("bundled") / "store")
+            location = _shared_embedded_world(tmp_path_factory)
         else:
             # Never given back to the pool: its data stays for the whole run.
             location = server_pool.acquire(store_kind, fresh=True).store_url
-        assert main(["--store", location, "load", "--no-validate"]) == 0
+            assert main(["--store", location, "load", "--no-validate"]) == 0
         bundled_worlds[store_kind] = BundledWorld(store_kind, location)
     return bundled_worlds[store_kind]
+
+
+def _shared_embedded_world(tmp_path_factory) -> str:  # noqa: ANN001
+    """Load the embedded world once per run, shared by the xdist workers (read-only).
+
+    The workers' temporary directories share a parent for this run only; the first
+    worker to ask loads the world under a lock while the others wait, then all open it.
+    """
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "bundled-world"
+    folder.mkdir(exist_ok=True)
+    location, done = folder / "store", folder / "loaded"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            assert main(["--store", str(location), "load", "--no-validate"]) == 0
+            done.touch()
+    return str(location)
 
 
 @pytest.fixture(scope="session")
