@@ -27,7 +27,7 @@ RUNAWAY = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
     "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
 )
-TIMEOUT = 15
+TIMEOUT = 10
 
 
 def _serve(tmp_path, **settings) -> tuple[subprocess.Popen, str]:
@@ -62,7 +62,7 @@ def fair_server(tmp_path, store_kind):
         tmp_path,
         query_timeout=TIMEOUT,
         query_workers=3,
-        query_long_after=3,
+        query_long_after=2,
         query_long_max=2,
         query_client_long=1,
         trust_proxy=1,
