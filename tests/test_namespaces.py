@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
@@ -70,14 +71,14 @@ def test_every_og_term_in_any_ttl_is_defined(ontology: rdflib.Graph) -> None:
     used: set[str] = set()
     for folder in (paths.ONTOLOGY_DIR, paths.SHAPES_DIR, paths.DATA_DIR):
         for f in folder.rglob("*.ttl"):
-            g = rdflib.Graph().parse(f)
+            triples = ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
             used |= {
-                f"{f.relative_to(paths.ROOT)}: {t}"
-                for triple in g
-                for t in triple
-                if isinstance(t, rdflib.URIRef)
-                and str(t).startswith(str(OG))
-                and str(t) not in defined
+                f"{f.relative_to(paths.ROOT)}: {t.value}"
+                for triple in triples
+                for t in (triple.subject, triple.predicate, triple.object)
+                if isinstance(t, ox.NamedNode)
+                and t.value.startswith(str(OG))
+                and t.value not in defined
             }
     assert not used, "og: terms used but not defined:\n" + "\n".join(sorted(used))
 
