@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from graph.batch_limits import CONTROLS_REFUSED, text_problem
 from graph.namespaces import GRAPH, OG, graph_iri
-from graph.rdf_input import UnsafeInput, check_input
+from graph.rdf_input import UnsafeInput, check_file, check_input
 from graph.store import writes
 from graph.store.writes import CATALOG, RdfText, Streamed
 
@@ -152,8 +152,6 @@ SUSPECT = re.compile(
 # The bytes any of them starts with: one character class is five times as fast to scan.
 FIRST = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xc2\xed\xef\\&]")
 BLOCK = 8 * 2**20
-# Formats whose safety check (graph.rdf_input) reads the whole text: their bytes are kept.
-WHOLE = (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD)
 
 
 def scan(path: Path) -> tuple[str, bool]:
@@ -196,10 +194,11 @@ class StreamedQuads(Streamed):
 def parse_streamed(path: Path, graph: str, suspect: bool = True) -> StreamedQuads:
     """Check that the file at ``path`` parses, counting its quads without keeping them;
     ``suspect``: its bytes may spell a refused character, so every term is checked."""
-    data = path.read_bytes() if FORMATS[path.suffix] in WHOLE else None
-    if data is not None:
-        _check(path, data)
-    quads = StreamedQuads(path, data, graph, 0, check_terms=suspect)
+    try:
+        check_file(path, FORMATS[path.suffix])
+    except UnsafeInput as exc:
+        raise ParseError(str(path), None, None, str(exc)) from None
+    quads = StreamedQuads(path, None, graph, 0, check_terms=suspect)
     for _ in quads:
         quads.count += 1
     return quads

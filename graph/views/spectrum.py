@@ -69,6 +69,7 @@ SELECT (COUNT(DISTINCT ?model) AS ?n) WHERE {{
   }}
 }}"""
 
+
 def spectrum_page(store: ox.Store) -> dict:
     """Return the records of the spectrum page (see docs/pages.md, "spectrum")."""
     tiers, columns = _tiers(store)
