@@ -93,3 +93,23 @@ def test_a_restore_that_fails_while_writing_leaves_nothing_of_the_dump(
     monkeypatch.undo()
     transfer.restore(target, path)
     assert quads_of(target) == quads_of(load_sample(ox.Store())) | {f"{kept} ."}
+
+
+def test_a_dump_of_many_interleaved_graphs_restores_whole(new_store, tmp_path) -> None:
+    # More graphs than spool files kept open, their quads interleaved, and literals that
+    # N-Triples must escape: each graph comes back exactly.
+    graphs = [ox.NamedNode(f"urn:g{n}") for n in range(writes.OPEN_SPOOLS * 2 + 3)]
+    quads = [
+        ox.Quad(ox.NamedNode(f"urn:s{k}"), ox.NamedNode("urn:p"), ox.Literal(text), graph)
+        for k in range(3)
+        for graph in graphs
+        for text in (f"line one\nline two {k}", 'a "quoted" \\ word', "é ✓")
+    ]
+    quads.append(ox.Quad(ox.NamedNode("urn:d"), ox.NamedNode("urn:p"), ox.Literal("1")))
+    path = tmp_path / "interleaved.nq"
+    with open(path, "wb") as out:
+        ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+    target = new_store()
+    restored = transfer.restore(target, path)
+    assert (restored.graphs, restored.quads) == (len(graphs) + 1, len(quads))
+    assert quads_of(target) == {f"{q} ." for q in quads}

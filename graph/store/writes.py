@@ -54,11 +54,13 @@ two loses it, so what it does must be safe to leave undone: removing staleness m
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import BinaryIO
+from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import pyoxigraph as ox
 
@@ -183,18 +185,42 @@ def replace_graphs(store: ox.Store, graphs: Iterable[str | None], source: Stream
     ``source``, which name their graphs, all of them in ``graphs`` (a dump being restored).
 
     On the embedded store one bulk write under markers (see the module's text); on a server
-    one :func:`replace_graph` per graph, with the quads of each gathered first.
+    one :func:`replace_graph` per graph, each graph's lines first spooled to a temporary
+    file in one pass over ``source``, so memory does not grow with the dump.
     """
     graphs = list(graphs)
     if _kind(store) is embedded_writes:
         embedded_writes.bulk_replace(store, graphs, partial(_bulk_write, source=source))
         return
-    by_graph: dict[str | None, list[ox.Triple]] = {g: [] for g in graphs}
-    for quad in source:
-        name = quad.graph_name
-        by_graph[name.value if isinstance(name, ox.NamedNode) else None].append(quad.triple)
-    for graph, triples in by_graph.items():
-        replace_graph(store, graph, triples)
+    with tempfile.TemporaryDirectory(prefix="openness-restore-") as folder:
+        files = {graph: Path(folder) / f"{n}.nt" for n, graph in enumerate(graphs)}
+        _spool(source, files)
+        for graph, path in files.items():
+            with open(path, encoding="utf-8") as lines:
+                _kind(store).replace_graph(store, graph, (line.rstrip("\n") for line in lines))
+
+
+# Spool files kept open at once: a dump comes graph by graph, so one is nearly always enough.
+OPEN_SPOOLS = 16
+
+
+def _spool(source: Iterable[ox.Quad], files: dict[str | None, Path]) -> None:
+    """Append each quad of ``source`` as an N-Triples line to its graph's file in ``files``."""
+    for path in files.values():
+        path.touch()
+    handles: dict[str | None, TextIO] = {}
+    try:
+        for quad in source:
+            name = quad.graph_name
+            graph = name.value if isinstance(name, ox.NamedNode) else None
+            handle = handles.pop(graph, None) or open(files[graph], "a", encoding="utf-8")
+            handles[graph] = handle  # the most recently used last
+            if len(handles) > OPEN_SPOOLS:
+                handles.pop(next(iter(handles))).close()
+            handle.write(f"{quad.triple} .\n")
+    finally:
+        for handle in handles.values():
+            handle.close()
 
 
 def edit_graphs(store: ox.Store, edits: Edits, *, records: str = "", then: str = "") -> None:
