@@ -113,3 +113,25 @@ def test_a_dump_of_many_interleaved_graphs_restores_whole(new_store, tmp_path) -
     restored = transfer.restore(target, path)
     assert (restored.graphs, restored.quads) == (len(graphs) + 1, len(quads))
     assert quads_of(target) == {f"{q} ." for q in quads}
+
+
+def test_a_blank_node_spread_over_many_requests_stays_one_node(new_store, tmp_path) -> None:
+    # A server is sent a big graph in several requests; a blank node's triples, far apart
+    # in the dump, still describe one node.
+    graph = ox.NamedNode("urn:g")
+    p, q = ox.NamedNode("urn:p"), ox.NamedNode("urn:q")
+    nodes = [ox.BlankNode(f"n{k}") for k in range(4)]
+    quads = [ox.Quad(b, p, ox.Literal(str(k)), graph) for k, b in enumerate(nodes)]
+    quads += [ox.Quad(ox.NamedNode(f"urn:s{k}"), p, ox.Literal("x"), graph) for k in range(9)]
+    quads += [ox.Quad(ox.NamedNode("urn:top"), q, b, graph) for b in nodes]
+    path = tmp_path / "blank.nq"
+    with open(path, "wb") as out:
+        ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+    target = new_store()
+    if is_external(target):
+        target.post_triples_per_request = 2
+    transfer.restore(target, path)
+    rows = target.query(
+        "SELECT ?b ?v WHERE { GRAPH <urn:g> { <urn:top> <urn:q> ?b . ?b <urn:p> ?v } }"
+    )
+    assert sorted(row["v"].value for row in rows) == ["0", "1", "2", "3"]

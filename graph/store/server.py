@@ -457,26 +457,29 @@ class SparqlStore:
         """Append N-Triples ``lines`` to ``graph`` with Graph Store Protocol POSTs; count them.
 
         The server's own RDF parser reads them, which takes blank nodes and has none of
-        the size limits a SPARQL Update text meets.
+        the size limits a SPARQL Update text meets. A blank node's label names one node
+        within one request only, so the lines that may hold one (``_:`` anywhere in them)
+        are kept back and sent together in the last request.
         """
         url = f"{self.settings.gsp_url}?{urlencode({'graph': graph})}"
         count = 0
         batch: list[str] = []
+        blank: list[str] = []
 
-        def send() -> None:
-            body = ("\n".join(batch) + "\n").encode("utf-8")
+        def send(lines: list[str]) -> int:
+            body = ("\n".join(lines) + "\n").encode("utf-8")
             self._send("POST", url, body, "text/turtle", "*/*", None, "graph write")
+            return len(lines)
 
         try:
             for line in lines:
-                batch.append(line)
+                (blank if "_:" in line else batch).append(line)
                 if len(batch) >= self.post_triples_per_request:
-                    send()
-                    count += len(batch)
+                    count += send(batch)
                     batch = []
-            if batch:
-                send()
-                count += len(batch)
+            for rest in (batch, blank):
+                if rest:
+                    count += send(rest)
         finally:
             self.forget_graphs()
         return count
