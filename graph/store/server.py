@@ -456,15 +456,12 @@ class SparqlStore:
     def post_triples(self, graph: str, lines: Iterable[str]) -> int:
         """Append N-Triples ``lines`` to ``graph`` with Graph Store Protocol POSTs; count them.
 
-        The server's own RDF parser reads them, which takes blank nodes and has none of
-        the size limits a SPARQL Update text meets. A blank node's label names one node
-        within one request only, so the lines that may hold one (``_:`` anywhere in them)
-        are kept back and sent together in the last request.
+        The server's own RDF parser reads them: no size limit of an Update text. A blank
+        label names one node within one request, so lines that may hold one (``_:``) go
+        together in the last request.
         """
         url = f"{self.settings.gsp_url}?{urlencode({'graph': graph})}"
-        count = 0
-        batch: list[str] = []
-        blank: list[str] = []
+        count, batch, blank = 0, [], []
 
         def send(lines: list[str]) -> int:
             body = ("\n".join(lines) + "\n").encode("utf-8")
