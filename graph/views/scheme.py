@@ -97,7 +97,7 @@ def framework_page(store: ox.Store, iri: str) -> dict:
             {
                 "value": number(row["value"].value),
                 "grade": labels.ref(row["grade"].value) if "grade" in row else None,
-                "unplaced": row["unplaced"].value == "true",
+                "unplaced": row["unplaced"].value in ("true", "1"),  # Virtuoso says 1
                 "models": int(row["n"].value),
             }
             for row in spread
@@ -188,7 +188,9 @@ def _criteria_and_grades(
                     "broader": [labels.ref(b) for b in broader],
                     "scored": bool(rule and c in rule.criteria),
                     "deprecated": any(
-                        row["deprecated"].value == "true" for row in rows if "deprecated" in row
+                        row["deprecated"].value in ("true", "1")
+                        for row in rows
+                        if "deprecated" in row
                     ),
                 }
             )
