@@ -281,10 +281,13 @@ def from_matches(
     is ``graph.scoring.mappings``. Claims lent in full or as a stand-in come
     first: analogies are read only when none of those counts.
     """
+    lenders_of = matches.get(criterion, ())
+    if not any(m in by_criterion for m in lenders_of):  # most criteria: nothing to borrow
+        return no_claims(criterion, model.iri, day), ()
     own_framework = framework_of(criterion)
     others = sorted(
         m
-        for m in matches.get(criterion, ())
+        for m in lenders_of
         if framework_of(m) != own_framework or own_framework is None
     )
     full = [o for o in others if strength(matches, criterion, o) != ANALOGY]
