@@ -292,7 +292,6 @@ def from_matches(
     )
     full = [o for o in others if strength(matches, criterion, o) != ANALOGY]
     close = [o for o in others if o not in full]
-    assessment = resolve_claims([], criterion=criterion, model=model.iri, as_of=day)
     for lenders in (full, close):
         borrowed = [
             dataclasses.replace(claim, criterion=criterion, level=level)
@@ -300,12 +299,14 @@ def from_matches(
             for claim in by_criterion.get(other, [])
             if (level := lent_level(claim.level, strength(matches, criterion, other)))
         ]
+        if not borrowed:  # resolving nothing gives what ``no_claims`` gives
+            continue
         assessment = resolve_claims(borrowed, criterion=criterion, model=model.iri, as_of=day)
         if assessment.rule != NO_CLAIM_RULE:
             counted = {i for iris in assessment.claims_by_level.values() for i in iris}
             used = (o for o in lenders if any(c.iri in counted for c in by_criterion.get(o, [])))
             return assessment, tuple(used)
-    return assessment, ()
+    return no_claims(criterion, model.iri, day), ()
 
 
 def _not_counted(
