@@ -178,7 +178,8 @@ def derive_model(
         by_criterion.setdefault(claim.criterion, []).append(claim)
 
     resolved = _resolve_all(model, rules, by_criterion, matches, day)
-    scores = {r.iri: r.score({c: a for c, (a, _) in resolved.items()}) for r in rules}
+    assessed = {c: a for c, (a, _) in resolved.items()}  # every rule reads it, none changes it
+    scores = {r.iri: r.score(assessed) for r in rules}
     points = {c: p for s in scores.values() for c, p in s.points.items()}
     assessments = {}
     records_by_criterion: dict[str, list[ClaimRecord]] = {}
@@ -312,6 +313,8 @@ def from_matches(
 def _not_counted(
     records: Sequence[ClaimRecord], assessment: Assessment, day: dt.date | None
 ) -> tuple[tuple[str, str], ...]:
+    if not records:  # most criteria: no claim of the model's own
+        return ()
     counted = {i for iris in assessment.claims_by_level.values() for i in iris}
     left = []
     for r in sorted(records, key=lambda r: r.iri):
