@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from graph import staleness
 from graph.derive import flags as fl
 from graph.derive.changes import affected_models
-from graph.derive.families import Family, families_of, flagged_pairs, peers
+from graph.derive.families import EVERY, Family, families_of, flagged_pairs, peers
 from graph.derive.model import ModelDerivation, derive_model
 from graph.derive.triples import new_nodes, node_edits, now_stamp, stored_nodes
 from graph.framework_descriptions import store_rules
@@ -61,7 +61,8 @@ def compute(
     }
     if as_of is not None or not derived:
         return derived
-    return with_family_flags(derived, families_of(store, wanted))
+    known = EVERY if wanted is None else derived.keys()  # the stored levels of the others
+    return with_family_flags(derived, families_of(store, wanted, known))
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,8 @@ def derive(
         if done:
             store.update(done)
         return DeriveReport((), 0, 0, 0, 0.0, {})
-    families = families_of(store, wanted)
-    if wanted is not None:
-        wanted = sorted({*wanted, *peers(families, wanted)})
+    if wanted is not None:  # the members' names are enough to find the peers
+        wanted = sorted({*wanted, *peers(families_of(store, wanted, EVERY), wanted)})
     derivations = compute(store, wanted)  # with their family flags (``with_family_flags``)
     old = stored_nodes(store, wanted)
     new = new_nodes(derivations.values(), when or now_stamp())

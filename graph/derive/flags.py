@@ -86,6 +86,8 @@ def assessment_flags(
     developers: Iterable[str],
 ) -> tuple[str, ...]:
     """Return the flags of one assessment (contested, needs review, single source, self-reported)."""
+    if not (assessment.claims or assessment.contested or assessment.needs_review):
+        return ()  # resting on no claim: most of a model's criteria
     devs = tuple(developers)
     resting = [claims[i] for i in assessment.claims if i in claims]
     flags = []

@@ -178,7 +178,8 @@ def derive_model(
         by_criterion.setdefault(claim.criterion, []).append(claim)
 
     resolved = _resolve_all(model, rules, by_criterion, matches, day)
-    scores = {r.iri: r.score({c: a for c, (a, _) in resolved.items()}) for r in rules}
+    assessed = {c: a for c, (a, _) in resolved.items()}  # every rule reads it, none changes it
+    scores = {r.iri: r.score(assessed) for r in rules}
     points = {c: p for s in scores.values() for c, p in s.points.items()}
     assessments = {}
     records_by_criterion: dict[str, list[ClaimRecord]] = {}
@@ -281,15 +282,17 @@ def from_matches(
     is ``graph.scoring.mappings``. Claims lent in full or as a stand-in come
     first: analogies are read only when none of those counts.
     """
+    lenders_of = matches.get(criterion, ())
+    if not any(m in by_criterion for m in lenders_of):  # most criteria: nothing to borrow
+        return no_claims(criterion, model.iri, day), ()
     own_framework = framework_of(criterion)
     others = sorted(
         m
-        for m in matches.get(criterion, ())
+        for m in lenders_of
         if framework_of(m) != own_framework or own_framework is None
     )
     full = [o for o in others if strength(matches, criterion, o) != ANALOGY]
     close = [o for o in others if o not in full]
-    assessment = resolve_claims([], criterion=criterion, model=model.iri, as_of=day)
     for lenders in (full, close):
         borrowed = [
             dataclasses.replace(claim, criterion=criterion, level=level)
@@ -297,17 +300,21 @@ def from_matches(
             for claim in by_criterion.get(other, [])
             if (level := lent_level(claim.level, strength(matches, criterion, other)))
         ]
+        if not borrowed:  # resolving nothing gives what ``no_claims`` gives
+            continue
         assessment = resolve_claims(borrowed, criterion=criterion, model=model.iri, as_of=day)
         if assessment.rule != NO_CLAIM_RULE:
             counted = {i for iris in assessment.claims_by_level.values() for i in iris}
             used = (o for o in lenders if any(c.iri in counted for c in by_criterion.get(o, [])))
             return assessment, tuple(used)
-    return assessment, ()
+    return no_claims(criterion, model.iri, day), ()
 
 
 def _not_counted(
     records: Sequence[ClaimRecord], assessment: Assessment, day: dt.date | None
 ) -> tuple[tuple[str, str], ...]:
+    if not records:  # most criteria: no claim of the model's own
+        return ()
     counted = {i for iris in assessment.claims_by_level.values() for i in iris}
     left = []
     for r in sorted(records, key=lambda r: r.iri):

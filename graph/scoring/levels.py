@@ -50,6 +50,8 @@ def level_iri(level: str) -> str:
 
 def as_level(value: str) -> str:
     """Return the short name of a level given as a short name or an og: IRI."""
+    if value in LEVEL_ORDER:  # already short: most calls, from the scoring of every model
+        return value
     name = value[len(str(OG)) :] if value.startswith(str(OG)) else value
     if name not in LEVEL_ORDER:
         raise ValueError(f"unknown level {value!r}; expected one of {', '.join(LEVELS)}")

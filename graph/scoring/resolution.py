@@ -153,11 +153,10 @@ def resolve_claims(
     limit = as_of_date(as_of) if as_of is not None else None
     counted = claim_order(counted_claims(claims, limit))
 
-    by_level = {
-        level: tuple(c.iri for c in counted if as_level(c.level) == level)
-        for level in reversed(LEVELS)
-    }
-    by_level = {level: iris for level, iris in by_level.items() if iris}
+    grouped: dict[str, list[str]] = {}
+    for c in counted:
+        grouped.setdefault(as_level(c.level), []).append(c.iri)
+    by_level = {level: tuple(grouped[level]) for level in reversed(LEVELS) if level in grouped}
 
     if not counted:
         return Assessment(model, criterion, UNKNOWN, (), False, NO_CLAIM_RULE, {}, None, limit)

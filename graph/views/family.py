@@ -5,8 +5,9 @@ The page shows what is said of the family as a whole (on its family-level
 member, such as the OTI report's "Llama") next to each member's own evidence,
 criterion by criterion, and flags the family (``og:FamilyDisagreement``) where
 they differ; members do not inherit family-level claims. The rule is
-``graph.derive.families``. Queries: the members with their stored assessments
-(one), their stored scores (one), labels and the family's properties.
+``graph.derive.families``. Queries: the members (one), their stored assessments
+(two: the levels, and which a mapping lent), their stored scores (one), labels and
+the family's properties.
 """
 
 from __future__ import annotations
