@@ -24,9 +24,10 @@ PREFIXES = f"PREFIX og: <{OG}>\nPREFIX skos: <{SKOS}>\nPREFIX owl: <{OWL}>\n"
 RULES_QUERY = (
     PREFIXES
     + """
-SELECT ?f ?agg ?unknown ?scale WHERE {
+SELECT ?f ?agg ?unknown ?scale ?mapped WHERE {
   ?f og:scoring ?r .
   OPTIONAL { ?r og:aggregation ?agg }
+  OPTIONAL { ?r og:usesMappings ?mapped }
   OPTIONAL { ?r og:unknownPoints ?unknown }
   OPTIONAL { ?r og:levelScale ?scale }
 }"""
@@ -44,10 +45,19 @@ SELECT ?f ?c ?scale ?weight WHERE {
 SCALES_QUERY = (
     PREFIXES
     + """
-SELECT ?scale ?level ?for ?order ?points WHERE {
+SELECT ?scale ?level ?for ?order ?points ?unknown WHERE {
   ?scale og:scaleLevel ?level . ?level og:standsFor ?for .
   OPTIONAL { ?level og:levelOrder ?order }
   OPTIONAL { ?level og:points ?points }
+  OPTIONAL { ?scale og:unknownPoints ?unknown }
+}"""
+)
+SHOWN_QUERY = (
+    PREFIXES
+    + """
+SELECT DISTINCT ?f ?c ?by ?part WHERE {
+  ?f og:scoring ?r . ?c skos:inScheme ?f ; og:shownOpenBy [] .
+  { ?c og:shownOpenBy ?by } UNION { ?part skos:broader ?c ; a og:Criterion ; skos:inScheme ?f }
 }"""
 )
 GROUPS_QUERY = (
@@ -84,9 +94,13 @@ def _level(row: dict, name: str) -> str | None:
     return as_level(value) if value else None
 
 
-def _scales(store: ox.Store) -> dict[str, tuple[ScaleLevel, ...]]:
+def _scales(store: ox.Store) -> tuple[dict[str, tuple[ScaleLevel, ...]], dict[str, float]]:
+    """Return each scale's levels, least open first, and the og:unknownPoints scales give."""
     found: dict[str, dict[str, ScaleLevel]] = defaultdict(dict)
+    unknown: dict[str, float] = {}
     for row in select(store, SCALES_QUERY):
+        if _v(row, "unknown") is not None:
+            unknown[_v(row, "scale") or ""] = float(_v(row, "unknown") or 0)
         points = _v(row, "points")
         level = ScaleLevel(
             iri=_v(row, "level") or "",
@@ -95,7 +109,22 @@ def _scales(store: ox.Store) -> dict[str, tuple[ScaleLevel, ...]]:
             points=float(points) if points is not None else None,
         )
         found[_v(row, "scale") or ""][level.iri] = level
-    return {s: tuple(sorted(ls.values(), key=lambda x: x.order)) for s, ls in found.items()}
+    levels = {s: tuple(sorted(ls.values(), key=lambda x: x.order)) for s, ls in found.items()}
+    return levels, unknown
+
+
+def _shown(store: ox.Store) -> dict[str, dict[str, dict[str, set[str]]]]:
+    """Return framework -> "by" and "parts" -> criterion -> criteria (og:shownOpenBy)."""
+    found: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(
+        lambda: {"by": defaultdict(set), "parts": defaultdict(set)}
+    )
+    for row in select(store, SHOWN_QUERY):
+        f, c = _v(row, "f") or "", _v(row, "c") or ""
+        if _v(row, "by"):
+            found[f]["by"][c].add(_v(row, "by") or "")
+        if _v(row, "part"):
+            found[f]["parts"][c].add(_v(row, "part") or "")
+    return found
 
 
 def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
@@ -130,7 +159,8 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
     rules = {_v(r, "f"): r for r in select(store, RULES_QUERY)}
     if not rules:
         return {}
-    scales = _scales(store)
+    scales, scale_unknown = _scales(store)
+    shown = _shown(store)
     criteria: dict[str, dict[str, str | None]] = defaultdict(dict)
     weights: dict[str, dict[str, float]] = defaultdict(dict)
     for row in select(store, CRITERIA_QUERY):
@@ -154,16 +184,21 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
         own = sorted(criteria[f])
         default = _v(row, "scale")
         unknown = _v(row, "unknown")
+        scale_of = {c: criteria[f][c] or default or "" for c in own}
         found[f] = Description(
             framework=f,
             criteria=tuple(own),
             aggregation=AGGREGATIONS.get(_v(row, "agg") or ""),
-            scales={c: scales.get(criteria[f][c] or default or "", ()) for c in own},
+            scales={c: scales.get(scale_of[c], ()) for c in own},
             weights=dict(weights[f]),
             groups=tuple(sorted(tops[f])),
             members={g: tuple(sorted(m)) for g, m in members[f].items()},
             grades=tuple(sorted(grades[f], key=lambda g: g.order)),
             unknown_points=float(unknown) if unknown is not None else None,
+            unknown_on={c: scale_unknown[s] for c, s in scale_of.items() if s in scale_unknown},
+            shown_by={c: tuple(sorted(b)) for c, b in shown[f]["by"].items()},
+            parts={c: tuple(sorted(p)) for c, p in shown[f]["parts"].items()},
+            uses_matches=_v(row, "mapped") == "true",
         )
     return found
 

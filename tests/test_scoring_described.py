@@ -162,3 +162,78 @@ def test_the_derivation_scores_the_index_and_legacy_table_from_the_store(index_s
             assert dict(from_store.sub_scores) == dict(expected.sub_scores), d.model.label
             assert from_store.missing == expected.missing, d.model.label
             assert not from_store.unplaced
+
+
+# ---------------------------------------------------------------- "all required", shown by parts
+
+
+def _with_shown(d: Description) -> dict:
+    """Return ``_as_sets`` with what an "all required" description adds, order-free too."""
+    return _as_sets(d) | {
+        "grades": {g.iri: (g.order, set(g.requirements), g.builds_on) for g in d.grades},
+        "unknown_on": dict(d.unknown_on),
+        "shown_by": {c: set(s) for c, s in d.shown_by.items()},
+        "parts": {c: set(p) for c, p in d.parts.items()},
+        "uses_matches": d.uses_matches,
+    }
+
+
+@pytest.fixture(scope="module")
+def osaid_store(module_new_store):
+    store = module_new_store()
+    files = [paths.ONTOLOGY_DIR / "openness.ttl", paths.FRAMEWORKS_DIR / "osaid-1.0.ttl"]
+    todo, _ = loading.prepare(files, paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    return store
+
+
+def test_the_osi_definition_is_described_in_its_scheme(osaid_store) -> None:
+    from graph.scoring import osaid
+
+    described = read_descriptions(osaid_store)[osaid.FRAMEWORK]
+    assert _with_shown(described) == _with_shown(osaid.DESCRIPTION)
+    rule = {r.iri: r for r in store_rules(osaid_store)}[osaid.FRAMEWORK]
+    assert rule.uses_matches and rule.integer_value
+    assert rule.criteria == osaid.CRITERIA  # the published order
+    # The requirements and the criteria showing a component keep the scheme's order.
+    (meets,) = [g for g in rule.description.grades if g.iri == osaid.MEETS]
+    assert tuple(r.criterion for r in meets.requirements) == osaid.COMPONENTS
+    assert rule.description.shown_by == osaid.SHOWN_BY
+
+
+P1, P2, Q = (f"https://w3id.org/openness/id/criterion/x/{n}" for n in ("p1", "p2", "q"))
+
+
+def _all_required() -> Description:
+    """A "whole" A shown open by its parts P1 and P2; Q a part that never shows it."""
+    return Description(
+        F,
+        (A, P1, P2, Q),
+        grades=(grade("meets", 1, requirements=(Requirement(A, at_least="open"),)), grade("no", 2)),
+        unknown_on={A: 0.0},
+        shown_by={A: (P1, P2)},
+        parts={A: (P1, P2, Q)},
+    )
+
+
+def test_a_criterion_is_shown_open_by_all_its_parts() -> None:
+    d = _all_required()
+    s = score_described(d, {P1: "open", P2: "open"})
+    assert s.grade == "https://w3id.org/openness/id/grade/x/meets" and s.points[A] == 1.0
+    # Its own open claim shows it too, whatever its parts say.
+    assert score_described(d, {A: "open", P1: "closed"}).grade.endswith("/meets")
+    # Unknown parts count no points; the whole, on a scale with og:unknownPoints, counts 0.
+    assert score_described(d, {P1: "open"}).points == {A: 0.0, P1: 1.0}
+
+
+def test_what_an_all_required_grade_falls_short_on() -> None:
+    d = _all_required()
+    # A part short of open: the grade is missed, on that part.
+    s = score_described(d, {P1: "open", P2: "closed"})
+    assert s.grade.endswith("/no") and s.missing == (P2,)
+    # Nothing judged of its parts: on the whole itself, a finding when the whole is judged ...
+    s = score_described(d, {A: "closed"})
+    assert s.grade.endswith("/no") and s.missing == (A,)
+    # ... and unplaced, not "no", when the shortfall is only unknowns.
+    s = score_described(d, {Q: "closed"})
+    assert s.unplaced and s.grade is None and s.missing == (P1, P2)
