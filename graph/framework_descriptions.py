@@ -10,6 +10,7 @@ and shown with no code.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -24,9 +25,10 @@ PREFIXES = f"PREFIX og: <{OG}>\nPREFIX skos: <{SKOS}>\nPREFIX owl: <{OWL}>\n"
 RULES_QUERY = (
     PREFIXES
     + """
-SELECT ?f ?agg ?unknown ?scale ?mapped WHERE {
+SELECT ?f ?agg ?unknown ?scale ?mapped ?over WHERE {
   ?f og:scoring ?r .
   OPTIONAL { ?r og:aggregation ?agg }
+  OPTIONAL { ?r og:decidedOverUnknowns ?over }
   OPTIONAL { ?r og:usesMappings ?mapped }
   OPTIONAL { ?r og:unknownPoints ?unknown }
   OPTIONAL { ?r og:levelScale ?scale }
@@ -72,9 +74,10 @@ SELECT ?f ?top ?g ?member ?weight ?own WHERE {
 GRADES_QUERY = (
     PREFIXES
     + """
-SELECT ?f ?g ?order ?min ?all ?base ?req ?c ?least ?most WHERE {
+SELECT ?f ?g ?order ?min ?all ?more ?base ?req ?c ?least ?most WHERE {
   ?f og:scoring ?r . ?g a og:Grade ; skos:inScheme ?f ; og:gradeOrder ?order .
   OPTIONAL { ?g og:minScore ?min }
+  OPTIONAL { ?g og:admitsMoreOpen ?more }
   OPTIONAL { ?g og:requiresAll ?all }
   OPTIONAL { ?g og:buildsOn ?base }
   OPTIONAL { ?g og:requirement ?req . ?req og:onCriterion ?c .
@@ -132,7 +135,7 @@ def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
     for row in select(store, GRADES_QUERY):
         key = (_v(row, "f") or "", _v(row, "g") or "")
         g = parts.setdefault(key, {"order": int(_v(row, "order") or 0), "reqs": {}, "base": set()})
-        g["min"], g["all"] = _v(row, "min"), _level(row, "all")
+        g["min"], g["all"], g["more"] = _v(row, "min"), _level(row, "all"), _v(row, "more")
         if _v(row, "base"):
             g["base"].add(_v(row, "base"))
         if _v(row, "req"):
@@ -149,6 +152,7 @@ def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
                 builds_on=tuple(sorted(g["base"])),
                 requires_all=g["all"],
                 min_score=float(g["min"]) if g["min"] is not None else None,
+                admits_more_open=g["more"] == "true",
             )
         )
     return found
@@ -189,7 +193,7 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
             framework=f,
             criteria=tuple(own),
             aggregation=AGGREGATIONS.get(_v(row, "agg") or ""),
-            scales={c: scales.get(scale_of[c], ()) for c in own},
+            scales={c: scales[scale_of[c]] for c in own if scales.get(scale_of[c])},
             weights=dict(weights[f]),
             groups=tuple(sorted(tops[f])),
             members={g: tuple(sorted(m)) for g, m in members[f].items()},
@@ -199,8 +203,28 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
             shown_by={c: tuple(sorted(b)) for c, b in shown[f]["by"].items()},
             parts={c: tuple(sorted(p)) for c, p in shown[f]["parts"].items()},
             uses_matches=_v(row, "mapped") == "true",
+            over_unknowns=_v(row, "over") == "true",
+        )
+        read = read_criteria(found[f])
+        found[f] = dataclasses.replace(
+            found[f],
+            criteria=read,
+            scales={c: s for c, s in found[f].scales.items() if c in read},
+            unknown_on={c: u for c, u in found[f].unknown_on.items() if c in read},
         )
     return found
+
+
+def read_criteria(d: Description) -> tuple[str, ...]:
+    """Return the criteria a description scores: every criterion of its scheme, or, for a
+    rule that scores by grades alone with none requiring all, those its grades require,
+    with the criteria showing them open and their narrower criteria."""
+    if d.aggregation or not d.grades or any(g.requires_all for g in d.grades):
+        return d.criteria
+    named = {r.criterion for g in d.grades for r in g.requirements}
+    named |= {c for n in list(named) for c in (*d.shown_by.get(n, ()), *d.parts.get(n, ()))}
+    read = tuple(c for c in d.criteria if c in named)
+    return read or d.criteria
 
 
 def store_rules(store: ox.Store) -> tuple[FrameworkRule, ...]:

@@ -262,13 +262,23 @@ def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
         ),
         (
             'scoring:eti og:usesMappings "yes" .',
-            'og:usesMappings "yes" is not a boolean',
+            'id:scoring/eti has og:usesMappings "yes", which is not a boolean',
             "write og:usesMappings true",
         ),
+        (
+            'grade:high og:admitsMoreOpen "yes" .',
+            'id:grade/eti/high has og:admitsMoreOpen "yes", which is not a boolean',
+            "write og:admitsMoreOpen true",
+        ),
     ],
-    ids=["shown-by-a-stranger", "shown-by-itself", "uses-mappings-not-boolean"],
+    ids=[
+        "shown-by-a-stranger",
+        "shown-by-itself",
+        "uses-mappings-not-boolean",
+        "admits-not-boolean",
+    ],
 )
-def test_a_bad_shown_open_by_or_uses_mappings_is_refused(make_app, store, added, where, fix):
+def test_a_bad_shown_open_by_or_boolean_is_refused(make_app, store, added, where, fix):
     c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
     before = {str(q) for q in store}
     bad = EXAMPLE.read_text() + "\n" + added + "\n"

@@ -15,6 +15,7 @@ given, neither is a lower one in its place.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -63,6 +64,8 @@ class GradeRule:
     builds_on: tuple[str, ...] = ()
     requires_all: str | None = None  # a short level every criterion needs
     min_score: float | None = None
+    # og:admitsMoreOpen: its og:atMost say what it withholds, and do not keep a model off it.
+    admits_more_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class Description:
     # Such a criterion -> its narrower criteria in the scheme (skos:broader it).
     parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     uses_matches: bool = False  # og:usesMappings: claims on mapped criteria stand in
+    # og:decidedOverUnknowns: a grade only when every filling of the unknowns gives it.
+    over_unknowns: bool = False
 
     def points_for(self, criterion: str, level: str) -> float | None:
         """Return the points ``level`` is worth on ``criterion``; None for an uncounted unknown."""
@@ -120,8 +125,11 @@ def score_described(
     d = description
     known = levels_by_criterion(assessments)
     levels = {c: known.get(c, UNKNOWN) for c in d.criteria}
-    points = {c: d.points_for(c, _shown_level(d, levels, c)) for c in d.criteria}
-    uncounted = tuple(c for c in d.criteria if points[c] is None)
+    counts = d.aggregation is not None or any(d.scales.values())  # else no points at all
+    points = {
+        c: d.points_for(c, _shown_level(d, levels, c)) if counts else None for c in d.criteria
+    }
+    uncounted = tuple(c for c in d.criteria if points[c] is None) if counts else ()
     sub_scores: dict[str, float] = {}
     value: float | None = None
     if d.aggregation:
@@ -130,7 +138,10 @@ def score_described(
             value = _aggregate(d, [(g, v) for g, v in parts if v is not None])
         else:
             value = _aggregate(d, [(c, p) for c, p in points.items() if p is not None])
-    grade, missing, undecided = _grade(d, levels, value if not uncounted else None, uncounted)
+    if d.over_unknowns:
+        grade, missing, undecided = over_unknowns(d, levels)
+    else:
+        grade, missing, undecided = _grade(d, levels, value if not uncounted else None, uncounted)
     unplaced = undecided or (bool(uncounted) and d.aggregation is not None and not d.grades)
     if not d.aggregation:
         value = grade.order if grade else 0
@@ -262,7 +273,7 @@ def _grade(
     previous: tuple[str, ...] = ()
     for grade in ordered:
         short, failed = [], False
-        for r in requirements_of(d, grade):
+        for r in _binding(grade, requirements_of(d, grade)):
             entries, known = short_of(d, levels, r)
             short += entries
             failed = failed or known
@@ -279,3 +290,75 @@ def _grade(
             return None, blocking, True
         return grade, previous, False
     return None, previous, False
+
+
+def _binding(grade: GradeRule, reqs: tuple[Requirement, ...]) -> tuple[Requirement, ...]:
+    """Return the requirements that can keep a model off ``grade``.
+
+    A grade that admits more open models (og:admitsMoreOpen) is not barred by its
+    og:atMost: they say what the grade withholds.
+    """
+    if not grade.admits_more_open:
+        return reqs
+    return tuple(Requirement(r.criterion, r.at_least) for r in reqs if r.at_least is not None)
+
+
+KNOWN = (CLOSED, PARTIAL, OPEN)
+_PLACEMENTS: dict[tuple, tuple[str | None, tuple[str, ...]]] = {}
+
+
+def over_unknowns(
+    d: Description, levels: Mapping[str, str]
+) -> tuple[GradeRule | None, tuple[str, ...], bool]:
+    """Grade as og:decidedOverUnknowns says: an unknown may be at any level.
+
+    Every way of filling the unknown criteria (closed, partial or open each) is graded;
+    the grade is given only when they all reach the same one. Otherwise, or when the
+    evidence reaches no grade, the score is unplaced and names the unknown criteria whose
+    level changes the outcome. A grade given names what keeps it from the next one up:
+    that grade's binding requirements the model's levels do not meet, unknowns included.
+    """
+    row = tuple(levels.get(c, UNKNOWN) for c in d.criteria)
+    key = (d.framework, d.criteria, d.grades, tuple(sorted(d.shown_by.items())), row)
+    if key not in _PLACEMENTS:
+        if len(_PLACEMENTS) > 4096:
+            _PLACEMENTS.clear()
+        _PLACEMENTS[key] = _placement(d, row)
+    iri, lacking = _PLACEMENTS[key]
+    by_iri = {g.iri: g for g in d.grades}
+    if iri is None:
+        return None, lacking, True
+    ordered = sorted(d.grades, key=lambda g: g.order)
+    above = ordered[: ordered.index(by_iri[iri])]
+    if not above:
+        return by_iri[iri], (), False
+    short = [
+        e
+        for r in _binding(above[-1], requirements_of(d, above[-1]))
+        for e in short_of(d, levels, r)[0]
+    ]
+    return by_iri[iri], tuple(dict.fromkeys(short)), False
+
+
+def _placement(d: Description, row: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+    """Return the grade every filling of ``row``'s unknowns reaches (None if they differ or
+    none is reached) and the unknown criteria whose level changes the outcome."""
+    gaps = [i for i, level in enumerate(row) if level == UNKNOWN]
+
+    def outcome(fill: tuple[str, ...]) -> str | None:
+        full = list(row)
+        for i, level in zip(gaps, fill, strict=True):
+            full[i] = level
+        grade, _, _ = _grade(d, dict(zip(d.criteria, full, strict=True)), None)
+        return grade.iri if grade else None
+
+    outcomes = {f: outcome(f) for f in itertools.product(KNOWN, repeat=len(gaps))}
+    reached = set(outcomes.values())
+    if len(reached) == 1 and None not in reached:
+        return reached.pop(), ()
+    lacking = tuple(
+        d.criteria[gap]
+        for k, gap in enumerate(gaps)
+        if any(outcomes[f] != outcomes[f[:k] + (x,) + f[k + 1 :]] for f in outcomes for x in KNOWN)
+    )
+    return None, lacking

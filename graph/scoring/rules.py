@@ -21,7 +21,6 @@ from graph.scoring import (
     osai_index,
     osaid,
     spectrum,
-    spectrum_tier,
 )
 from graph.scoring.described import Description, score_described
 from graph.scoring.unplaced import needs_evidence
@@ -91,7 +90,7 @@ def described_rule(description: Description) -> FrameworkRule:
 
 
 RULES: tuple[FrameworkRule, ...] = (
-    FrameworkRule(spectrum.FRAMEWORK, spectrum.CRITERIA, spectrum_tier, True, True),
+    described_rule(spectrum.DESCRIPTION),
     described_rule(osai_index.INDEX),
     described_rule(osai_index.LEGACY),
     FrameworkRule(mof.FRAMEWORK, mof.required_for(1), needs_evidence(mof_classes), False, True),
