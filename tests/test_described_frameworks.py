@@ -270,15 +270,21 @@ def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
             'id:grade/eti/high has og:admitsMoreOpen "yes", which is not a boolean',
             "write og:admitsMoreOpen true",
         ),
+        (
+            'scale:disclosure og:unknownPoints "zero" .',
+            'scale id:scale/eti/disclosure gives og:unknownPoints "zero", which is not a number',
+            "write it unquoted",
+        ),
     ],
     ids=[
         "shown-by-a-stranger",
         "shown-by-itself",
         "uses-mappings-not-boolean",
         "admits-not-boolean",
+        "scale-unknown-points-not-a-number",
     ],
 )
-def test_a_bad_shown_open_by_or_boolean_is_refused(make_app, store, added, where, fix):
+def test_a_bad_shown_open_by_boolean_or_number_is_refused(make_app, store, added, where, fix):
     c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
     before = {str(q) for q in store}
     bad = EXAMPLE.read_text() + "\n" + added + "\n"

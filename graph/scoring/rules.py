@@ -104,7 +104,7 @@ def rules_with(descriptions: Iterable[Description]) -> tuple[FrameworkRule, ...]
     """Return the rules the descriptions make: RULES, each shipped rule that is scored from data
     replaced by the description given for it, and a rule for every other described framework.
 
-    A description for a framework scored by code (the spectrum, MOF, OSAID) is ignored: the
+    A description for a framework scored by code (MOF) is ignored: the
     shapes refuse one.
     """
     given = {d.framework: d for d in descriptions}
