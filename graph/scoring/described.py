@@ -11,6 +11,12 @@ The value is the aggregate when the rule aggregates, else the reached grade's
 points (``og:unknownPoints``), an unknown criterion leaves the score *unplaced*: the
 aggregate counts only what is known, and a grade that turns on an unknown is not
 given, neither is a lower one in its place.
+
+Three terms let the shipped frameworks say the rest: ``og:shownOpenBy`` (a criterion
+shown open by all of some others: the OSI definition's components by its checklist,
+``short_of``), ``og:admitsMoreOpen`` (a grade whose ``og:atMost`` only describe what
+it withholds: the OTI spectrum's rows, ``_binding``) and ``og:decidedOverUnknowns``
+(a grade only when every filling of the unknowns gives it: ``over_unknowns``).
 """
 
 from __future__ import annotations
