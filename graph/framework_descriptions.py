@@ -10,6 +10,7 @@ and shown with no code.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -24,9 +25,11 @@ PREFIXES = f"PREFIX og: <{OG}>\nPREFIX skos: <{SKOS}>\nPREFIX owl: <{OWL}>\n"
 RULES_QUERY = (
     PREFIXES
     + """
-SELECT ?f ?agg ?unknown ?scale WHERE {
+SELECT ?f ?agg ?unknown ?scale ?mapped ?over WHERE {
   ?f og:scoring ?r .
   OPTIONAL { ?r og:aggregation ?agg }
+  OPTIONAL { ?r og:decidedOverUnknowns ?over }
+  OPTIONAL { ?r og:usesMappings ?mapped }
   OPTIONAL { ?r og:unknownPoints ?unknown }
   OPTIONAL { ?r og:levelScale ?scale }
 }"""
@@ -44,10 +47,19 @@ SELECT ?f ?c ?scale ?weight WHERE {
 SCALES_QUERY = (
     PREFIXES
     + """
-SELECT ?scale ?level ?for ?order ?points WHERE {
+SELECT ?scale ?level ?for ?order ?points ?unknown WHERE {
   ?scale og:scaleLevel ?level . ?level og:standsFor ?for .
   OPTIONAL { ?level og:levelOrder ?order }
   OPTIONAL { ?level og:points ?points }
+  OPTIONAL { ?scale og:unknownPoints ?unknown }
+}"""
+)
+SHOWN_QUERY = (
+    PREFIXES
+    + """
+SELECT DISTINCT ?f ?c ?by ?part WHERE {
+  ?f og:scoring ?r . ?c skos:inScheme ?f ; og:shownOpenBy [] .
+  { ?c og:shownOpenBy ?by } UNION { ?part skos:broader ?c ; a og:Criterion ; skos:inScheme ?f }
 }"""
 )
 GROUPS_QUERY = (
@@ -62,9 +74,10 @@ SELECT ?f ?top ?g ?member ?weight ?own WHERE {
 GRADES_QUERY = (
     PREFIXES
     + """
-SELECT ?f ?g ?order ?min ?all ?base ?req ?c ?least ?most WHERE {
+SELECT ?f ?g ?order ?min ?all ?more ?base ?req ?c ?least ?most WHERE {
   ?f og:scoring ?r . ?g a og:Grade ; skos:inScheme ?f ; og:gradeOrder ?order .
   OPTIONAL { ?g og:minScore ?min }
+  OPTIONAL { ?g og:admitsMoreOpen ?more }
   OPTIONAL { ?g og:requiresAll ?all }
   OPTIONAL { ?g og:buildsOn ?base }
   OPTIONAL { ?g og:requirement ?req . ?req og:onCriterion ?c .
@@ -84,9 +97,13 @@ def _level(row: dict, name: str) -> str | None:
     return as_level(value) if value else None
 
 
-def _scales(store: ox.Store) -> dict[str, tuple[ScaleLevel, ...]]:
+def _scales(store: ox.Store) -> tuple[dict[str, tuple[ScaleLevel, ...]], dict[str, float]]:
+    """Return each scale's levels, least open first, and the og:unknownPoints scales give."""
     found: dict[str, dict[str, ScaleLevel]] = defaultdict(dict)
+    unknown: dict[str, float] = {}
     for row in select(store, SCALES_QUERY):
+        if _v(row, "unknown") is not None:
+            unknown[_v(row, "scale") or ""] = float(_v(row, "unknown") or 0)
         points = _v(row, "points")
         level = ScaleLevel(
             iri=_v(row, "level") or "",
@@ -95,7 +112,22 @@ def _scales(store: ox.Store) -> dict[str, tuple[ScaleLevel, ...]]:
             points=float(points) if points is not None else None,
         )
         found[_v(row, "scale") or ""][level.iri] = level
-    return {s: tuple(sorted(ls.values(), key=lambda x: x.order)) for s, ls in found.items()}
+    levels = {s: tuple(sorted(ls.values(), key=lambda x: x.order)) for s, ls in found.items()}
+    return levels, unknown
+
+
+def _shown(store: ox.Store) -> dict[str, dict[str, dict[str, set[str]]]]:
+    """Return framework -> "by" and "parts" -> criterion -> criteria (og:shownOpenBy)."""
+    found: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(
+        lambda: {"by": defaultdict(set), "parts": defaultdict(set)}
+    )
+    for row in select(store, SHOWN_QUERY):
+        f, c = _v(row, "f") or "", _v(row, "c") or ""
+        if _v(row, "by"):
+            found[f]["by"][c].add(_v(row, "by") or "")
+        if _v(row, "part"):
+            found[f]["parts"][c].add(_v(row, "part") or "")
+    return found
 
 
 def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
@@ -103,7 +135,7 @@ def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
     for row in select(store, GRADES_QUERY):
         key = (_v(row, "f") or "", _v(row, "g") or "")
         g = parts.setdefault(key, {"order": int(_v(row, "order") or 0), "reqs": {}, "base": set()})
-        g["min"], g["all"] = _v(row, "min"), _level(row, "all")
+        g["min"], g["all"], g["more"] = _v(row, "min"), _level(row, "all"), _v(row, "more")
         if _v(row, "base"):
             g["base"].add(_v(row, "base"))
         if _v(row, "req"):
@@ -120,6 +152,7 @@ def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
                 builds_on=tuple(sorted(g["base"])),
                 requires_all=g["all"],
                 min_score=float(g["min"]) if g["min"] is not None else None,
+                admits_more_open=g["more"] == "true",
             )
         )
     return found
@@ -130,7 +163,8 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
     rules = {_v(r, "f"): r for r in select(store, RULES_QUERY)}
     if not rules:
         return {}
-    scales = _scales(store)
+    scales, scale_unknown = _scales(store)
+    shown = _shown(store)
     criteria: dict[str, dict[str, str | None]] = defaultdict(dict)
     weights: dict[str, dict[str, float]] = defaultdict(dict)
     for row in select(store, CRITERIA_QUERY):
@@ -154,18 +188,43 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
         own = sorted(criteria[f])
         default = _v(row, "scale")
         unknown = _v(row, "unknown")
+        scale_of = {c: criteria[f][c] or default or "" for c in own}
         found[f] = Description(
             framework=f,
             criteria=tuple(own),
             aggregation=AGGREGATIONS.get(_v(row, "agg") or ""),
-            scales={c: scales.get(criteria[f][c] or default or "", ()) for c in own},
+            scales={c: scales[scale_of[c]] for c in own if scales.get(scale_of[c])},
             weights=dict(weights[f]),
             groups=tuple(sorted(tops[f])),
             members={g: tuple(sorted(m)) for g, m in members[f].items()},
             grades=tuple(sorted(grades[f], key=lambda g: g.order)),
             unknown_points=float(unknown) if unknown is not None else None,
+            unknown_on={c: scale_unknown[s] for c, s in scale_of.items() if s in scale_unknown},
+            shown_by={c: tuple(sorted(b)) for c, b in shown[f]["by"].items()},
+            parts={c: tuple(sorted(p)) for c, p in shown[f]["parts"].items()},
+            uses_matches=_v(row, "mapped") == "true",
+            over_unknowns=_v(row, "over") == "true",
+        )
+        read = read_criteria(found[f])
+        found[f] = dataclasses.replace(
+            found[f],
+            criteria=read,
+            scales={c: s for c, s in found[f].scales.items() if c in read},
+            unknown_on={c: u for c, u in found[f].unknown_on.items() if c in read},
         )
     return found
+
+
+def read_criteria(d: Description) -> tuple[str, ...]:
+    """Return the criteria a description scores: every criterion of its scheme, or, for a
+    rule that scores by grades alone with none requiring all, those its grades require,
+    with the criteria showing them open and their narrower criteria."""
+    if d.aggregation or not d.grades or any(g.requires_all for g in d.grades):
+        return d.criteria
+    named = {r.criterion for g in d.grades for r in g.requirements}
+    named |= {c for n in list(named) for c in (*d.shown_by.get(n, ()), *d.parts.get(n, ()))}
+    read = tuple(c for c in d.criteria if c in named)
+    return read or d.criteria
 
 
 def store_rules(store: ox.Store) -> tuple[FrameworkRule, ...]:

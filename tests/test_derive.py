@@ -251,6 +251,42 @@ def test_a_close_mapping_that_says_it_stands_in_counts_in_full(new_store) -> Non
     }
 
 
+DESCRIBED_X = """
+<https://w3id.org/openness/id/framework/x> a og:Framework , skos:ConceptScheme ;
+    skos:prefLabel "X"@en ; og:scoring <https://w3id.org/openness/id/scoring/x> .
+<https://w3id.org/openness/id/scoring/x> a og:ScoringRule %s .
+<https://w3id.org/openness/id/criterion/x/code> a og:Criterion , skos:Concept ;
+    skos:inScheme <https://w3id.org/openness/id/framework/x> ; skos:prefLabel "Code"@en ;
+    og:allowedLevel og:open , og:partial , og:closed , og:unknown ;
+    skos:exactMatch oti:open-code .
+<https://w3id.org/openness/id/grade/x/meets> a og:Grade , skos:Concept ;
+    skos:inScheme <https://w3id.org/openness/id/framework/x> ; skos:prefLabel "meets"@en ;
+    og:gradeOrder 1 ;
+    og:requirement [ a og:Requirement ;
+        og:onCriterion <https://w3id.org/openness/id/criterion/x/code> ; og:atLeast og:open ] .
+"""
+
+
+def test_a_described_framework_borrows_mapped_claims_only_when_it_says_so(new_store) -> None:
+    store = world(new_store)
+    code = rdflib.URIRef(assessment("alpha", "x/code"))
+    score = rdflib.URIRef(f"{ID}score/alpha/x")
+    put(store, "x", DESCRIBED_X % "; og:usesMappings true")
+    derive.derive(store)
+    g = derived(store)
+    assert g.value(code, OG.level) == OG.open
+    assert set(g.objects(code, PROV.wasDerivedFrom)) == {
+        rdflib.URIRef(f"{ID}claim/alpha-code-report")
+    }
+    assert g.value(score, OG.grade) == rdflib.URIRef(f"{ID}grade/x/meets")
+    # Without og:usesMappings the mapping is shown, not borrowed: nothing is known, no score.
+    put(store, "x", DESCRIBED_X % "")
+    derive.derive(store)
+    g = derived(store)
+    assert g.value(code, OG.level) in (None, OG.unknown)
+    assert not set(g.objects(code, PROV.wasDerivedFrom)) and (score, None, None) not in g
+
+
 def test_a_broader_criterion_lends_nothing_to_a_narrower_one(new_store) -> None:
     store = world(new_store)
     # open-code is the narrower here: its evidence counts in full for osaid:code ...

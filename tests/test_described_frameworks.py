@@ -247,6 +247,57 @@ def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
     assert {str(q) for q in store} == before
 
 
+@pytest.mark.parametrize(
+    "added, where, fix",
+    [
+        (
+            "eti:weights og:shownOpenBy eti:model-weights .",
+            "criterion id:criterion/eti/weights is og:shownOpenBy id:criterion/eti/model-weights",
+            "name one of its own criteria",
+        ),
+        (
+            "eti:weights og:shownOpenBy eti:compute . eti:compute og:shownOpenBy eti:weights .",
+            "is shown open by itself through og:shownOpenBy",
+            "remove the og:shownOpenBy that closes the circle",
+        ),
+        (
+            'scoring:eti og:usesMappings "yes" .',
+            'id:scoring/eti has og:usesMappings "yes", which is not a boolean',
+            "write og:usesMappings true",
+        ),
+        (
+            'grade:high og:admitsMoreOpen "yes" .',
+            'id:grade/eti/high has og:admitsMoreOpen "yes", which is not a boolean',
+            "write og:admitsMoreOpen true",
+        ),
+        (
+            'scale:disclosure og:unknownPoints "zero" .',
+            'scale id:scale/eti/disclosure gives og:unknownPoints "zero", which is not a number',
+            "write it unquoted",
+        ),
+    ],
+    ids=[
+        "shown-by-a-stranger",
+        "shown-by-itself",
+        "uses-mappings-not-boolean",
+        "admits-not-boolean",
+        "scale-unknown-points-not-a-number",
+    ],
+)
+def test_a_bad_shown_open_by_boolean_or_number_is_refused(make_app, store, added, where, fix):
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    before = {str(q) for q in store}
+    bad = EXAMPLE.read_text() + "\n" + added + "\n"
+    sent = c.post("/api/submissions", data=bad, headers={**CURATOR, "Content-Type": "text/turtle"})
+    assert sent.status_code == 422, sent.get_data(as_text=True)
+    messages = [v["message"] for v in sent.get_json()["violations"]]
+    found = [m for m in messages if where in m]
+    assert found, messages  # a circle is reported on each criterion in it
+    for problem in found:
+        assert "Framework id:framework/eti" in problem and fix in problem
+    assert {str(q) for q in store} == before
+
+
 SHOUTING = """@prefix og: <https://w3id.org/openness/ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/openness/id/framework/%s> a og:Framework , skos:ConceptScheme ;

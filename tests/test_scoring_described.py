@@ -162,3 +162,128 @@ def test_the_derivation_scores_the_index_and_legacy_table_from_the_store(index_s
             assert dict(from_store.sub_scores) == dict(expected.sub_scores), d.model.label
             assert from_store.missing == expected.missing, d.model.label
             assert not from_store.unplaced
+
+
+# ---------------------------------------------------------------- "all required", shown by parts
+
+
+def _with_shown(d: Description) -> dict:
+    """Return ``_as_sets`` with what an "all required" description adds, order-free too."""
+    return _as_sets(d) | {
+        "grades": {
+            g.iri: (g.order, set(g.requirements), g.builds_on, g.admits_more_open) for g in d.grades
+        },
+        "unknown_on": dict(d.unknown_on),
+        "shown_by": {c: set(s) for c, s in d.shown_by.items()},
+        "parts": {c: set(p) for c, p in d.parts.items()},
+        "uses_matches": d.uses_matches,
+        "over_unknowns": d.over_unknowns,
+    }
+
+
+@pytest.fixture(scope="module")
+def osaid_store(module_new_store):
+    store = module_new_store()
+    files = [
+        paths.ONTOLOGY_DIR / "openness.ttl",
+        paths.FRAMEWORKS_DIR / "osaid-1.0.ttl",
+        paths.FRAMEWORKS_DIR / "oti-2024.ttl",
+    ]
+    todo, _ = loading.prepare(files, paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    return store
+
+
+def test_the_osi_definition_is_described_in_its_scheme(osaid_store) -> None:
+    from graph.scoring import osaid
+
+    described = read_descriptions(osaid_store)[osaid.FRAMEWORK]
+    assert _with_shown(described) == _with_shown(osaid.DESCRIPTION)
+    rule = {r.iri: r for r in store_rules(osaid_store)}[osaid.FRAMEWORK]
+    assert rule.uses_matches and rule.integer_value
+    assert rule.criteria == osaid.CRITERIA  # the published order
+    # The requirements and the criteria showing a component keep the scheme's order.
+    (meets,) = [g for g in rule.description.grades if g.iri == osaid.MEETS]
+    assert tuple(r.criterion for r in meets.requirements) == osaid.COMPONENTS
+    assert rule.description.shown_by == osaid.SHOWN_BY
+
+
+P1, P2, Q = (f"https://w3id.org/openness/id/criterion/x/{n}" for n in ("p1", "p2", "q"))
+
+
+def _all_required() -> Description:
+    """A "whole" A shown open by its parts P1 and P2; Q a part that never shows it."""
+    return Description(
+        F,
+        (A, P1, P2, Q),
+        scales=dict.fromkeys((A, P1, P2, Q), BINARY),
+        grades=(grade("meets", 1, requirements=(Requirement(A, at_least="open"),)), grade("no", 2)),
+        unknown_on={A: 0.0},
+        shown_by={A: (P1, P2)},
+        parts={A: (P1, P2, Q)},
+    )
+
+
+def test_a_criterion_is_shown_open_by_all_its_parts() -> None:
+    d = _all_required()
+    s = score_described(d, {P1: "open", P2: "open"})
+    assert s.grade == "https://w3id.org/openness/id/grade/x/meets" and s.points[A] == 1.0
+    # Its own open claim shows it too, whatever its parts say.
+    assert score_described(d, {A: "open", P1: "closed"}).grade.endswith("/meets")
+    # Unknown parts count no points; the whole, on a scale with og:unknownPoints, counts 0.
+    assert score_described(d, {P1: "open"}).points == {A: 0.0, P1: 1.0}
+
+
+def test_what_an_all_required_grade_falls_short_on() -> None:
+    d = _all_required()
+    # A part short of open: the grade is missed, on that part.
+    s = score_described(d, {P1: "open", P2: "closed"})
+    assert s.grade.endswith("/no") and s.missing == (P2,)
+    # Nothing judged of its parts: on the whole itself, a finding when the whole is judged ...
+    s = score_described(d, {A: "closed"})
+    assert s.grade.endswith("/no") and s.missing == (A,)
+    # ... and unplaced, not "no", when the shortfall is only unknowns.
+    s = score_described(d, {Q: "closed"})
+    assert s.unplaced and s.grade is None and s.missing == (P1, P2)
+
+
+def test_the_spectrum_is_described_in_its_scheme(osaid_store) -> None:
+    from graph.scoring import spectrum
+
+    described = read_descriptions(osaid_store)[spectrum.FRAMEWORK]
+    assert _with_shown(described) == _with_shown(spectrum.DESCRIPTION)
+    rule = {r.iri: r for r in store_rules(osaid_store)}[spectrum.FRAMEWORK]
+    # By its tiers alone: the criteria no row names are not read, and give no points.
+    assert rule.criteria == spectrum.CRITERIA and rule.uses_matches and rule.integer_value
+    assert score_described(rule.description, {spectrum.OPEN_CODE: "open"}).points == {}
+
+
+def _rows() -> Description:
+    """Two rows that admit more open models and a closed row, decided over every filling."""
+    top = grade("top", 1, requirements=(Requirement(A, at_least="open"),), admits_more_open=True)
+    mid = grade(
+        "mid",
+        2,
+        requirements=(Requirement(A, at_least="partial"), Requirement(B, at_most="closed")),
+        admits_more_open=True,
+    )
+    shut = grade("shut", 3, requirements=(Requirement(A, at_most="closed"),))
+    return Description(F, (A, B), grades=(top, mid, shut), over_unknowns=True)
+
+
+def test_a_row_that_admits_more_open_models_keeps_one_that_outdoes_it() -> None:
+    d = _rows()
+    s = score_described(d, {A: "partial", B: "open"})  # more open than mid's og:atMost on B
+    assert s.grade.endswith("/mid") and s.value == 2 and s.missing == (A,)
+    s = score_described(d, {A: "closed", B: "open"})  # the closed row's og:atMost binds
+    assert s.grade.endswith("/shut") and s.missing == (A,)
+
+
+def test_a_grade_over_unknowns_is_given_only_when_every_filling_agrees() -> None:
+    d = _rows()
+    # B is read by no row that A's level leaves open: mid whatever B is.
+    s = score_described(d, {A: "partial"})
+    assert s.grade.endswith("/mid") and not s.unplaced
+    # A unknown: top, mid or shut by A, so unplaced, naming A and not B.
+    s = score_described(d, {B: "closed"})
+    assert s.unplaced and s.grade is None and s.value == 0 and s.missing == (A,)

@@ -33,9 +33,10 @@ from dataclasses import dataclass
 
 from graph.namespaces import OG
 from graph.records import ClaimRecord, SourceRecord
-from graph.scoring import Assessment, MofScore, OsaidScore
+from graph.scoring import Assessment, MofScore, Score
 from graph.scoring.levels import criterion_iri
 from graph.scoring.mof import CLASS_GRADES
+from graph.scoring.osaid import MEETS as OSAID_MEETS
 from graph.scoring.unplaced import UNPLACED
 
 CONTESTED = str(OG.Contested)
@@ -130,13 +131,13 @@ def called_open_by_developer(
     )
 
 
-def openwashing(called_open_by: Sequence[str], osaid: OsaidScore, mof: MofScore) -> Openwashing:
+def openwashing(called_open_by: Sequence[str], osaid: Score, mof: MofScore) -> Openwashing:
     """Flag a model its developer calls open source that meets neither OSAID 1.0 nor MOF Class I.
 
     ``called_open_by`` are the developer's own claims calling it so
     (``called_open_by_developer``).
     """
-    meets = bool(osaid.meets)
+    meets = osaid.grade == OSAID_MEETS
     class_i = mof.grade == CLASS_GRADES[1]
     called = tuple(called_open_by)
     return Openwashing(bool(called) and not meets and not class_i, called, meets, class_i)

@@ -239,6 +239,7 @@ def _resolve_all(
     """Resolve every criterion the rules read or a claim speaks of, borrowing through
     mappings where a criterion has no claim of its own; each with the criteria it borrowed from."""
     criteria = sorted({c for r in rules for c in r.criteria} | set(by_criterion))
+    matched = MATCHED_CRITERIA.union(*(r.criteria for r in rules if r.uses_matches))
     resolved: dict[str, tuple[Assessment, tuple[str, ...]]] = {}
     for criterion in criteria:
         own = by_criterion.get(criterion)
@@ -247,7 +248,7 @@ def _resolve_all(
         else:
             assessment = no_claims(criterion, model.iri, day)
         mapped_from: tuple[str, ...] = ()
-        if assessment.rule == NO_CLAIM_RULE and criterion in MATCHED_CRITERIA:
+        if assessment.rule == NO_CLAIM_RULE and criterion in matched:
             assessment, mapped_from = from_matches(model, criterion, by_criterion, matches, day)
         resolved[criterion] = (assessment, mapped_from)
     return resolved

@@ -11,10 +11,17 @@ The value is the aggregate when the rule aggregates, else the reached grade's
 points (``og:unknownPoints``), an unknown criterion leaves the score *unplaced*: the
 aggregate counts only what is known, and a grade that turns on an unknown is not
 given, neither is a lower one in its place.
+
+Three terms let the shipped frameworks say the rest: ``og:shownOpenBy`` (a criterion
+shown open by all of some others: the OSI definition's components by its checklist,
+``short_of``), ``og:admitsMoreOpen`` (a grade whose ``og:atMost`` only describe what
+it withholds: the OTI spectrum's rows, ``_binding``) and ``og:decidedOverUnknowns``
+(a grade only when every filling of the unknowns gives it: ``over_unknowns``).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -63,6 +70,8 @@ class GradeRule:
     builds_on: tuple[str, ...] = ()
     requires_all: str | None = None  # a short level every criterion needs
     min_score: float | None = None
+    # og:admitsMoreOpen: its og:atMost say what it withholds, and do not keep a model off it.
+    admits_more_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,11 +87,20 @@ class Description:
     members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # group -> members
     grades: tuple[GradeRule, ...] = ()
     unknown_points: float | None = None
+    # og:unknownPoints of a criterion's own scale, where it differs from the rule's.
+    unknown_on: Mapping[str, float] = field(default_factory=dict)
+    # og:shownOpenBy: a criterion -> the criteria whose all being open shows it open.
+    shown_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Such a criterion -> its narrower criteria in the scheme (skos:broader it).
+    parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    uses_matches: bool = False  # og:usesMappings: claims on mapped criteria stand in
+    # og:decidedOverUnknowns: a grade only when every filling of the unknowns gives it.
+    over_unknowns: bool = False
 
     def points_for(self, criterion: str, level: str) -> float | None:
         """Return the points ``level`` is worth on ``criterion``; None for an uncounted unknown."""
         if level == UNKNOWN:
-            return self.unknown_points
+            return self.unknown_on.get(criterion, self.unknown_points)
         scale = self.scales.get(criterion)
         if not scale:
             return DEFAULT_POINTS.get(level)
@@ -113,8 +131,11 @@ def score_described(
     d = description
     known = levels_by_criterion(assessments)
     levels = {c: known.get(c, UNKNOWN) for c in d.criteria}
-    points = {c: d.points_for(c, levels[c]) for c in d.criteria}
-    uncounted = tuple(c for c in d.criteria if points[c] is None)
+    counts = d.aggregation is not None or any(d.scales.values())  # else no points at all
+    points = {
+        c: d.points_for(c, _shown_level(d, levels, c)) if counts else None for c in d.criteria
+    }
+    uncounted = tuple(c for c in d.criteria if points[c] is None) if counts else ()
     sub_scores: dict[str, float] = {}
     value: float | None = None
     if d.aggregation:
@@ -123,7 +144,10 @@ def score_described(
             value = _aggregate(d, [(g, v) for g, v in parts if v is not None])
         else:
             value = _aggregate(d, [(c, p) for c, p in points.items() if p is not None])
-    grade, missing, undecided = _grade(d, levels, value if not uncounted else None)
+    if d.over_unknowns:
+        grade, missing, undecided = over_unknowns(d, levels)
+    else:
+        grade, missing, undecided = _grade(d, levels, value if not uncounted else None, uncounted)
     unplaced = undecided or (bool(uncounted) and d.aggregation is not None and not d.grades)
     if not d.aggregation:
         value = grade.order if grade else 0
@@ -132,7 +156,7 @@ def score_described(
         value=value or 0.0,
         grade=grade.iri if grade else None,
         points={c: p for c, p in points.items() if p is not None},
-        missing=_missing(d, levels, missing, uncounted if unplaced else ()),
+        missing=_missing(d, levels, missing),
         sub_scores=sub_scores,
         criteria=d.criteria,
         unplaced=unplaced,
@@ -140,15 +164,16 @@ def score_described(
 
 
 def _missing(
-    d: Description, levels: Mapping[str, str], blocking: tuple[str, ...], unknown: tuple[str, ...]
+    d: Description, levels: Mapping[str, str], blocking: tuple[str, ...]
 ) -> tuple[str, ...]:
     """Return what keeps the score from the next grade up and, when unplaced, what is unknown.
 
-    A framework without grades lists its criteria with no evidence, as the index does.
+    A framework without grades lists its criteria with no evidence, as the index does; one
+    with grades, what its grades turn on (``_grade``).
     """
     if not d.grades:
         return tuple(c for c in d.criteria if levels[c] == UNKNOWN)
-    return tuple(dict.fromkeys((*blocking, *unknown)))
+    return blocking
 
 
 def _aggregate(d: Description, values: list[tuple[str, float]]) -> float:
@@ -206,31 +231,140 @@ def _meets(level: str, r: Requirement) -> bool:
     return low and (r.at_most is None or level_order(level) <= level_order(r.at_most))
 
 
+def _shown_level(d: Description, levels: Mapping[str, str], criterion: str) -> str:
+    """Return a criterion's level, open when every criterion it is og:shownOpenBy is open."""
+    shown = d.shown_by.get(criterion)
+    if shown and all(levels.get(s) == OPEN for s in shown):
+        return OPEN
+    return levels.get(criterion, UNKNOWN)
+
+
+def short_of(
+    d: Description, levels: Mapping[str, str], r: Requirement
+) -> tuple[tuple[str, ...], bool]:
+    """Return what a requirement falls short on (nothing when met) and whether evidence shows it.
+
+    A criterion with og:shownOpenBy meets it by its own level, or by every criterion
+    showing it meeting it. Short of it, once any of its narrower criteria or of those
+    showing it has evidence, it falls short on those showing it that do not meet it;
+    else on the criterion itself. The shortfall is a finding when one of the criteria
+    it names has a known level; when all are unknown, the grade turns on an unknown.
+    """
+    level = levels.get(r.criterion, UNKNOWN)
+    shown = d.shown_by.get(r.criterion, ())
+    if _meets(level, r) or (shown and all(_meets(levels.get(s, UNKNOWN), r) for s in shown)):
+        return (), False
+    judged = (*d.parts.get(r.criterion, ()), *shown)
+    if any(levels.get(p, UNKNOWN) != UNKNOWN for p in judged):
+        entries = tuple(s for s in shown if not _meets(levels.get(s, UNKNOWN), r))
+    else:
+        entries = (r.criterion,)
+    return entries, any(levels.get(c, UNKNOWN) != UNKNOWN for c in entries)
+
+
 def _grade(
-    d: Description, levels: Mapping[str, str], value: float | None
+    d: Description,
+    levels: Mapping[str, str],
+    value: float | None,
+    uncounted: tuple[str, ...] = (),
 ) -> tuple[GradeRule | None, tuple[str, ...], bool]:
     """Return the grade reached, what keeps it from the next one up, and whether it is unplaced.
 
     Grades are tried from the most open: the first one not failed is reached when met,
-    and leaves the score unplaced when it turns on an unknown.
+    and leaves the score unplaced when it turns on an unknown. What keeps a model from a
+    grade is listed in the order of its requirements; a minimum score that the unknown
+    criteria (``uncounted``) leave undecided turns on them.
     """
     ordered = sorted(d.grades, key=lambda g: g.order)
     previous: tuple[str, ...] = ()
     for grade in ordered:
-        reqs = requirements_of(d, grade)
-        known = [r for r in reqs if levels.get(r.criterion, UNKNOWN) != UNKNOWN]
-        failed = [r.criterion for r in known if not _meets(levels[r.criterion], r)]
-        unknown = [r.criterion for r in reqs if r not in known and not _meets(UNKNOWN, r)]
+        short, failed = [], False
+        for r in _binding(grade, requirements_of(d, grade)):
+            entries, known = short_of(d, levels, r)
+            short += entries
+            failed = failed or known
         if grade.min_score is not None and d.aggregation:
             if value is None:
-                unknown.append(d.framework)
+                short += uncounted
             elif value < grade.min_score:
-                failed.append(d.framework)
-        blocking = tuple(dict.fromkeys(c for c in failed + unknown if c != d.framework))
+                failed = True
+        blocking = tuple(dict.fromkeys(short))
         if failed:
             previous = blocking
             continue
-        if unknown:
+        if blocking:
             return None, blocking, True
         return grade, previous, False
     return None, previous, False
+
+
+def _binding(grade: GradeRule, reqs: tuple[Requirement, ...]) -> tuple[Requirement, ...]:
+    """Return the requirements that can keep a model off ``grade``.
+
+    A grade that admits more open models (og:admitsMoreOpen) is not barred by its
+    og:atMost: they say what the grade withholds.
+    """
+    if not grade.admits_more_open:
+        return reqs
+    return tuple(Requirement(r.criterion, r.at_least) for r in reqs if r.at_least is not None)
+
+
+KNOWN = (CLOSED, PARTIAL, OPEN)
+_PLACEMENTS: dict[tuple, tuple[str | None, tuple[str, ...]]] = {}
+
+
+def over_unknowns(
+    d: Description, levels: Mapping[str, str]
+) -> tuple[GradeRule | None, tuple[str, ...], bool]:
+    """Grade as og:decidedOverUnknowns says: an unknown may be at any level.
+
+    Every way of filling the unknown criteria (closed, partial or open each) is graded;
+    the grade is given only when they all reach the same one. Otherwise, or when the
+    evidence reaches no grade, the score is unplaced and names the unknown criteria whose
+    level changes the outcome. A grade given names what keeps it from the next one up:
+    that grade's binding requirements the model's levels do not meet, unknowns included.
+    """
+    row = tuple(levels.get(c, UNKNOWN) for c in d.criteria)
+    key = (d.framework, d.criteria, d.grades, tuple(sorted(d.shown_by.items())), row)
+    if key not in _PLACEMENTS:
+        if len(_PLACEMENTS) > 4096:
+            _PLACEMENTS.clear()
+        _PLACEMENTS[key] = _placement(d, row)
+    iri, lacking = _PLACEMENTS[key]
+    by_iri = {g.iri: g for g in d.grades}
+    if iri is None:
+        return None, lacking, True
+    ordered = sorted(d.grades, key=lambda g: g.order)
+    above = ordered[: ordered.index(by_iri[iri])]
+    if not above:
+        return by_iri[iri], (), False
+    short = [
+        e
+        for r in _binding(above[-1], requirements_of(d, above[-1]))
+        for e in short_of(d, levels, r)[0]
+    ]
+    return by_iri[iri], tuple(dict.fromkeys(short)), False
+
+
+def _placement(d: Description, row: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+    """Return the grade every filling of ``row``'s unknowns reaches (None if they differ or
+    none is reached) and the unknown criteria whose level changes the outcome."""
+    gaps = [i for i, level in enumerate(row) if level == UNKNOWN]
+
+    def outcome(fill: tuple[str, ...]) -> str | None:
+        full = list(row)
+        for i, level in zip(gaps, fill, strict=True):
+            full[i] = level
+        grade, _, _ = _grade(d, dict(zip(d.criteria, full, strict=True)), None)
+        return grade.iri if grade else None
+
+    outcomes = {f: outcome(f) for f in itertools.product(KNOWN, repeat=len(gaps))}
+    reached = set(outcomes.values())
+    if len(reached) == 1 and None not in reached:
+        return reached.pop(), ()
+    lacking = tuple(
+        d.criteria[gap]
+        for k, gap in enumerate(gaps)
+        if any(outcomes[f] != outcomes[f[:k] + (x,) + f[k + 1 :]] for f in outcomes for x in KNOWN)
+    )
+    return None, lacking

@@ -20,9 +20,7 @@ from graph.scoring import (
     mof_classes,
     osai_index,
     osaid,
-    osaid_meets,
     spectrum,
-    spectrum_tier,
 )
 from graph.scoring.described import Description, score_described
 from graph.scoring.unplaced import needs_evidence
@@ -85,17 +83,18 @@ def described_rule(description: Description) -> FrameworkRule:
         iri=description.framework,
         criteria=description.criteria,
         score=DescribedScore(description),
+        uses_matches=description.uses_matches,
         integer_value=description.aggregation is None,
         description=description,
     )
 
 
 RULES: tuple[FrameworkRule, ...] = (
-    FrameworkRule(spectrum.FRAMEWORK, spectrum.CRITERIA, spectrum_tier, True, True),
+    described_rule(spectrum.DESCRIPTION),
     described_rule(osai_index.INDEX),
     described_rule(osai_index.LEGACY),
     FrameworkRule(mof.FRAMEWORK, mof.required_for(1), needs_evidence(mof_classes), False, True),
-    FrameworkRule(osaid.FRAMEWORK, osaid.CRITERIA, needs_evidence(osaid_meets), True, True),
+    described_rule(osaid.DESCRIPTION),
 )
 RULES_BY_IRI = {r.iri: r for r in RULES}
 MATCHED_CRITERIA = frozenset(c for r in RULES if r.uses_matches for c in r.criteria)
@@ -105,7 +104,7 @@ def rules_with(descriptions: Iterable[Description]) -> tuple[FrameworkRule, ...]
     """Return the rules the descriptions make: RULES, each shipped rule that is scored from data
     replaced by the description given for it, and a rule for every other described framework.
 
-    A description for a framework scored by code (the spectrum, MOF, OSAID) is ignored: the
+    A description for a framework scored by code (MOF) is ignored: the
     shapes refuse one.
     """
     given = {d.framework: d for d in descriptions}
@@ -127,9 +126,24 @@ def _in_order_of(rule: FrameworkRule, description: Description) -> Description:
     """Return ``description`` with its criteria in the shipped rule's order, the framework's own.
 
     The store keeps no order; pages, traces and the criteria a score misses list the
-    criteria in the order the framework publishes them.
+    criteria in the order the framework publishes them, and a grade's requirements and
+    the criteria showing another in the order of the criteria they name.
     """
     known = set(description.criteria)
     ordered = tuple(c for c in rule.criteria if c in known)
     rest = tuple(c for c in description.criteria if c not in set(ordered))
-    return dataclasses.replace(description, criteria=ordered + rest)
+    position = {c: i for i, c in enumerate(ordered + rest)}
+
+    def key(criterion: str) -> tuple[int, str]:
+        return position.get(criterion, len(position)), criterion
+
+    grades = tuple(
+        dataclasses.replace(
+            g, requirements=tuple(sorted(g.requirements, key=lambda r: key(r.criterion)))
+        )
+        for g in description.grades
+    )
+    shown_by = {c: tuple(sorted(s, key=key)) for c, s in description.shown_by.items()}
+    return dataclasses.replace(
+        description, criteria=ordered + rest, grades=grades, shown_by=shown_by
+    )

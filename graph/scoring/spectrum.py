@@ -1,8 +1,15 @@
-"""Place a model on the OTI 2024 spectrum of openness (tier-1, most open, to tier-5, closed).
+"""The OTI 2024 spectrum of openness (tier-1, most open, to tier-5, closed): its tiers as records.
+
+The spectrum is scored from data: the ``og:scoring`` description in
+``ontology/frameworks/oti-2024.ttl``, read from the store and scored by
+``graph.scoring.described``. ``DESCRIPTION`` is the same description as a record
+and ``spectrum_tier`` scores it, for callers that score without a store; the pages
+and the derivation read ``TIERS`` for what each row speaks of.
+``tests/test_scoring_described.py`` checks that the record says what the ontology says.
 
 The report's table has five rows; each tier is written here as a list of
 conditions ``(criterion, at_least, at_most)`` on the ``oti-2024`` criteria,
-which ``ontology/frameworks`` carries as ``og:requirement`` nodes
+which the scheme carries as ``og:requirement`` nodes
 (``og:onCriterion``, ``og:atLeast``, ``og:atMost``):
 
 ======  =========================================  =====================================
@@ -42,14 +49,15 @@ The rule (unknown is not closed: a row is given only when the evidence decides i
    conditions describe what a row withholds and do not keep a model off it: a
    model that publishes more than a row says (an open-code model with no
    published weights and some transparency, say) must not fall below rows it
-   outdoes. A placed model's levels above its row's ``at_most`` are reported
-   as ``exceeds``.
+   outdoes (``og:admitsMoreOpen`` on tiers 1 to 4). A placed model's levels
+   above its row's ``at_most`` are reported as ``exceeds``.
 2. Tier-5, the closed row, needs evidence of closedness: every one of its
    ``at_most`` conditions holds (closed code, proprietary access, no
    transparency). A model no row fits is not placed on it.
 3. When some criterion has no evidence (unknown, or no assessment), the model
    is placed on a tier only when every way of completing the missing evidence
-   (closed, partial or open on each) places it on that same tier. Otherwise it
+   (closed, partial or open on each) places it on that same tier
+   (``og:decidedOverUnknowns`` on the rule). Otherwise it
    is *unplaced* (``unplaced`` True, ``tier`` and value 0, no grade):
    ``missing`` names the criteria with no evidence whose level would change
    the placement ("not enough evidence: missing ..."). It is empty when the
@@ -62,11 +70,10 @@ The score value is the tier's number (``og:gradeOrder``), 1 to 5, or 0 when unpl
 
 from __future__ import annotations
 
-import functools
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from graph.scoring.described import Description, GradeRule, Requirement, score_described
 from graph.scoring.levels import (
     CLOSED,
     LEVEL_ORDER,
@@ -157,63 +164,37 @@ class SpectrumScore(Score):
     exceeds: tuple[str, ...]  # criteria more open than the placed row's at_most
 
 
-def _failing(tier: int, levels: Mapping[str, str]) -> tuple[str, ...]:
-    return tuple(c.criterion for c in TIERS[tier] if not c.admits(levels.get(c.criterion, UNKNOWN)))
-
-
-KNOWN = (CLOSED, PARTIAL, OPEN)
-
-
-def _complete_tier(levels: tuple[str, ...]) -> int:
-    """Return the tier of complete evidence (one known level per ``CRITERIA``), 0 for no row."""
-    by = dict(zip(CRITERIA, levels, strict=True))
-    for n in (1, 2, 3, 4):
-        if not _failing(n, by):
-            return n
-    closed = all(not c.exceeded_by(by[c.criterion]) for c in TIERS[CLOSED_TIER])
-    return CLOSED_TIER if closed else 0
-
-
-@functools.cache
-def _placement(levels: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
-    """Return (tier, criteria lacking) for one level per ``CRITERIA``; tier 0 is unplaced."""
-    gaps = [i for i, level in enumerate(levels) if level == UNKNOWN]
-
-    def filled(fill: tuple[str, ...]) -> tuple[str, ...]:
-        out = list(levels)
-        for i, level in zip(gaps, fill, strict=True):
-            out[i] = level
-        return tuple(out)
-
-    outcomes = {f: _complete_tier(filled(f)) for f in itertools.product(KNOWN, repeat=len(gaps))}
-    tiers = set(outcomes.values())
-    if len(tiers) == 1 and 0 not in tiers:
-        return tiers.pop(), ()
-    lacking = tuple(
-        CRITERIA[gap]
-        for k, gap in enumerate(gaps)
-        if any(outcomes[f] != outcomes[f[:k] + (x,) + f[k + 1 :]] for f in outcomes for x in KNOWN)
-    )
-    return 0, lacking
+DESCRIPTION = Description(
+    framework=FRAMEWORK,
+    criteria=CRITERIA,
+    grades=tuple(
+        GradeRule(
+            TIER_GRADES[n],
+            n,
+            requirements=tuple(Requirement(c.criterion, c.at_least, c.at_most) for c in conds),
+            admits_more_open=n != CLOSED_TIER,
+        )
+        for n, conds in TIERS.items()
+    ),
+    uses_matches=True,
+    over_unknowns=True,
+)
 
 
 def spectrum_tier(assessments: Mapping[str, Assessment | str] | None) -> SpectrumScore:
     """Place a model on the OTI spectrum from its assessments (criterion IRI -> assessment)."""
     levels = levels_by_criterion(assessments)
-    tier, lacking = _placement(tuple(levels.get(c, UNKNOWN) for c in CRITERIA))
-    if tier:
-        missing = _failing(tier - 1, levels) if tier > 1 else ()
-        exceeds = tuple(
-            c.criterion for c in TIERS[tier] if c.exceeded_by(levels.get(c.criterion, UNKNOWN))
-        )
-    else:
-        missing, exceeds = lacking, ()
+    score = score_described(DESCRIPTION, levels)
+    tier = int(score.value)
+    exceeds = tuple(
+        c.criterion for c in TIERS.get(tier, ()) if c.exceeded_by(levels.get(c.criterion, UNKNOWN))
+    )
     return SpectrumScore(
         framework=FRAMEWORK,
         value=tier,
-        grade=TIER_GRADES[tier] if tier else None,
+        grade=score.grade,
         points={},
-        missing=missing,
+        missing=score.missing,
         sub_scores={},
         criteria=CRITERIA,
         tier=tier,

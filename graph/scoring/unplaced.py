@@ -8,9 +8,11 @@ and ``missing`` names the criteria whose evidence is missing. A grade the
 evidence reaches stands (MOF classes are cumulative: a class met is met
 whatever the next class's unknowns).
 
-The OTI spectrum decides this itself (``graph.scoring.spectrum``); the OSAI
-index and its legacy table define unknown as 0 points in their own published
-formula and keep it, so they are never unplaced.
+The Model Openness Framework is scored so (``graph.scoring.rules``). The OTI
+spectrum decides this itself (``graph.scoring.spectrum``); a framework described
+as data, the OSI definition among them, by its description
+(``graph.scoring.described``); the OSAI index and its legacy table define unknown
+as 0 points in their own published formula and keep it, so they are never unplaced.
 """
 
 from __future__ import annotations
