@@ -4,7 +4,7 @@ Hypothesis builds requests from fragments an attacker would reach for (keywords,
 escapes, control characters, lone surrogates, odd media types) mixed with arbitrary text,
 with a fixed seed so a run is reproducible. Whatever comes in, the server answers without a
 5xx, every error in the JSON error shape, and a refused write leaves every quad of the store
-as it was. OPENNESS_FUZZ_EXAMPLES sets the examples per test (default 600).
+as it was. OPENNESS_FUZZ_EXAMPLES sets the examples per test (default 300; more for a deeper run).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from server import create_app
 WORLD = Path(__file__).parent / "fixtures" / "pages" / "world.ttl"
 TOKEN = "fuzz-admin-token"
 CONTRIBUTOR = "fuzz-contributor-token"
-EXAMPLES = int(os.environ.get("OPENNESS_FUZZ_EXAMPLES", "600"))
+EXAMPLES = int(os.environ.get("OPENNESS_FUZZ_EXAMPLES", "300"))
 
 FUZZ = settings(
     max_examples=EXAMPLES,
