@@ -1,6 +1,7 @@
 """Time the example queries in-process as the graph grows, rewritten beside as they were.
 
     .venv/bin/python -m bench.queries [--sizes 100000 1000000] [--runs 3] [--limit 30] [--bundled]
+                                      [--only NAME ...]
 
 At each size ``bench/generate.py`` writes a synthetic graph and ``bench/run.py``'s
 ``build_store`` loads it with the ontology and derives every model into an on-disk
@@ -10,6 +11,7 @@ rewritten for speed also runs as it was before (``tests/fixtures/queries-before/
 the table gives both times, their ratio, and whether both gave the same rows (a list
 GROUP_CONCAT joins counts as the same in any order). ``--bundled`` first does the same on
 the bundled data, loaded into an on-disk store as ``openness load --no-validate`` does.
+``--only`` times the named queries alone (file names without ``.rq``).
 """
 
 from __future__ import annotations
@@ -67,10 +69,17 @@ def timed(store: ox.Store, text: str, runs: int, limit: float) -> tuple[float, C
     return statistics.median(times), rows
 
 
-def table(store: ox.Store, label: str, runs: int, limit: float) -> list[str]:
-    """Return the Markdown rows of every shipped query on ``store``, the first cell ``label``."""
+def table(
+    store: ox.Store, label: str, runs: int, limit: float, only: list[str] | None = None
+) -> list[str]:
+    """Return the Markdown rows of the shipped queries on ``store``, the first cell ``label``.
+
+    ``only`` names the queries to time; None times every one.
+    """
     lines = []
     for name, text in example_queries().items():
+        if only is not None and name not in only:
+            continue
         now, found = timed(store, text, runs, limit)
         cells = [name, f"{now:.2f} s", f"{sum(found.values()):,}"]
         old = BEFORE / f"{name}.rq"
@@ -85,26 +94,28 @@ def table(store: ox.Store, label: str, runs: int, limit: float) -> list[str]:
     return lines
 
 
-def one_size(size: int, runs: int, limit: float, seed: int) -> list[str]:
+def one_size(
+    size: int, runs: int, limit: float, seed: int, only: list[str] | None = None
+) -> list[str]:
     """Return the Markdown rows for one size."""
     with tempfile.TemporaryDirectory() as work:
         data = Path(work) / "data.nt"
         with data.open("w", encoding="utf-8") as out:
             write(generate(models_for(size, seed), seed), out, "nt")
         store = build_store(Path(work) / "store", data)
-        lines = table(store, f"{size:,}", runs, limit)
+        lines = table(store, f"{size:,}", runs, limit, only)
         del store
         return lines
 
 
-def bundled(runs: int, limit: float) -> list[str]:
+def bundled(runs: int, limit: float, only: list[str] | None = None) -> list[str]:
     """Return the Markdown rows for the bundled data, loaded as ``openness load`` does."""
     with tempfile.TemporaryDirectory() as work:
         location = str(Path(work) / "store")
         if openness(["--store", location, "load", "--no-validate"]) != 0:
             raise SystemExit("the bundled data did not load")
         store = ox.Store(location)
-        lines = table(store, "bundled", runs, limit)
+        lines = table(store, "bundled", runs, limit, only)
         del store
         return lines
 
@@ -116,13 +127,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bundled", action="store_true", help="also time them on the bundled data")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="time only these queries")
     args = parser.parse_args(argv)
+    if args.only:
+        unknown = sorted(set(args.only) - set(example_queries()))
+        if unknown:
+            parser.error(
+                f"--only names no shipped query: {', '.join(unknown)} (see graph/queries/)"
+            )
     print("| triples | query | now | rows | before | speed-up | same rows |")
     print("|---|---|---|---|---|---|---|")
     if args.bundled:
-        bundled(args.runs, args.limit)
+        bundled(args.runs, args.limit, args.only)
     for size in args.sizes:
-        one_size(size, args.runs, args.limit, args.seed)
+        one_size(size, args.runs, args.limit, args.seed, args.only)
     return 0
 
 

@@ -16,10 +16,27 @@ import pytest
 
 from bench import generate, queries
 from bench.run import build_store
-from graph.queries import load_query
+from graph.queries import load_query, restrict
 
 BEFORE = Path(__file__).resolve().parent / "fixtures" / "queries-before"
 REWRITTEN = sorted(p.stem for p in BEFORE.glob("*.rq"))
+
+# Rewrites that can be narrowed (``#: restrict ?var``), with a read of a few IRIs to
+# narrow them to: models with claims; sources of claims that cite something.
+OG = "https://w3id.org/openness/ns#"
+PROV = "http://www.w3.org/ns/prov#"
+NARROWED = {
+    "claim-evidence": (
+        "model",
+        f"SELECT DISTINCT ?x WHERE {{ ?c a <{OG}Claim> ; <{OG}aboutModel> ?x }} ORDER BY ?x LIMIT 3",
+    ),
+    "citation-closure": (
+        "start",
+        f"SELECT DISTINCT ?x WHERE {{ ?c a <{OG}Claim> ; <{PROV}wasDerivedFrom> ?x . "
+        '?x ?p ?y FILTER (STRSTARTS(STR(?p), "http://purl.org/spar/cito/")) } '
+        "ORDER BY ?x LIMIT 3",
+    ),
+}
 
 
 def rows(store: ox.Store, text: str) -> Counter:
@@ -55,6 +72,17 @@ def test_rewrite_gives_the_same_rows_on_the_bundled_data(bundled_world, name: st
 def test_rewrite_gives_the_same_rows_on_a_generated_graph(generated_store, name: str) -> None:
     before = rows(generated_store, (BEFORE / f"{name}.rq").read_text())
     assert rows(generated_store, load_query(name)) == before
+
+
+@pytest.mark.parametrize("name", sorted(NARROWED))
+def test_a_narrowed_rewrite_gives_the_same_rows(bundled_world, name: str) -> None:
+    store = bundled_world.open()
+    var, pick = NARROWED[name]
+    iris = [row[0].value for row in store.query(pick, use_default_graph_as_union=True)]
+    assert iris, f"nothing to narrow {name} to on the bundled data"
+    before = rows(store, restrict((BEFORE / f"{name}.rq").read_text(), var, iris))
+    assert before
+    assert rows(store, restrict(load_query(name), var, iris)) == before
 
 
 def test_a_joined_list_compares_the_same_in_any_order() -> None:

@@ -36,7 +36,7 @@ class _Assets(HTMLParser):
 @pytest.mark.differs_on(
     "virtuoso",
     reason="Virtuoso 7 cannot compile BIND(EXISTS {...} || NOT EXISTS {...} AS ?x), "
-    "which example queries 04 and 05 use (error SQ074)",
+    "which example query 05 uses (error SQ074)",
 )
 def test_example_queries_have_titles_and_parse(sample_store):
     examples = example_queries()
