@@ -101,6 +101,8 @@ def written(world, request) -> None:
 CONTROL = st.sampled_from(["\x00", "\x01", "\x08", "\x0b", "\x1f", "\x7f", "\u2028", "\ufeff"])
 PUNCT = st.sampled_from(list("{}()[]<>\"'#\\^|`.;,*?$@:=!&/") + ["\\u0053", "\\U00000053"])
 JUNK = st.text(max_size=12)
+# A query argument's value: junk, or a near miss of a flag's words.
+HOSTILE_ARG = st.one_of(JUNK, st.sampled_from(["%", "\ud800", "true\x00", "TRUE", "yes", "2"]))
 
 SPARQL_BITS = st.sampled_from(
     [
@@ -408,15 +410,25 @@ def submission_bodies() -> st.SearchStrategy[tuple[str, bytes]]:
 
 
 @FUZZ
-@given(body=submission_bodies(), token=st.sampled_from([None, TOKEN, CONTRIBUTOR]))
-def test_submissions_never_fail_the_server(world, body, token):
+@given(
+    body=submission_bodies(),
+    token=st.sampled_from([None, TOKEN, CONTRIBUTOR]),
+    dry_run=st.one_of(st.sampled_from([None, "true", "false", "1", ""]), HOSTILE_ARG),
+)
+def test_submissions_never_fail_the_server(world, body, token, dry_run):
     media_type, data = body
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    path = "/api/submissions" + ("" if dry_run is None else f"?dry_run={url_quoted(dry_run)}")
+    if dry_run == "true":  # a dry run writes nothing, accepted or not
+        app, store = world
+        before = list(store)
+        response = app.test_client().post(path, data=data, content_type=media_type, headers=headers)
+        check(response)
+        assert set(store) == set(before), f"a dry run ({response.status_code}) changed the store"
+        return
     written(
         world,
-        lambda client: client.post(
-            "/api/submissions", data=data, content_type=media_type, headers=headers
-        ),
+        lambda client: client.post(path, data=data, content_type=media_type, headers=headers),
     )
 
 
@@ -427,6 +439,30 @@ GRAPH_TARGETS = st.one_of(
         ["", "?default", "?graph=urn:fuzz", "?graph=", "?graph=rel", "?default&graph=urn:a"]
     ),
     JUNK.map(lambda t: "?graph=" + url_quoted(t)),
+    # direct identification: the graph whose IRI is the URL itself
+    st.sampled_from(["/fuzz", "/a/b", "/%2e%2e/x", "/x?graph=urn:a", "/x?default"]),
+    JUNK.map(lambda t: "/" + url_quoted(t or "g")),
+)
+MULTIPART_BODIES = st.sampled_from(
+    [
+        (
+            "multipart/form-data; boundary=fz",
+            b'--fz\r\nContent-Disposition: form-data; name="a"; filename="a.ttl"\r\n'
+            b"Content-Type: text/turtle\r\n\r\n<urn:s> <urn:p> <urn:o> .\r\n--fz--\r\n",
+        ),
+        (
+            "multipart/form-data; boundary=fz",
+            b'--fz\r\nContent-Disposition: form-data; name="a"; filename="a.ttl"\r\n'
+            b"Content-Type: text/turtle\r\n\r\n<urn:s> <urn:p> .\r\n--fz--\r\n",
+        ),
+        (
+            "multipart/form-data; boundary=fz",
+            b'--fz\r\nContent-Disposition: form-data; name="a"\r\n'
+            b"Content-Type: application/x-unknown\r\n\r\nxx\r\n--fz--\r\n",
+        ),
+        ("multipart/form-data", b"--fz\r\n\r\n--fz--"),
+        ("multipart/form-data; boundary=fz", b"not multipart at all"),
+    ]
 )
 
 
@@ -434,7 +470,7 @@ GRAPH_TARGETS = st.one_of(
 @given(
     method=st.sampled_from(["GET", "HEAD", "PUT", "POST", "DELETE"]),
     target=GRAPH_TARGETS,
-    body=submission_bodies(),
+    body=st.one_of(submission_bodies(), MULTIPART_BODIES),
     token=st.sampled_from([None, TOKEN, CONTRIBUTOR]),
 )
 def test_graph_store_never_fails_the_server(world, method, target, body, token):
@@ -472,6 +508,10 @@ PAGE_TEMPLATES = [
     "/compare.{ext}?model={a}",
     "/graph/evidence/{a}/{b}",
     "/graph/citations/{a}",
+    "/placement/{a}",
+    "/placement/{a}.{ext}?page={b}",
+    "/id/model/{a}?page={b}",
+    "/id/family/{a}.{ext}?page={b}",
     "/models?developer={a}&sort={b}",
     "/models.{ext}?{a}={b}",
     "/spectrum.{ext}",
