@@ -24,7 +24,11 @@ adds the new catalogue entry. A reader in the same process may see a graph absen
 partly written in between; after a crash a graph holds its old content, or the whole file
 with its entry, or it is still marked, and then :func:`clean_up` (run by
 :func:`graph.store.open_store`, so before any reader of the application) drops it: the
-store holds nothing of that file, and the next load writes it again.
+store holds nothing of that file, and the next load writes it again. The first derive
+of a store (at least ``embedded_writes.BULK_LINES`` derived lines, only added, into
+derived graphs that are empty) is bulk-loaded the same way, and its ``then`` (removing
+the staleness marks) runs after the markers go: after a crash the derived graphs are
+dropped, as empty as before, and the marks left make the next derive write them whole.
 
 **SPARQL server.** Data goes into a fresh staging graph, which is not part of the
 application's dataset and so is never read; then ONE ``DELETE``/``INSERT`` operation
