@@ -288,9 +288,7 @@ def from_matches(
         return no_claims(criterion, model.iri, day), ()
     own_framework = framework_of(criterion)
     others = sorted(
-        m
-        for m in lenders_of
-        if framework_of(m) != own_framework or own_framework is None
+        m for m in lenders_of if framework_of(m) != own_framework or own_framework is None
     )
     full = [o for o in others if strength(matches, criterion, o) != ANALOGY]
     close = [o for o in others if o not in full]
