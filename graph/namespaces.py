@@ -33,6 +33,21 @@ DOCO = Namespace("http://purl.org/spar/doco/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
+# cito:cites and its sub-properties: the direct citation links.
+CITO_PROPERTIES = tuple(
+    str(CITO[name])
+    for name in (
+        "cites agreesWith citesAsAuthority citesAsDataSource citesAsEvidence "
+        "citesAsMetadataDocument citesAsPotentialSolution citesAsRecommendedReading "
+        "citesAsRelated citesAsSourceDocument citesForInformation compiles confirms "
+        "containsAssertionFrom corrects credits critiques derides describes disagreesWith "
+        "discusses disputes documents extends includesExcerptFrom includesQuotationFrom "
+        "linksTo obtainsBackgroundFrom obtainsSupportFrom parodies plagiarizes qualifies "
+        "refutes repliesTo retracts reviews ridicules speculatesOn supports updates "
+        "usesConclusionsFrom usesDataFrom usesMethodIn"
+    ).split()
+)
+
 # The kinds of thing the graph describes, each minted as <ID><kind>/<slug>.
 KINDS = (
     "model",

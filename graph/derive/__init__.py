@@ -10,10 +10,13 @@ are written down in docs/scoring.md. A write marks what it may make stale
 data it writes, so a derive a crash prevented runs at the next one
 (``derive_marked``).
 
-Derived data lives in two named graphs, ``graph/derived/assessments`` and
-``graph/derived/scores``. Recomputing some models rewrites exactly those of
-their nodes that changed (every derived node names its model with
-``og:aboutModel`` or ``dqv:computedOn``), in one write (``graph.store.writes.edit_graphs``). "As of"
+Derived data lives in three named graphs, ``graph/derived/assessments``,
+``graph/derived/scores`` and ``graph/derived/citations``. Recomputing some models
+rewrites exactly those of their nodes that changed (every derived node names its model
+with ``og:aboutModel`` or ``dqv:computedOn``), in one write
+(``graph.store.writes.edit_graphs``); the citation closure (:mod:`graph.derive.citations`)
+is recomputed with every model, and after a change that holds citation edges or may
+have removed some, in the same write. "As of"
 results are computed on the fly and never stored; their IRIs end in
 ``/as-of-YYYY-MM-DD``.
 """
@@ -30,6 +33,7 @@ import pyoxigraph as ox
 
 from graph import staleness
 from graph.derive import flags as fl
+from graph.derive.citations import closure_edits, holds_citations
 from graph.derive.changes import affected_models
 from graph.derive.families import EVERY, Family, families_of, flagged_pairs, peers
 from graph.derive.model import ModelDerivation, derive_model
@@ -83,20 +87,25 @@ def derive(
     *,
     when: str | None = None,
     answers: Iterable[str] | None = None,
+    citations: bool | None = None,
 ) -> DeriveReport:
     """Recompute and store the assessments and scores of ``models`` (every model when None).
 
     ``answers`` names the staleness marks (``graph.staleness``) this derive answers; they
     are removed in the transaction that writes the derived data. Deriving every model
-    answers every mark.
+    answers every mark. ``citations`` says whether to recompute the citation closure too
+    (by default, when deriving every model); it is written in the same transaction.
     """
     start = time.perf_counter()
     wanted = None if models is None else sorted(set(models))
     if answers is None:
         answers = staleness.marks(store) if wanted is None else ()
     done = staleness.clear_update(answers)
+    cited = closure_edits(store) if (wanted is None if citations is None else citations) else {}
     if wanted == []:
-        if done:
+        if cited:
+            writes.edit_graphs(store, cited, then=done or "")
+        elif done:
             store.update(done)
         return DeriveReport((), 0, 0, 0, 0.0, {})
     if wanted is not None:  # the members' names are enough to find the peers
@@ -105,6 +114,7 @@ def derive(
     old = stored_nodes(store, wanted)
     new = new_nodes(derivations.values(), when or now_stamp())
     edits, changed = node_edits(old, new)
+    edits.update(cited)
     # The marks go only with or after the derived data: a crash before leaves them, and
     # deriving again writes nothing new.
     if edits:
@@ -159,14 +169,20 @@ def derive_after_load(
     own), which cannot leave a model's assessments resting on claims that are gone, so the
     check for such models, a walk over every derived link, is left out unless marks left
     by some other write are pending. The marks are removed with the derived data.
+
+    The citation closure is recomputed when the changed or marked graphs hold a citation
+    edge, or when the change may have removed triples (it cannot tell whether those
+    cited anything); an added batch without citations leaves it as it is.
     """
     changed = set(changed_graph_iris)
     marked = staleness.marks(store)
     if staleness.EVERY_MODEL in marked:
         return list(derive(store, None, answers=marked).models)
     others = bool(marked - changed)
-    affected = affected_models(store, changed | marked, stale=others or not added_only)
-    derive(store, affected, answers=marked)
+    removing = others or not added_only
+    affected = affected_models(store, changed | marked, stale=removing)
+    citations = removing or holds_citations(store, changed | marked)
+    derive(store, affected, answers=marked, citations=citations)
     return affected
 
 

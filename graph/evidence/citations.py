@@ -18,23 +18,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.labels import SMALLEST_LABEL, read_names
-from graph.namespaces import BIBO, CITO, DCTERMS, OA, OG, SCHEMA
+from graph.namespaces import BIBO, CITO, CITO_PROPERTIES, DCTERMS, OA, OG, SCHEMA
 from graph.queries import chunks, least, one_of, select, values_block
 
-# cito:cites and its sub-properties: the direct citation links.
-CITO_PROPERTIES = tuple(
-    str(CITO[name])
-    for name in (
-        "cites agreesWith citesAsAuthority citesAsDataSource citesAsEvidence "
-        "citesAsMetadataDocument citesAsPotentialSolution citesAsRecommendedReading "
-        "citesAsRelated citesAsSourceDocument citesForInformation compiles confirms "
-        "containsAssertionFrom corrects credits critiques derides describes disagreesWith "
-        "discusses disputes documents extends includesExcerptFrom includesQuotationFrom "
-        "linksTo obtainsBackgroundFrom obtainsSupportFrom parodies plagiarizes qualifies "
-        "refutes repliesTo retracts reviews ridicules speculatesOn supports updates "
-        "usesConclusionsFrom usesDataFrom usesMethodIn"
-    ).split()
-)
 # One citation step: a direct link, cito:isCitedBy backwards, or through a cito:Citation.
 STEP = "|".join(
     [f"<{p}>" for p in CITO_PROPERTIES]
