@@ -33,8 +33,8 @@ import pyoxigraph as ox
 
 from graph import staleness
 from graph.derive import flags as fl
-from graph.derive.citations import closure_edits, holds_citations
 from graph.derive.changes import affected_models
+from graph.derive.citations import closure_edits, holds_citations
 from graph.derive.families import EVERY, Family, families_of, flagged_pairs, peers
 from graph.derive.model import ModelDerivation, derive_model
 from graph.derive.triples import new_nodes, node_edits, now_stamp, stored_nodes
