@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -9,13 +10,16 @@ import pytest
 import rdflib
 
 from graph import loading, paths, staleness
+from graph.cli.store import load_files
 from graph.derive import derive, derive_after_load
 from graph.derive.citations import CITATIONS_GRAPH, REACHES, reached
 from graph.evidence.citations import STEP
 from graph.ingest import ingest
 from graph.ingest.form import form_to_graph
 from graph.namespaces import OG, PROV
+from graph.store import open_store
 from tests.test_ingest import FORM, FRAMEWORK
+from tests.test_security_consistency import ADMIN, start, stop
 
 S = "https://w3id.org/openness/id/source/"
 CITO = "http://purl.org/spar/cito/"
@@ -26,13 +30,13 @@ A, B, C, D, E = (f"{S}{n}" for n in "abcde")
 WORKS = f"""@prefix cito: <{CITO}> .
 @prefix og: <https://w3id.org/openness/ns#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
-<{A}> a og:Source ; dcterms:title "A" ; cito:citesAsEvidence <{B}> .
-<{B}> a og:Source ; dcterms:title "B" .
+<{A}> a og:Source ; dcterms:title "A" ; dcterms:type og:Paper ; cito:citesAsEvidence <{B}> .
+<{B}> a og:Source ; dcterms:title "B" ; dcterms:type og:Paper .
 <https://w3id.org/openness/id/citation/b-c> a cito:Citation ;
     cito:hasCitingEntity <{B}> ; cito:hasCitedEntity <{C}> .
-<{C}> a og:Source ; dcterms:title "C" .
-<{D}> a og:Source ; dcterms:title "D" ; cito:isCitedBy <{C}> .
-<{E}> a og:Source ; dcterms:title "E" .
+<{C}> a og:Source ; dcterms:title "C" ; dcterms:type og:Paper .
+<{D}> a og:Source ; dcterms:title "D" ; dcterms:type og:Paper ; cito:isCitedBy <{C}> .
+<{E}> a og:Source ; dcterms:title "E" ; dcterms:type og:Paper .
 """
 
 
@@ -119,3 +123,24 @@ def test_a_change_that_may_remove_citations_recomputes_the_closure(world: ox.Sto
     graphs = {q.graph_name.value for q in world.quads_for_pattern(ox.NamedNode(B), None, None)}
     derive_after_load(world, graphs)
     assert stored(world) == {(B, C), (B, D), (C, D)}
+
+
+def test_a_raw_update_adding_a_citation_recomputes_the_closure(
+    tmp_path: Path, new_store_location, clean_env
+) -> None:
+    where = new_store_location()
+    store = open_store(where)
+    (tmp_path / "works.ttl").write_text(WORKS)
+    assert load_files(store, [paths.ONTOLOGY_DIR / "openness.ttl", tmp_path / "works.ttl"]) == 0
+    assert (E, A) not in stored(store)
+    del store
+    gc.collect()  # release an embedded store's lock for the app
+    app = start(where)
+    client = app.test_client()
+    graph = "https://example.org/graph/more-citations"
+    update = f"INSERT DATA {{ GRAPH <{graph}> {{ <{E}> <{CITO}cites> <{A}> }} }}"
+    assert client.post("/update", data={"update": update}, headers=ADMIN).status_code == 204
+    store = app.extensions["openness"].store
+    assert {(E, w) for w in (A, B, C, D)} <= stored(store)
+    assert not staleness.marks(store)
+    stop(app)
