@@ -138,11 +138,14 @@ def pytest_collection_modifyitems(items) -> None:
 
 # The modules that read the bundled world on the external servers: one xdist worker runs
 # them all, so each server kind's world is loaded once (the embedded world is shared by
-# every worker). A module missing here still passes; it only costs a second load.
+# every worker). A module missing here only costs a second load, except one that runs
+# the CLI on the embedded world: the CLI takes the store's write lock, so those modules
+# must run one after another on one worker.
 BUNDLED_WORLD_READERS = (
     "tests/test_cli.py",
     "tests/test_example_queries.py",
     "tests/test_openwashing_docs.py",
+    "tests/test_validate_against_store.py",
 )
 
 
