@@ -285,6 +285,14 @@ def _shared_embedded_world(tmp_path_factory) -> str:  # noqa: ANN001
     return str(location)
 
 
+@pytest.fixture
+def big(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send every file, however small, down the embedded store's streamed (bulk) path."""
+    from graph.store import embedded_writes
+
+    monkeypatch.setattr(embedded_writes, "THRESHOLD", 0)
+
+
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
     """Return the path of the endpoint tests' sample dataset (TriG)."""

@@ -24,12 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BAD_TAIL = '<http://example.org/a> <http://example.org/p> "unterminated .\n'
 
 
-@pytest.fixture
-def big(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Send every file, however small, down the streamed path."""
-    monkeypatch.setattr(embedded_writes, "THRESHOLD", 0)
-
-
 def write_data(path: Path, models: int, seed: int = 1) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(generate.generate(models, seed)) + "\n")

@@ -20,7 +20,6 @@ from graph.rdf_input import (
     xml_declaration,
     xml_declaration_in,
 )
-from graph.store import embedded_writes
 
 
 def pieces(data: bytes, size: int) -> list[bytes]:
@@ -90,12 +89,6 @@ def test_a_big_file_is_checked_without_being_read_whole(tmp_path: Path) -> None:
     fine.write_text(RDF_XML)
     check_file(fine, ox.RdfFormat.RDF_XML, block=16)
     check_input(fine.read_bytes(), ox.RdfFormat.RDF_XML)
-
-
-@pytest.fixture
-def big(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Send every file, however small, down the streamed path."""
-    monkeypatch.setattr(embedded_writes, "THRESHOLD", 0)
 
 
 def test_a_big_rdf_xml_file_streams_and_loads(tmp_path: Path, big) -> None:

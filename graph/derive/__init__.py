@@ -101,7 +101,9 @@ def derive(
     if answers is None:
         answers = staleness.marks(store) if wanted is None else ()
     done = staleness.clear_update(answers)
-    cited = closure_edits(store) if (wanted is None if citations is None else citations) else {}
+    if citations is None:
+        citations = wanted is None
+    cited = closure_edits(store) if citations else {}
     if wanted == []:
         if cited:
             writes.edit_graphs(store, cited, then=done or "")
