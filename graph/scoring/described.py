@@ -88,9 +88,9 @@ def score_described(
         grade, missing, undecided = over_unknowns(d, levels)
     else:
         grade, missing, undecided = _grade(d, graded, value if not uncounted else None, uncounted)
-    if d.unknown_counts_as and grade is None and missing:
-        # Counting unknowns as a level may lower a grade; no grade at all needs evidence.
-        undecided = all(levels[c] == UNKNOWN for c in missing)
+        if d.unknown_counts_as and grade is None and missing:
+            # Counting unknowns as a level may lower a grade; no grade at all needs evidence.
+            undecided = all(levels[c] == UNKNOWN for c in missing)
     unplaced = undecided or (bool(uncounted) and d.aggregation is not None and not d.grades)
     if not d.aggregation:
         value = grade.order if grade else 0
