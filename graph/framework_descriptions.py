@@ -25,8 +25,9 @@ PREFIXES = f"PREFIX og: <{OG}>\nPREFIX skos: <{SKOS}>\nPREFIX owl: <{OWL}>\n"
 RULES_QUERY = (
     PREFIXES
     + """
-SELECT ?f ?agg ?unknown ?scale ?mapped ?over WHERE {
+SELECT ?f ?agg ?unknown ?scale ?mapped ?over ?counts ?countsFor WHERE {
   ?f og:scoring ?r .
+  OPTIONAL { ?r og:unknownCountsAs ?counts OPTIONAL { ?counts og:standsFor ?countsFor } }
   OPTIONAL { ?r og:aggregation ?agg }
   OPTIONAL { ?r og:decidedOverUnknowns ?over }
   OPTIONAL { ?r og:usesMappings ?mapped }
@@ -62,6 +63,13 @@ SELECT DISTINCT ?f ?c ?by ?part WHERE {
   { ?c og:shownOpenBy ?by } UNION { ?part skos:broader ?c ; a og:Criterion ; skos:inScheme ?f }
 }"""
 )
+SUBSTITUTES_QUERY = (
+    PREFIXES
+    + """
+SELECT DISTINCT ?f ?c ?by WHERE {
+  ?f og:scoring ?r . ?c skos:inScheme ?f ; og:metAlsoBy ?by .
+}"""
+)
 GROUPS_QUERY = (
     PREFIXES
     + """
@@ -74,8 +82,9 @@ SELECT ?f ?top ?g ?member ?weight ?own WHERE {
 GRADES_QUERY = (
     PREFIXES
     + """
-SELECT ?f ?g ?order ?min ?all ?more ?base ?req ?c ?least ?most WHERE {
+SELECT ?f ?g ?order ?min ?all ?more ?metric ?base ?req ?c ?least ?most WHERE {
   ?f og:scoring ?r . ?g a og:Grade ; skos:inScheme ?f ; og:gradeOrder ?order .
+  OPTIONAL { ?g og:progressMetric ?metric }
   OPTIONAL { ?g og:minScore ?min }
   OPTIONAL { ?g og:admitsMoreOpen ?more }
   OPTIONAL { ?g og:requiresAll ?all }
@@ -130,12 +139,16 @@ def _shown(store: ox.Store) -> dict[str, dict[str, dict[str, set[str]]]]:
     return found
 
 
-def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
+def _grades(store: ox.Store) -> tuple[dict[str, list[GradeRule]], dict[str, dict[str, str]]]:
+    """Return each framework's grades, and its og:progressMetric by grade."""
     parts: dict[tuple[str, str], dict] = {}
+    metrics: dict[str, dict[str, str]] = defaultdict(dict)
     for row in select(store, GRADES_QUERY):
         key = (_v(row, "f") or "", _v(row, "g") or "")
         g = parts.setdefault(key, {"order": int(_v(row, "order") or 0), "reqs": {}, "base": set()})
         g["min"], g["all"], g["more"] = _v(row, "min"), _level(row, "all"), _v(row, "more")
+        if _v(row, "metric"):
+            metrics[key[0]][key[1]] = _v(row, "metric") or ""
         if _v(row, "base"):
             g["base"].add(_v(row, "base"))
         if _v(row, "req"):
@@ -155,6 +168,14 @@ def _grades(store: ox.Store) -> dict[str, list[GradeRule]]:
                 admits_more_open=g["more"] == "true",
             )
         )
+    return found, metrics
+
+
+def _substitutes(store: ox.Store) -> dict[str, dict[str, set[str]]]:
+    """Return framework -> criterion -> the criteria it is og:metAlsoBy."""
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in select(store, SUBSTITUTES_QUERY):
+        found[_v(row, "f") or ""][_v(row, "c") or ""].add(_v(row, "by") or "")
     return found
 
 
@@ -182,7 +203,8 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
             weights[f][m] = float(_v(row, "weight") or 1)
         if _v(row, "own") is not None:
             weights[f][g] = float(_v(row, "own") or 1)
-    grades = _grades(store)
+    grades, metrics = _grades(store)
+    substitutes = _substitutes(store)
     found = {}
     for f, row in sorted(rules.items()):
         own = sorted(criteria[f])
@@ -204,6 +226,9 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
             parts={c: tuple(sorted(p)) for c, p in shown[f]["parts"].items()},
             uses_matches=_v(row, "mapped") == "true",
             over_unknowns=_v(row, "over") == "true",
+            unknown_counts_as=_level(row, "countsFor") or _level(row, "counts"),
+            substitutes={c: tuple(sorted(b)) for c, b in substitutes[f].items()},
+            progress=dict(metrics[f]),
         )
         read = read_criteria(found[f])
         found[f] = dataclasses.replace(
@@ -218,11 +243,15 @@ def read_descriptions(store: ox.Store) -> dict[str, Description]:
 def read_criteria(d: Description) -> tuple[str, ...]:
     """Return the criteria a description scores: every criterion of its scheme, or, for a
     rule that scores by grades alone with none requiring all, those its grades require,
-    with the criteria showing them open and their narrower criteria."""
+    with the criteria showing them open, their narrower criteria and their substitutes."""
     if d.aggregation or not d.grades or any(g.requires_all for g in d.grades):
         return d.criteria
     named = {r.criterion for g in d.grades for r in g.requirements}
-    named |= {c for n in list(named) for c in (*d.shown_by.get(n, ()), *d.parts.get(n, ()))}
+    named |= {
+        c
+        for n in list(named)
+        for c in (*d.shown_by.get(n, ()), *d.parts.get(n, ()), *d.substitutes.get(n, ()))
+    }
     read = tuple(c for c in d.criteria if c in named)
     return read or d.criteria
 

@@ -275,6 +275,27 @@ def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
             'scale id:scale/eti/disclosure gives og:unknownPoints "zero", which is not a number',
             "write it unquoted",
         ),
+        (
+            "eti:compute og:metAlsoBy eti:model-weights .",
+            "criterion id:criterion/eti/compute is og:metAlsoBy id:criterion/eti/model-weights",
+            "name one of its own criteria as the substitute",
+        ),
+        (
+            "eti:weights og:metAlsoBy eti:compute . eti:compute og:metAlsoBy eti:weights .",
+            "is met in its own place through og:metAlsoBy",
+            "remove the og:metAlsoBy that closes the circle",
+        ),
+        (
+            "scoring:eti og:unknownCountsAs og:unknown .",
+            "its rule's og:unknownCountsAs",
+            "name og:closed, og:partial or og:open",
+        ),
+        (
+            f"grade:high og:progressMetric <{FRAMEWORK}/metric/p> ."
+            f" grade:low og:progressMetric <{FRAMEWORK}/metric/p> .",
+            "which another grade of it measures too",
+            "give each grade a dqv:Metric of its own",
+        ),
     ],
     ids=[
         "shown-by-a-stranger",
@@ -282,6 +303,10 @@ def test_a_description_that_does_not_add_up_is_refused_and_nothing_is_written(
         "uses-mappings-not-boolean",
         "admits-not-boolean",
         "scale-unknown-points-not-a-number",
+        "substitute-a-stranger",
+        "substitutes-in-a-circle",
+        "unknown-counts-as-unknown",
+        "one-progress-metric-for-two-grades",
     ],
 )
 def test_a_bad_shown_open_by_boolean_or_number_is_refused(make_app, store, added, where, fix):
@@ -335,6 +360,52 @@ def test_two_new_frameworks_differing_in_case_are_refused_together(make_app, sto
     assert sent.status_code == 422
     assert any("slug" in v["message"] for v in sent.get_json()["violations"])
     assert {str(q) for q in store} == before
+
+
+def test_progress_and_a_substitute_added_as_data_are_scored_and_stored(make_app, store) -> None:
+    # High now also requires open weights and compute, compute met also by the training code.
+    added = f"""
+    scoring:eti og:unknownCountsAs og:closed .
+    eti:compute og:metAlsoBy eti:training-code .
+    grade:high og:progressMetric <{FRAMEWORK}/metric/high-progress> ;
+        og:requirement [ a og:Requirement ; og:onCriterion eti:weights ; og:atLeast og:open ] ,
+            [ a og:Requirement ; og:onCriterion eti:compute ; og:atLeast og:open ] .
+    """
+    c = make_app(STORE=store, WRITE_TOKENS=TOKENS).test_client()
+    sent = c.post(
+        "/api/submissions",
+        data=EXAMPLE.read_text() + added,
+        headers={**CURATOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    query = f"""
+    PREFIX dqv: <http://www.w3.org/ns/dqv#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    PREFIX og: <https://w3id.org/openness/ns#>
+    SELECT ?model ?value ?grade (COUNT(?missing) AS ?short) WHERE {{
+      ?part dqv:isMeasurementOf <{FRAMEWORK}/metric/high-progress> ; dqv:value ?value ;
+            dcterms:isPartOf ?score .
+      ?score dqv:computedOn ?model .
+      OPTIONAL {{ ?score og:grade ?grade }}
+      OPTIONAL {{ ?part og:missingCriterion ?missing }}
+    }} GROUP BY ?model ?value ?grade"""
+    answer = c.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    rows = {
+        r["model"]["value"]: (
+            float(r["value"]["value"]),
+            r.get("grade", {}).get("value"),
+            int(r["short"]["value"]),
+        )
+        for r in answer.get_json()["results"]["bindings"]
+    }
+    # Acme: weights open, compute closed but its training code open: both met, still high.
+    assert rows[ACME] == (100.0, f"{ID}grade/eti/high", 0)
+    # Globex: compute open, weights closed: half of high, short of it on the weights.
+    assert rows[GLOBEX] == (50.0, f"{ID}grade/eti/low", 1)
 
 
 def test_a_framework_with_a_slug_of_its_own_is_accepted(client) -> None:

@@ -178,6 +178,9 @@ def _with_shown(d: Description) -> dict:
         "parts": {c: set(p) for c, p in d.parts.items()},
         "uses_matches": d.uses_matches,
         "over_unknowns": d.over_unknowns,
+        "unknown_counts_as": d.unknown_counts_as,
+        "substitutes": {c: set(s) for c, s in d.substitutes.items()},
+        "progress": dict(d.progress),
     }
 
 
@@ -287,3 +290,83 @@ def test_a_grade_over_unknowns_is_given_only_when_every_filling_agrees() -> None
     # A unknown: top, mid or shut by A, so unplaced, naming A and not B.
     s = score_described(d, {B: "closed"})
     assert s.unplaced and s.grade is None and s.value == 0 and s.missing == (A,)
+
+
+# ---------------------------------------------------------------- unknowns as a level, substitutes, progress
+
+
+def _classes(**kw) -> Description:
+    """Cumulative classes: III needs A and B; II adds C; I adds D. B is met also by D."""
+    iii = grade("iii", 3, requirements=(Requirement(A, "open"), Requirement(B, "open")))
+    ii = grade(
+        "ii", 2, requirements=(*iii.requirements, Requirement(C, "open")), builds_on=(iii.iri,)
+    )
+    i = grade("i", 1, requirements=(*ii.requirements, Requirement(D, "open")), builds_on=(ii.iri,))
+    return Description(
+        F,
+        (A, B, C, D),
+        grades=(i, ii, iii),
+        progress={g.iri: f"{F}/metric/{g.iri.rsplit('/', 1)[-1]}-progress" for g in (i, ii, iii)},
+        **kw,
+    )
+
+
+def test_an_unknown_counted_as_closed_lowers_the_grade_instead_of_leaving_it_unplaced() -> None:
+    counted = _classes(unknown_counts_as="closed")
+    s = score_described(counted, {A: "open", B: "open", C: "open"})  # D unknown
+    assert s.grade.endswith("/ii") and s.value == 2 and not s.unplaced and s.missing == (D,)
+    # Without og:unknownCountsAs the same evidence turns on D: unplaced.
+    s = score_described(_classes(), {A: "open", B: "open", C: "open"})
+    assert s.unplaced and s.grade is None
+    # No grade at all, every shortfall of the lowest an unknown: still unplaced.
+    s = score_described(counted, {A: "open", C: "closed"})
+    assert s.unplaced and s.grade is None and s.value == 0 and s.missing == (B,)
+    # A known shortfall makes "no grade" a finding.
+    s = score_described(counted, {A: "closed"})
+    assert not s.unplaced and s.grade is None and s.missing == (A, B)
+
+
+def test_a_substitute_meets_a_requirement_and_counts_as_one_with_it() -> None:
+    d = _classes(unknown_counts_as="closed", substitutes={B: (D,)})
+    s = score_described(d, {A: "open", B: "closed", C: "open", D: "open"})
+    assert s.grade.endswith("/i") and s.substituted == (B,)
+    # B's points stay its own; class I counts B and D as one: 3 of 3.
+    assert s.points == {} and s.sub_scores[f"{F}/metric/i-progress"] == 100
+    assert s.part_criteria[f"{F}/metric/i-progress"] == (A, B, C, D)
+    # The substitute not open: B falls short, and so does D.
+    s = score_described(d, {A: "open", B: "closed", C: "open", D: "partial"})
+    assert s.grade is None and s.missing == (B,) and s.substituted == ()
+    assert s.part_missing[f"{F}/metric/i-progress"] == (B, D)
+
+
+def test_progress_is_the_share_met_and_zero_above_an_incomplete_grade() -> None:
+    d = _classes(unknown_counts_as="closed")
+    s = score_described(d, {A: "open", B: "closed", C: "open", D: "open"})
+    progress = {m.rsplit("/", 1)[-1]: v for m, v in s.sub_scores.items()}
+    assert progress == {"iii-progress": 50, "ii-progress": 0, "i-progress": 0}
+    assert list(progress) == ["iii-progress", "ii-progress", "i-progress"]  # least open first
+    assert s.part_missing[f"{F}/metric/ii-progress"] == (B,)
+    s = score_described(d, {A: "open", B: "open", D: "open"})
+    progress = {m.rsplit("/", 1)[-1]: v for m, v in s.sub_scores.items()}
+    assert progress == {"iii-progress": 100, "ii-progress": 2 / 3 * 100, "i-progress": 0}
+
+
+@pytest.fixture(scope="module")
+def mof_store(module_new_store):
+    store = module_new_store()
+    files = [paths.ONTOLOGY_DIR / "openness.ttl", paths.FRAMEWORKS_DIR / "mof.ttl"]
+    todo, _ = loading.prepare(files, paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    return store
+
+
+def test_the_mof_is_described_in_its_scheme(mof_store) -> None:
+    from graph.scoring import mof
+
+    described = read_descriptions(mof_store)[mof.FRAMEWORK]
+    assert _with_shown(described) == _with_shown(mof.DESCRIPTION)
+    rule = {r.iri: r for r in store_rules(mof_store)}[mof.FRAMEWORK]
+    # The fourteen required components in the tool's order; the optional three are not read.
+    assert rule.criteria == mof.required_for(1) and rule.integer_value and not rule.uses_matches
+    assert rule.description.unknown_counts_as == "closed"
+    assert rule.description.substitutes == {mof.TECHNICAL_REPORT: (mof.RESEARCH_PAPER,)}

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from graph.namespaces import OG
 from graph.records import ClaimRecord, SourceRecord
-from graph.scoring import Assessment, MofScore, Score
+from graph.scoring import Assessment, Score
 from graph.scoring.levels import criterion_iri
 from graph.scoring.mof import CLASS_GRADES
 from graph.scoring.osaid import MEETS as OSAID_MEETS
@@ -131,7 +131,7 @@ def called_open_by_developer(
     )
 
 
-def openwashing(called_open_by: Sequence[str], osaid: Score, mof: MofScore) -> Openwashing:
+def openwashing(called_open_by: Sequence[str], osaid: Score, mof: Score) -> Openwashing:
     """Flag a model its developer calls open source that meets neither OSAID 1.0 nor MOF Class I.
 
     ``called_open_by`` are the developer's own claims calling it so

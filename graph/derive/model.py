@@ -19,6 +19,7 @@ from graph.derive import flags as fl
 from graph.namespaces import ID, slugify
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
 from graph.scoring import Assessment, Score, mof, osaid, resolve_claims, spectrum
+from graph.scoring.described import DescribedScore
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
 from graph.scoring.mappings import ANALOGY, lent_level, strength
 from graph.scoring.resolution import as_of_date
@@ -326,26 +327,14 @@ def _not_counted(
 
 
 def _sub_scores(iri: str, rule: FrameworkRule, score: Score) -> tuple[SubScore, ...]:
-    if rule.iri == mof.FRAMEWORK:
-        return tuple(
-            SubScore(
-                iri=f"{iri}/{metric.rsplit('/', 1)[-1]}",
-                measures=metric,
-                value=score.sub_scores[metric],
-                missing=score.missing_by_class[mof.CLASS_GRADES[k]],  # type: ignore[attr-defined]
-                criteria=mof.required_for(k),
-            )
-            for k, metric in mof.PROGRESS_METRICS.items()
-        )
-    if rule.description is not None:
-        leaves = {k: rule.description.leaves(k) for k in score.sub_scores}
+    if isinstance(score, DescribedScore):  # a group's aggregate, a grade's progress
         return tuple(
             SubScore(
                 f"{iri}/{slugify(k.rsplit('/', 1)[-1])}",
                 k,
                 v,
-                tuple(c for c in score.missing if c in leaves[k]),
-                leaves[k],
+                score.part_missing.get(k, ()),
+                score.part_criteria.get(k, ()),
             )
             for k, v in score.sub_scores.items()
         )

@@ -12,116 +12,55 @@ points (``og:unknownPoints``), an unknown criterion leaves the score *unplaced*:
 aggregate counts only what is known, and a grade that turns on an unknown is not
 given, neither is a lower one in its place.
 
-Three terms let the shipped frameworks say the rest: ``og:shownOpenBy`` (a criterion
+Six terms let the shipped frameworks say the rest: ``og:shownOpenBy`` (a criterion
 shown open by all of some others: the OSI definition's components by its checklist,
 ``short_of``), ``og:admitsMoreOpen`` (a grade whose ``og:atMost`` only describe what
-it withholds: the OTI spectrum's rows, ``_binding``) and ``og:decidedOverUnknowns``
-(a grade only when every filling of the unknowns gives it: ``over_unknowns``).
+it withholds: the OTI spectrum's rows, ``_binding``), ``og:decidedOverUnknowns``
+(a grade only when every filling of the unknowns gives it: ``over_unknowns``),
+``og:unknownCountsAs`` (the level an unknown counts as for grades: the MOF's "not
+included"), ``og:metAlsoBy`` (a criterion whose requirements another meets in its
+place: the MOF's research paper for its technical report, ``short_of`` and
+``counted_requirements``) and ``og:progressMetric`` (a grade's share of requirements
+met, gated by the grades it builds on: the MOF's progress per class, ``progress``).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
+from graph.scoring.description import (
+    DEFAULT_POINTS,
+    MEAN,
+    SUM,
+    DescribedScore,
+    Description,
+    GradeRule,
+    Requirement,
+    ScaleLevel,
+)
 from graph.scoring.levels import (
     CLOSED,
     OPEN,
     PARTIAL,
     UNKNOWN,
     Assessment,
-    Score,
     level_order,
     levels_by_criterion,
 )
 
-SUM, MEAN = "sum", "mean"
-# Points when a framework names no scale: what the OSAI index gives its judgements.
-DEFAULT_POINTS = {OPEN: 1.0, PARTIAL: 0.5, CLOSED: 0.0}
-
-
-@dataclass(frozen=True)
-class ScaleLevel:
-    """A level of a framework's own scale: its IRI, the level it stands for, order, points."""
-
-    iri: str
-    stands_for: str  # a short level: open, partial, closed
-    order: int
-    points: float | None = None
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """A criterion and the least and/or most open level a grade needs on it."""
-
-    criterion: str
-    at_least: str | None = None
-    at_most: str | None = None
-
-
-@dataclass(frozen=True)
-class GradeRule:
-    """A grade: its order (1 the most open), requirements, the grades it builds on."""
-
-    iri: str
-    order: int
-    requirements: tuple[Requirement, ...] = ()
-    builds_on: tuple[str, ...] = ()
-    requires_all: str | None = None  # a short level every criterion needs
-    min_score: float | None = None
-    # og:admitsMoreOpen: its og:atMost say what it withholds, and do not keep a model off it.
-    admits_more_open: bool = False
-
-
-@dataclass(frozen=True)
-class Description:
-    """How a framework is scored, as its ``og:scoring`` description says."""
-
-    framework: str
-    criteria: tuple[str, ...]
-    aggregation: str | None = None  # SUM, MEAN, or None to score by grades alone
-    scales: Mapping[str, tuple[ScaleLevel, ...]] = field(default_factory=dict)  # by criterion
-    weights: Mapping[str, float] = field(default_factory=dict)  # criterion or group -> weight
-    groups: tuple[str, ...] = ()  # the groups the score aggregates, in order
-    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # group -> members
-    grades: tuple[GradeRule, ...] = ()
-    unknown_points: float | None = None
-    # og:unknownPoints of a criterion's own scale, where it differs from the rule's.
-    unknown_on: Mapping[str, float] = field(default_factory=dict)
-    # og:shownOpenBy: a criterion -> the criteria whose all being open shows it open.
-    shown_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # Such a criterion -> its narrower criteria in the scheme (skos:broader it).
-    parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    uses_matches: bool = False  # og:usesMappings: claims on mapped criteria stand in
-    # og:decidedOverUnknowns: a grade only when every filling of the unknowns gives it.
-    over_unknowns: bool = False
-
-    def points_for(self, criterion: str, level: str) -> float | None:
-        """Return the points ``level`` is worth on ``criterion``; None for an uncounted unknown."""
-        if level == UNKNOWN:
-            return self.unknown_on.get(criterion, self.unknown_points)
-        scale = self.scales.get(criterion)
-        if not scale:
-            return DEFAULT_POINTS.get(level)
-        return next((s.points for s in scale if s.stands_for == level), None)
-
-    def leaves(self, group: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
-        """Return the criteria under ``group``, through its subgroups."""
-        found: list[str] = []
-        for member in self.members.get(group, ()):
-            if member in self.members and member not in seen:
-                found += self.leaves(member, seen | {group})
-            elif member in self.criteria:
-                found.append(member)
-        return tuple(dict.fromkeys(found))
-
-
-@dataclass(frozen=True)
-class DescribedScore(Score):
-    """A described framework's score: ``unplaced`` when an unknown kept it from a grade."""
-
-    unplaced: bool = False
+# Re-exported: callers take the records from here, beside the function that scores them.
+__all__ = [
+    "DEFAULT_POINTS",
+    "MEAN",
+    "SUM",
+    "DescribedScore",
+    "Description",
+    "GradeRule",
+    "Requirement",
+    "ScaleLevel",
+    "score_described",
+]
 
 
 def score_described(
@@ -144,23 +83,42 @@ def score_described(
             value = _aggregate(d, [(g, v) for g, v in parts if v is not None])
         else:
             value = _aggregate(d, [(c, p) for c, p in points.items() if p is not None])
+    graded = counted_levels(d, levels)
     if d.over_unknowns:
         grade, missing, undecided = over_unknowns(d, levels)
     else:
-        grade, missing, undecided = _grade(d, levels, value if not uncounted else None, uncounted)
+        grade, missing, undecided = _grade(d, graded, value if not uncounted else None, uncounted)
+        if d.unknown_counts_as and grade is None and missing:
+            # Counting unknowns as a level may lower a grade; no grade at all needs evidence.
+            undecided = all(levels[c] == UNKNOWN for c in missing)
     unplaced = undecided or (bool(uncounted) and d.aggregation is not None and not d.grades)
     if not d.aggregation:
         value = grade.order if grade else 0
+    missing = _missing(d, levels, missing)
+    part_criteria = {g: d.leaves(g) for g in sub_scores}
+    part_missing = {g: tuple(c for c in missing if c in part_criteria[g]) for g in sub_scores}
+    for metric, (share, short, read) in progress(d, graded).items():
+        sub_scores[metric], part_missing[metric], part_criteria[metric] = share, short, read
     return DescribedScore(
         framework=d.framework,
         value=value or 0.0,
         grade=grade.iri if grade else None,
         points={c: p for c, p in points.items() if p is not None},
-        missing=_missing(d, levels, missing),
+        missing=missing,
         sub_scores=sub_scores,
         criteria=d.criteria,
         unplaced=unplaced,
+        part_missing=part_missing,
+        part_criteria=part_criteria,
+        substituted=substituted(d, graded),
     )
+
+
+def counted_levels(d: Description, levels: Mapping[str, str]) -> Mapping[str, str]:
+    """Return ``levels`` with each unknown at the level og:unknownCountsAs gives it, if any."""
+    if not d.unknown_counts_as:
+        return levels
+    return {c: d.unknown_counts_as if lv == UNKNOWN else lv for c, lv in levels.items()}
 
 
 def _missing(
@@ -223,7 +181,7 @@ def requirements_of(d: Description, grade: GradeRule) -> tuple[Requirement, ...]
         if g.requires_all:
             found += [Requirement(c, at_least=g.requires_all) for c in d.criteria]
         todo += [by_iri[b] for b in g.builds_on if b in by_iri]
-    return tuple(found)
+    return tuple(dict.fromkeys(found))
 
 
 def _meets(level: str, r: Requirement) -> bool:
@@ -239,20 +197,38 @@ def _shown_level(d: Description, levels: Mapping[str, str], criterion: str) -> s
     return levels.get(criterion, UNKNOWN)
 
 
+def _meets_itself(d: Description, levels: Mapping[str, str], r: Requirement) -> bool:
+    """Return whether a requirement's criterion meets it, by its own level or as shown open."""
+    shown = d.shown_by.get(r.criterion, ())
+    if _meets(levels.get(r.criterion, UNKNOWN), r):
+        return True
+    return bool(shown) and all(_meets(levels.get(s, UNKNOWN), r) for s in shown)
+
+
+def stand_in(d: Description, levels: Mapping[str, str], r: Requirement) -> str | None:
+    """Return the criterion meeting ``r`` in its criterion's place (og:metAlsoBy), if any.
+
+    Only when the criterion does not meet it itself; a substitute stands in by its own level.
+    """
+    subs = d.substitutes.get(r.criterion)
+    if not subs or _meets_itself(d, levels, r):
+        return None
+    return next((s for s in subs if _meets(levels.get(s, UNKNOWN), r)), None)
+
+
 def short_of(
     d: Description, levels: Mapping[str, str], r: Requirement
 ) -> tuple[tuple[str, ...], bool]:
     """Return what a requirement falls short on (nothing when met) and whether evidence shows it.
 
     A criterion with og:shownOpenBy meets it by its own level, or by every criterion
-    showing it meeting it. Short of it, once any of its narrower criteria or of those
-    showing it has evidence, it falls short on those showing it that do not meet it;
-    else on the criterion itself. The shortfall is a finding when one of the criteria
+    showing it meeting it; one with og:metAlsoBy, also by a substitute meeting it. Short
+    of it, once any of its narrower criteria or of those showing it has evidence, it
+    falls short on those showing it that do not meet it; else on the criterion itself. The shortfall is a finding when one of the criteria
     it names has a known level; when all are unknown, the grade turns on an unknown.
     """
-    level = levels.get(r.criterion, UNKNOWN)
     shown = d.shown_by.get(r.criterion, ())
-    if _meets(level, r) or (shown and all(_meets(levels.get(s, UNKNOWN), r) for s in shown)):
+    if _meets_itself(d, levels, r) or stand_in(d, levels, r):
         return (), False
     judged = (*d.parts.get(r.criterion, ()), *shown)
     if any(levels.get(p, UNKNOWN) != UNKNOWN for p in judged):
@@ -309,6 +285,66 @@ def _binding(grade: GradeRule, reqs: tuple[Requirement, ...]) -> tuple[Requireme
     return tuple(Requirement(r.criterion, r.at_least) for r in reqs if r.at_least is not None)
 
 
+def counted_requirements(
+    d: Description, grade: GradeRule, levels: Mapping[str, str]
+) -> tuple[tuple[Requirement, ...], tuple[str, ...]]:
+    """Return the requirements ``grade`` counts and the criteria it falls short on.
+
+    Its binding requirements, less any a substitute meets (og:metAlsoBy) when the grade
+    requires the substitute too: the two count as one (MOF Class I, the research paper
+    standing in for the technical report, needs 13 components instead of 14).
+    """
+    reqs = _binding(grade, requirements_of(d, grade))
+    named = {r.criterion for r in reqs}
+    counted = tuple(r for r in reqs if stand_in(d, levels, r) not in named)
+    short = (e for r in counted for e in short_of(d, levels, r)[0])
+    return counted, tuple(dict.fromkeys(short))
+
+
+def progress(
+    d: Description, levels: Mapping[str, str]
+) -> dict[str, tuple[float, tuple[str, ...], tuple[str, ...]]]:
+    """Return, per og:progressMetric, the grade's progress, what it lacks and what it reads.
+
+    Progress is the share of the requirements the grade counts that are met, times 100
+    (100 when it counts none), and 0 unless every grade it builds on, directly or not,
+    lacks nothing. Grades are taken from the least open, as they build on each other.
+    """
+    if not d.progress:
+        return {}
+    by_iri = {g.iri: g for g in d.grades}
+    found = {g.iri: counted_requirements(d, g, levels) for g in d.grades}
+    out = {}
+    for grade in sorted(d.grades, key=lambda g: -g.order):
+        metric = d.progress.get(grade.iri)
+        if metric is None:
+            continue
+        counted, short = found[grade.iri]
+        bases, todo = set(), list(grade.builds_on)
+        while todo:
+            b = todo.pop()
+            if b in by_iri and b not in bases:
+                bases.add(b)
+                todo += by_iri[b].builds_on
+        met = sum(1 for r in counted if not short_of(d, levels, r)[0])
+        share = (met / len(counted)) * 100 if counted else 100.0
+        if any(found[b][1] for b in bases):
+            share = 0
+        read = _binding(grade, requirements_of(d, grade))
+        out[metric] = (share, short, tuple(dict.fromkeys(r.criterion for r in read)))
+    return out
+
+
+def substituted(d: Description, levels: Mapping[str, str]) -> tuple[str, ...]:
+    """Return the criteria a substitute meets some grade's requirement for (og:metAlsoBy)."""
+    if not d.substitutes:
+        return ()
+    reqs = {r for g in d.grades for r in g.requirements if r.criterion in d.substitutes}
+    return tuple(
+        c for c in d.criteria if any(r.criterion == c and stand_in(d, levels, r) for r in reqs)
+    )
+
+
 KNOWN = (CLOSED, PARTIAL, OPEN)
 _PLACEMENTS: dict[tuple, tuple[str | None, tuple[str, ...]]] = {}
 
@@ -325,7 +361,14 @@ def over_unknowns(
     that grade's binding requirements the model's levels do not meet, unknowns included.
     """
     row = tuple(levels.get(c, UNKNOWN) for c in d.criteria)
-    key = (d.framework, d.criteria, d.grades, tuple(sorted(d.shown_by.items())), row)
+    key = (
+        d.framework,
+        d.criteria,
+        d.grades,
+        tuple(sorted(d.shown_by.items())),
+        tuple(sorted(d.substitutes.items())),
+        row,
+    )
     if key not in _PLACEMENTS:
         if len(_PLACEMENTS) > 4096:
             _PLACEMENTS.clear()

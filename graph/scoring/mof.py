@@ -1,54 +1,73 @@
-"""Class a model under the Model Openness Framework (MOF 1.0), as the Model Openness Tool does.
+"""The Model Openness Framework (MOF 1.0): its components, and its scoring description as a record.
+
+The MOF is scored from data: the ``og:scoring`` description in
+``ontology/frameworks/mof.ttl``, read from the store and scored by
+``graph.scoring.described`` like any framework described as data. ``DESCRIPTION`` is
+the same description as a record, for callers that score without a store (the
+importer's checks, the openwashing checks, the tests); ``tests/test_scoring_described.py``
+checks that it says what the ontology says. ``mof_classes`` reads the interpreter's
+score as the Model Openness Tool reports it (``MofScore``).
 
 Levels of a component (criterion ``id:criterion/mof/<slug>``): open when the
 release includes it under an open licence, partial when it is included but
 unlicensed or under a licence that is not open, closed when it is not
 included (``mof_component_level``; licences are judged by ``graph.licences``).
-Only an open component counts; unknown counts as not included.
+Only an open component counts; an unknown counts as not included
+(``og:unknownCountsAs og:closed``).
 
-The classes are cumulative: Class III (Open Model) needs its six required
-components, Class II (Open Tooling) those and four more, Class I (Open Science)
-those and four more (``COMPONENTS`` below; optional components never count).
+The classes are cumulative grades (Class II ``og:buildsOn`` Class III, Class I
+builds on Class II): Class III (Open Model) needs its six required components open,
+Class II (Open Tooling) those and four more, Class I (Open Science) those and four
+more (``COMPONENTS`` below; optional components are read by no class).
 
-A research paper stands in for a missing technical report: when the technical
-report is not open and the research paper is, the technical report's place in
-Classes III and II is filled by the research paper, and Class I needs 13
-components instead of 14 (the paper is already one of them).
+A research paper stands in for a missing technical report (the technical report is
+``og:metAlsoBy`` the research paper): when the technical report is not open and the
+research paper is, the technical report's requirement in Classes III and II is met by
+the paper, and Class I, which requires both, counts them as one: 13 components
+instead of 14.
 
-Progress for class k is the share of the components it needs that are open,
-times 100, computed as ``(open / needed) * 100``. It is 0 when a less
-demanding class is not complete (Class II's progress is 0 unless Class III is
-at 100 %, Class I's is 0 unless Classes III and II are). The model reaches the
-most demanding class at 100 %, else it is unclassified (grade None). The score
-value is the class number reached (1, 2 or 3), or 0 when unclassified, as the
-framework's metric says; ``sub_scores`` holds the three progress values keyed
-by their metrics (``id:framework/mof/metric/class-iii-progress`` ...), and
-``mean_progress`` the mean of the three, which the tool sorts models by.
+Progress for class k (its ``og:progressMetric``) is the share of the components it
+counts that are open, times 100, computed as ``(open / needed) * 100``. It is 0 when a
+less demanding class is not complete. The model reaches the most demanding class at
+100 %, else it is unclassified (grade None); unclassified with every shortfall of
+Class III unknown, it is unplaced. The score value is the class number reached (1, 2
+or 3), or 0 when unclassified, as the framework's metric says; ``sub_scores`` holds
+the three progress values keyed by their metrics
+(``id:framework/mof/metric/class-iii-progress`` ...), and ``mean_progress`` the mean
+of the three, which the tool sorts models by.
 
-``points`` gives each required component 1 when it is open itself, else 0
-(a technical report filled by the paper scores 0; ``research_paper_substitutes``
-says why the class is still met). ``missing`` is what keeps the model from the
-next class up (Class III's needs for an unclassified model, nothing for a
-Class I model); ``missing_by_class`` has the same for every class.
+``points`` gives each required component 1 when it is open itself, else 0 (a
+technical report filled by the paper scores 0; ``research_paper_substitutes`` says
+why the class is still met). ``missing`` is what keeps the model from the next class
+up (Class III's needs for an unclassified model, nothing for a Class I model);
+``missing_by_class`` has the same for every class.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from graph.licences import tool_licence_openness
+from graph.namespaces import ID
+from graph.scoring.described import (
+    DescribedScore,
+    Description,
+    GradeRule,
+    Requirement,
+    ScaleLevel,
+    score_described,
+)
 from graph.scoring.levels import (
     CLOSED,
     OPEN,
     PARTIAL,
     Assessment,
-    Score,
     criterion_iri,
     framework_iri,
     grade_iri,
-    levels_by_criterion,
 )
 
 FRAMEWORK = framework_iri("mof")
@@ -128,8 +147,34 @@ def mof_component_level(included: bool, licence: str | None) -> str:
     return OPEN if tool_licence_openness(licence).is_open else PARTIAL
 
 
-@dataclass(frozen=True)
-class MofScore(Score):
+_SCALE = f"{ID}scale/mof/"
+SCALE = (
+    ScaleLevel(f"{_SCALE}closed", CLOSED, 1, 0.0),
+    ScaleLevel(f"{_SCALE}partial", PARTIAL, 2, 0.0),
+    ScaleLevel(f"{_SCALE}open", OPEN, 3, 1.0),
+)
+DESCRIPTION = Description(
+    framework=FRAMEWORK,
+    criteria=required_for(1),
+    scales=dict.fromkeys(required_for(1), SCALE),
+    grades=tuple(
+        GradeRule(
+            CLASS_GRADES[k],
+            k,
+            requirements=tuple(Requirement(c, at_least=OPEN) for c in required_for(k)),
+            builds_on=(CLASS_GRADES[k + 1],) if k < 3 else (),
+        )
+        for k in (1, 2, 3)
+    ),
+    unknown_points=0.0,
+    unknown_counts_as=CLOSED,
+    substitutes={TECHNICAL_REPORT: (RESEARCH_PAPER,)},
+    progress={CLASS_GRADES[k]: PROGRESS_METRICS[k] for k in (3, 2, 1)},
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MofScore(DescribedScore):
     """A MOF classification: progress per class, what each class lacks, the paper substitution."""
 
     progress: Mapping[str, float]  # grade IRI -> 0..100
@@ -139,42 +184,21 @@ class MofScore(Score):
 
 
 def mof_classes(assessments: Mapping[str, Assessment | str] | None) -> MofScore:
-    """Class a model from its assessments (criterion IRI -> assessment) on the MOF components."""
-    levels = levels_by_criterion(assessments)
-    is_open = {c.iri: levels.get(c.iri) == OPEN for c in COMPONENTS}
-    substitutes = not is_open[TECHNICAL_REPORT] and is_open[RESEARCH_PAPER]
+    """Class a model from its assessments (criterion IRI -> assessment) on the MOF components.
 
-    needs: dict[int, tuple[str, ...]] = {}
-    for k in (3, 2, 1):
-        needed = required_for(k)
-        if substitutes and k == 1:
-            needed = tuple(c for c in needed if c != TECHNICAL_REPORT)
-        needs[k] = needed
-
-    def met(criterion: str) -> bool:
-        return is_open[criterion] or (criterion == TECHNICAL_REPORT and substitutes)
-
-    missing_by = {k: tuple(c for c in needs[k] if not met(c)) for k in (3, 2, 1)}
-    progress: dict[int, float] = {}
-    for k in (3, 2, 1):
-        if any(missing_by[lower] for lower in (3, 2) if lower > k):
-            progress[k] = 0
-        else:
-            progress[k] = (sum(map(met, needs[k])) / len(needs[k])) * 100
-
-    reached = next((k for k in (1, 2, 3) if progress[k] == 100), None)
-    next_up = {None: 3, 3: 2, 2: 1, 1: None}[reached]
-    points = {c: 1.0 if is_open[c] else 0.0 for c in required_for(1)}
+    The score ``DESCRIPTION`` gives, read as the Model Openness Tool reports it.
+    """
+    score = score_described(DESCRIPTION, assessments)
+    progress = {CLASS_GRADES[k]: score.sub_scores[PROGRESS_METRICS[k]] for k in (3, 2, 1)}
     return MofScore(
-        framework=FRAMEWORK,
-        value=reached or 0,
-        grade=CLASS_GRADES[reached] if reached else None,
-        points=points,
-        missing=missing_by[next_up] if next_up else (),
-        sub_scores={PROGRESS_METRICS[k]: progress[k] for k in (3, 2, 1)},
-        criteria=required_for(1),
-        progress={CLASS_GRADES[k]: progress[k] for k in (3, 2, 1)},
-        mean_progress=(progress[3] + progress[2] + progress[1]) / 3,
-        missing_by_class={CLASS_GRADES[k]: missing_by[k] for k in (3, 2, 1)},
-        research_paper_substitutes=substitutes,
+        **{f.name: getattr(score, f.name) for f in dataclasses.fields(score)},
+        progress=progress,
+        mean_progress=(
+            progress[CLASS_GRADES[3]] + progress[CLASS_GRADES[2]] + progress[CLASS_GRADES[1]]
+        )
+        / 3,
+        missing_by_class={
+            CLASS_GRADES[k]: score.part_missing[PROGRESS_METRICS[k]] for k in (3, 2, 1)
+        },
+        research_paper_substitutes=TECHNICAL_REPORT in score.substituted,
     )

@@ -13,17 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from graph.namespaces import ID
-from graph.scoring import (
-    Assessment,
-    Score,
-    mof,
-    mof_classes,
-    osai_index,
-    osaid,
-    spectrum,
-)
+from graph.scoring import Assessment, Score, mof, osai_index, osaid, spectrum
 from graph.scoring.described import Description, score_described
-from graph.scoring.unplaced import needs_evidence
 
 CRITERION_PREFIX = f"{ID}criterion/"
 FRAMEWORK_PREFIX = f"{ID}framework/"
@@ -93,7 +84,7 @@ RULES: tuple[FrameworkRule, ...] = (
     described_rule(spectrum.DESCRIPTION),
     described_rule(osai_index.INDEX),
     described_rule(osai_index.LEGACY),
-    FrameworkRule(mof.FRAMEWORK, mof.required_for(1), needs_evidence(mof_classes), False, True),
+    described_rule(mof.DESCRIPTION),
     described_rule(osaid.DESCRIPTION),
 )
 RULES_BY_IRI = {r.iri: r for r in RULES}
@@ -103,9 +94,6 @@ MATCHED_CRITERIA = frozenset(c for r in RULES if r.uses_matches for c in r.crite
 def rules_with(descriptions: Iterable[Description]) -> tuple[FrameworkRule, ...]:
     """Return the rules the descriptions make: RULES, each shipped rule that is scored from data
     replaced by the description given for it, and a rule for every other described framework.
-
-    A description for a framework scored by code (MOF) is ignored: the
-    shapes refuse one.
     """
     given = {d.framework: d for d in descriptions}
     shipped = tuple(
