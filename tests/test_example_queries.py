@@ -177,11 +177,25 @@ def facts(store: ox.Store) -> Facts:
     return Facts(store)
 
 
-def run(store: ox.Store, name: str, text: str | None = None) -> list[Row]:
-    """Run one shipped question (or an edited copy of its text); return rows of plain strings."""
+# The answers of the shipped questions, kept per store (with the store, so that its id is
+# not taken by another): the runaway-plan test and each question's own test read the same
+# answer of the same unchanged store.
+_ANSWERS: dict[tuple[int, str], tuple[ox.Store, list[Row]]] = {}
+
+
+def run(store: ox.Store, name: str, text: str | None = None, fresh: bool = False) -> list[Row]:
+    """Run one shipped question (or an edited copy of its text); return rows of plain strings.
+
+    A shipped question's answer is run once per store unless ``fresh``."""
+    kept = _ANSWERS.get((id(store), name)) if text is None and not fresh else None
+    if kept is not None and kept[0] is store:
+        return [dict(row) for row in kept[1]]
     result = store.query(text or QUESTIONS[name].text, use_default_graph_as_union=True)
     variables = [v.value for v in result.variables]
-    return [{v: (r[v].value if r[v] is not None else None) for v in variables} for r in result]
+    rows = [{v: (r[v].value if r[v] is not None else None) for v in variables} for r in result]
+    if text is None:
+        _ANSWERS[(id(store), name)] = (store, rows)
+    return [dict(row) for row in rows]
 
 
 def edit_values(text: str, pattern: str, replacement: str) -> str:
@@ -252,7 +266,7 @@ def test_each_question_answers_without_a_runaway_plan(
     # About a second at most on the bundled data; a bad join order takes minutes. The
     # bound guards the plans of the engine we ship; a server's are its own.
     start = time.perf_counter()
-    found = run(store, name)
+    found = run(store, name, fresh=True)
     assert found
     if store_kind == "embedded":
         assert time.perf_counter() - start < 10
@@ -846,6 +860,15 @@ def test_q10_the_sources_relied_on_most(store: ox.Store, facts: Facts) -> None:
         for c in cited:
             citing[c].add(work)
 
+    # The claims that reach each work through what their sources cite, not citing it
+    # themselves: one pass over the claims rather than one per row.
+    through: dict[str, int] = defaultdict(int)
+    for claim in facts.claims:
+        sources = facts.sources(claim)
+        reached = set().union(*(facts.closure(s) for s in sources)) - sources
+        for work in reached:
+            through[work] += 1
+
     found = run(store, "10-most-relied-upon-sources")
     assert 0 < len(found) <= 100 and len({r["source"] for r in found}) == len(found)
     keys = [(int(r["models"]), int(r["claims"])) for r in found]
@@ -853,13 +876,7 @@ def test_q10_the_sources_relied_on_most(store: ox.Store, facts: Facts) -> None:
     for row, row_key in zip(found, keys, strict=True):
         source = row["source"]
         assert row_key == key(source)
-        through = {
-            c
-            for c in facts.claims
-            if source not in facts.sources(c)
-            and any(source in facts.closure(s) for s in facts.sources(c))
-        }
-        assert int(row["claimsThroughCitations"]) == len(through)
+        assert int(row["claimsThroughCitations"]) == through[source]
         assert int(row["citedBy"]) == len(citing[source])
     listed = {r["source"] for r in found}
     assert all(key(s) <= keys[-1] for s in claims_of if s not in listed)
