@@ -4,6 +4,7 @@ plus a small sample store and a live server running under waitress."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -136,11 +137,11 @@ def pytest_collection_modifyitems(items) -> None:
             )
 
 
-# The modules that read the bundled world on the external servers: one xdist worker runs
-# them all, so each server kind's world is loaded once (the embedded world is shared by
-# every worker). A module missing here only costs a second load, except one that runs
-# the CLI on the embedded world: the CLI takes the store's write lock, so those modules
-# must run one after another on one worker.
+# The modules that read the bundled world: on each server kind one xdist worker runs them
+# all, so that kind's world is loaded once (the embedded world is shared by every
+# worker). A module missing here only costs a second load, except one that runs the CLI
+# on the embedded world: the CLI takes the store's write lock, so their tests on the
+# embedded store must run one after another on one worker.
 BUNDLED_WORLD_READERS = (
     "tests/test_cli.py",
     "tests/test_example_queries.py",
@@ -149,12 +150,19 @@ BUNDLED_WORLD_READERS = (
 )
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """Send each module's tests to one worker, and the bundled world's readers to one.
+# A test's server kind, as its id names it (``[virtuoso]``, ``[oxigraph-04-...]``, ...).
+SERVER_KIND_IN_ID = re.compile(r"[\[-](" + "|".join(servers.KINDS) + r")[\]-]")
 
-    Used with ``--dist loadscope`` (the Makefile's): a module's fixtures are then made
-    once. (``--dist loadgroup`` and its marks would say the same, but pytest-xdist 3.8
-    groups by renaming test ids, which pytest 9 no longer lets it do.)
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Send each module's tests on each store kind to one worker, and the bundled world's
+    readers on each kind to one.
+
+    Used with ``--dist loadscope`` (the Makefile's): a module's fixtures on a kind are then
+    made once, and a module's runs on the servers can go to another worker than its runs on
+    the embedded store, which evens out the workers' shares. (``--dist loadgroup`` and its
+    marks would say the same, but pytest-xdist 3.8 groups by renaming test ids, which
+    pytest 9 no longer lets it do.)
     """
     if config.getvalue("dist") != "loadscope":
         return None
@@ -163,7 +171,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     class ModuleScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return "bundled world" if module in BUNDLED_WORLD_READERS else module
+            found = SERVER_KIND_IN_ID.search(nodeid)
+            kind = found.group(1) if found else "embedded"
+            scope = "bundled world" if module in BUNDLED_WORLD_READERS else module
+            return f"{scope} on {kind}"
 
     return ModuleScheduling(config, log)
 
