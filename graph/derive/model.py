@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from graph.derive import flags as fl
 from graph.namespaces import ID, slugify
 from graph.records import ClaimRecord, ModelRecord, SourceRecord, claims_as_of
-from graph.scoring import Assessment, Score, mof, osaid, resolve_claims, spectrum
+from graph.scoring import Assessment, Claim, Score, mof, osaid, resolve_claims, spectrum
 from graph.scoring.described import DescribedScore
 from graph.scoring.levels import NO_CLAIM_RULE, UNKNOWN
 from graph.scoring.mappings import ANALOGY, lent_level, strength
@@ -294,8 +294,8 @@ def from_matches(
     full = [o for o in others if strength(matches, criterion, o) != ANALOGY]
     close = [o for o in others if o not in full]
     for lenders in (full, close):
-        borrowed = [
-            dataclasses.replace(claim, criterion=criterion, level=level)
+        borrowed = [  # copied by their fields: dataclasses.replace takes several times as long
+            Claim(**(claim.__dict__ | {"criterion": criterion, "level": level}))
             for other in lenders
             for claim in by_criterion.get(other, [])
             if (level := lent_level(claim.level, strength(matches, criterion, other)))

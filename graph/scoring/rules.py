@@ -9,6 +9,7 @@ store says is what scores. Pure, like the rest of graph.scoring.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from graph.scoring.levels import level_of
 
 CRITERION_PREFIX = f"{ID}criterion/"
 FRAMEWORK_PREFIX = f"{ID}framework/"
-KNOWN_SCORES = 20_000  # scores kept per framework, by the levels they were scored from
+KNOWN_SCORES = 2_048  # scores kept per framework, by the levels they were scored from
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class FrameworkRule:
         return f"{self.iri}/metric"
 
 
+@functools.lru_cache(maxsize=8192)
 def framework_of(criterion: str) -> str | None:
     """Return the framework IRI a criterion IRI names (id:criterion/<framework>/<slug>)."""
     if not criterion.startswith(CRITERION_PREFIX):
