@@ -94,10 +94,12 @@ def property_query(prop: str, leave_out: Iterable[str], iris: bool = False) -> s
     that join costs as much as the rows.
     """
     skipped = ", ".join(f"<{g}>" for g in leave_out)
+    # Oxigraph keeps no row through ``NOT IN ()``, which SPARQL holds true.
+    unless = f" FILTER (?g NOT IN ({skipped}))" if skipped else ""
     pattern = f"?node <{prop}> ?o"
     only = " FILTER (isIRI(?o))" if iris else ""
     return f"""SELECT ?node ?o WHERE {{
-  {{ {{ GRAPH ?g {{ {pattern} }} FILTER (?g NOT IN ({skipped})) }} UNION {{ {pattern} }} }}{only}
+  {{ {{ GRAPH ?g {{ {pattern} }}{unless} }} UNION {{ {pattern} }} }}{only}
 }}"""
 
 
