@@ -246,12 +246,13 @@ def _resolve_all(
         own = by_criterion.get(criterion)
         if own:
             assessment = resolve_claims(own, criterion=criterion, model=model.iri, as_of=day)
+            if assessment.rule != NO_CLAIM_RULE or criterion not in matched:
+                resolved[criterion] = (assessment, ())
+                continue
+        if criterion in matched:  # no claim of its own counts: borrow, else no claim
+            resolved[criterion] = from_matches(model, criterion, by_criterion, matches, day)
         else:
-            assessment = no_claims(criterion, model.iri, day)
-        mapped_from: tuple[str, ...] = ()
-        if assessment.rule == NO_CLAIM_RULE and criterion in matched:
-            assessment, mapped_from = from_matches(model, criterion, by_criterion, matches, day)
-        resolved[criterion] = (assessment, mapped_from)
+            resolved[criterion] = (no_claims(criterion, model.iri, day), ())
     return resolved
 
 
