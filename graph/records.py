@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.namespaces import DCTERMS, ID, OA, OG, PROV, RDFS, SCHEMA, graph_iri, slugify
-from graph.queries import chunks, one_of, property_rows, select, values_block
+from graph.queries import chunks, one_of, property_columns, select, values_block
 from graph.scoring import Claim, mappings
 from graph.scoring.levels import DEPRECATED, NORMAL, as_level, as_rank
 from graph.scoring.resolution import first_day
@@ -244,6 +244,7 @@ SOURCE_PROPERTIES = {
     str(DCTERMS.publisher): "publishers",
     str(DCTERMS.type): "kinds",
 }
+IRI_VALUED = ("model", "sources")  # a claim's model and sources count only as IRIs
 SELECTOR_PROPERTIES = {str(OA.exact): "exact", str(OA.prefix): "prefix", str(OA.suffix): "suffix"}
 
 
@@ -314,12 +315,10 @@ def read_properties(store: ox.Store, query: str, names: Mapping[str, str]) -> di
     return _gather(store, query, names, terms=True)
 
 
-def _gather(store: ox.Store, rows, names: Mapping[str, str], iris: tuple = (), terms=False):
-    """Gather (node, property, object) rows, or those of a query, as ``read_properties`` says,
-    as values unless ``terms`` (only IRIs for the names in ``iris``): hashing terms and reading
-    their values again for each record was a third of reading every claim."""
-    if isinstance(rows, str):  # read by position, not as dicts: 500,000 rows at 1M triples
-        rows = store.query(rows, use_default_graph_as_union=True)
+def _gather(store: ox.Store, query: str, names: Mapping[str, str], iris=(), terms=False):
+    """Gather the (node, property, object) rows of a query as ``read_properties`` says, as
+    values unless ``terms`` (only IRIs for the names in ``iris``), read by position."""
+    rows = store.query(query, use_default_graph_as_union=True)
     found: dict[str, dict[str, set]] = {}
     for node, p, o in rows:
         if not isinstance(node, ox.NamedNode):
@@ -333,25 +332,22 @@ def _gather(store: ox.Store, rows, names: Mapping[str, str], iris: tuple = (), t
     return found
 
 
-def _every_claim_rows(store: ox.Store) -> Iterable[tuple]:
-    """Every claim's rows, a property at a time (``property_rows``): derived nodes are no claims."""
-    typed = store.query(f"SELECT ?c {{ ?c a <{OG.Claim}> }}", use_default_graph_as_union=True)
-    return property_rows(store, CLAIM_PROPERTIES, {r[0].value for r in typed}, DERIVED_GRAPHS)
-
-
 def _read_claims(store: ox.Store, wanted: Sequence[str] | None) -> dict[str, dict]:
-    claims = {}
-    narrowed = None if wanted is None else set(wanted)
-    rows = _every_claim_rows(store) if wanted is None else claims_query(wanted)
-    for iri, entry in _gather(store, rows, CLAIM_PROPERTIES, ("model", "sources")).items():
-        models = entry["model"]
-        if narrowed is not None:
-            models &= narrowed
-        if not models or not entry["criterion"] or not entry["level"]:
-            continue  # not a claim the shapes accept; nothing to score
-        entry["quotes"] = set()
-        claims[iri] = entry
-    return claims
+    if wanted is None:  # every claim: a column per property, over the graphs not derived
+        found = property_columns(store, OG.Claim, CLAIM_PROPERTIES, DERIVED_GRAPHS, IRI_VALUED)
+        claims = {i: {n: col.get(i, set()) for n, col in found.items()} for i in found["model"]}
+    else:
+        claims, narrowed = (
+            _gather(store, claims_query(wanted), CLAIM_PROPERTIES, IRI_VALUED),
+            set(wanted),
+        )
+        for entry in claims.values():
+            entry["model"] &= narrowed
+    return {  # a claim the shapes would refuse has nothing to score
+        iri: e | {"quotes": set()}
+        for iri, e in claims.items()
+        if e["model"] and e["criterion"] and e["level"]
+    }
 
 
 # Sources named in one query; a source IRI is about 60 characters. The sources are

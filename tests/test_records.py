@@ -13,7 +13,7 @@ from graph.evidence import citations
 from graph.evidence.citations import read_citations
 from graph.labels import ENGLISH_LABEL, read_names
 from graph.namespaces import ID, OG
-from graph.queries import load_query, restrict
+from graph.queries import load_query, property_columns, restrict
 from graph.records import (
     ClaimRecord,
     SourceRecord,
@@ -232,6 +232,38 @@ def test_scoring_reads_leave_quotes_out_and_nothing_else(edges) -> None:
     assert all(not c.quotes for c in without.claims)
     assert [replace(c, quotes=()) for c in with_quotes.claims] == list(without.claims)
     assert without.sources == with_quotes.sources
+
+
+COLUMNS = (
+    PREFIXES
+    + """
+id:claim\\/a a og:Claim ; og:aboutModel id:model\\/m , "not an IRI" ;
+    og:deprecationReason "tab\\there, \\"quoted\\",\\nnew line \u00e9 \U0001f600"@en .
+id:claim\\/b a og:Claim ; og:aboutModel id:model\\/m , id:model\\/n .
+id:other og:aboutModel id:model\\/m .
+[] a og:Claim ; og:aboutModel id:model\\/m .
+"""
+)
+
+
+def test_property_columns_read_the_typed_nodes_values_but_those_left_out(new_store) -> None:
+    store = new_store()
+    store.load(COLUMNS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"{ID}graph-a"))
+    left_out = ox.NamedNode(f"{ID}graph-left-out")
+    also = f"<{ID}claim/b> <{OG.aboutModel}> <{ID}model/x> ."
+    store.load(also.encode(), format=ox.RdfFormat.TURTLE, to_graph=left_out)
+    names = {str(OG.aboutModel): "model", str(OG.deprecationReason): "reason"}
+    found = property_columns(store, OG.Claim, names, [left_out.value], iris=("model",))
+    assert found == {
+        "model": {
+            f"{ID}claim/a": {f"{ID}model/m"},
+            f"{ID}claim/b": {f"{ID}model/m", f"{ID}model/n"},
+        },
+        "reason": {f"{ID}claim/a": {'tab\there, "quoted",\nnew line \u00e9 \U0001f600'}},
+    }
+    everything = property_columns(store, OG.Claim, names, [])
+    assert everything["model"][f"{ID}claim/a"] == {f"{ID}model/m", "not an IRI"}
+    assert everything["model"][f"{ID}claim/b"] == {f"{ID}model/m", f"{ID}model/n", f"{ID}model/x"}
 
 
 def claim(rank: str, deprecated_on: dt.date | None, stated_on: str | None = "2024-01-01"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from graph import loading, paths
@@ -17,7 +19,8 @@ from graph.scoring.described import (
     ScaleLevel,
     score_described,
 )
-from graph.scoring.rules import RULES_BY_IRI
+from graph.scoring.levels import LEVELS, Assessment
+from graph.scoring.rules import RULES, RULES_BY_IRI
 
 F = "https://w3id.org/openness/id/framework/x"
 A, B, C, D = (f"https://w3id.org/openness/id/criterion/x/{n}" for n in "abcd")
@@ -370,3 +373,18 @@ def test_the_mof_is_described_in_its_scheme(mof_store) -> None:
     assert rule.criteria == mof.required_for(1) and rule.integer_value and not rule.uses_matches
     assert rule.description.unknown_counts_as == "closed"
     assert rule.description.substitutes == {mof.TECHNICAL_REPORT: (mof.RESEARCH_PAPER,)}
+
+
+def test_a_rule_scores_the_levels_of_its_criteria_as_the_description_does() -> None:
+    """A rule keeps the scores it made by the levels of its criteria: the same levels give
+    the same score, whether given as assessments or bare levels, and others their own."""
+    for rule in RULES:
+        criteria = rule.description.criteria
+        for i, levels in enumerate(itertools.product(LEVELS, repeat=3)):
+            given = dict(zip(criteria[i % len(criteria) :], levels, strict=False))
+            given["https://example.org/criterion/elsewhere"] = "open"  # read by no rule
+            expected = score_described(rule.description, given)
+            assessed = {c: Assessment(None, c, lv) for c, lv in given.items()}
+            assert rule.score(given) == expected
+            assert rule.score(assessed) == expected
+            assert rule.score(given) is rule.score(assessed)

@@ -23,10 +23,12 @@ results are computed on the fly and never stored; their IRIs end in
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -53,7 +55,31 @@ def compute(
     derived here), so deriving again what is stored gives what is stored. "As of"
     derivations are never stored and carry none.
     """
-    wanted = None if models is None else sorted(set(models))
+    with collection_paused():
+        return _compute(store, None if models is None else sorted(set(models)), as_of)
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while deriving, and restore it after.
+
+    Scoring every model builds hundreds of thousands of records that stay alive until it
+    ends, and the collector walked them again and again as they grew: 13% of ``compute``'s
+    CPU time on the bundled data. Reference counting still frees what is dropped meanwhile,
+    and the next collection any cycle.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _compute(
+    store: ox.Store, wanted: list[str] | None, as_of: dt.date | str | None
+) -> dict[str, ModelDerivation]:
     evidence, matches = read_evidence(store, wanted, quotes=False), read_matches(store)
     rules = store_rules(store)
     by_model: dict[str, list[ClaimRecord]] = {}

@@ -58,11 +58,14 @@ def as_level(value: str) -> str:
     return name
 
 
+_RANK_NAMES = {**{n: n for n in RANK_IRIS}, **{iri: n for n, iri in RANK_IRIS.items()}}
+
+
 def as_rank(value: str) -> str:
     """Return the short name of a rank given as "preferred"/"normal"/"deprecated" or an og: IRI."""
-    for name, iri in RANK_IRIS.items():
-        if value in (name, iri):
-            return name
+    name = _RANK_NAMES.get(value)
+    if name is not None:
+        return name
     raise ValueError(f"unknown rank {value!r}; expected one of {', '.join(RANKS)}")
 
 

@@ -54,6 +54,7 @@ every ``as_of`` view too, because the graph's current knowledge is what answers
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 
@@ -84,7 +85,13 @@ def first_day(value: dt.date | str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip().split("T", 1)[0]
+    return _first_day(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _first_day(value: str) -> dt.date:
+    """``first_day`` of a text: claims share a few thousand dates, read again at each sort."""
+    text = value.strip().split("T", 1)[0]
     match = _DATE.match(text)
     if not match:
         raise ValueError(f"not a date, year-month or year: {value!r}")
