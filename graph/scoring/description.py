@@ -28,6 +28,16 @@ class ScaleLevel:
     points: float | None = None
 
 
+def open_only_scale(scale: str) -> tuple[ScaleLevel, ...]:
+    """Return the three levels of the scale ``scale`` (an IRI ending in ``/``) on which only
+    an open criterion earns a point: the MOF's components and the OSAID's checklist."""
+    return (
+        ScaleLevel(f"{scale}closed", CLOSED, 1, 0.0),
+        ScaleLevel(f"{scale}partial", PARTIAL, 2, 0.0),
+        ScaleLevel(f"{scale}open", OPEN, 3, 1.0),
+    )
+
+
 @dataclass(frozen=True)
 class Requirement:
     """A criterion and the least and/or most open level a grade needs on it."""

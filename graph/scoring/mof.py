@@ -57,9 +57,9 @@ from graph.scoring.described import (
     Description,
     GradeRule,
     Requirement,
-    ScaleLevel,
     score_described,
 )
+from graph.scoring.description import open_only_scale
 from graph.scoring.levels import (
     CLOSED,
     OPEN,
@@ -147,12 +147,7 @@ def mof_component_level(included: bool, licence: str | None) -> str:
     return OPEN if tool_licence_openness(licence).is_open else PARTIAL
 
 
-_SCALE = f"{ID}scale/mof/"
-SCALE = (
-    ScaleLevel(f"{_SCALE}closed", CLOSED, 1, 0.0),
-    ScaleLevel(f"{_SCALE}partial", PARTIAL, 2, 0.0),
-    ScaleLevel(f"{_SCALE}open", OPEN, 3, 1.0),
-)
+SCALE = open_only_scale(f"{ID}scale/mof/")
 DESCRIPTION = Description(
     framework=FRAMEWORK,
     criteria=required_for(1),

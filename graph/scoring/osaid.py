@@ -40,11 +40,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from graph.namespaces import ID
-from graph.scoring.described import Description, GradeRule, Requirement, ScaleLevel, score_described
+from graph.scoring.described import Description, GradeRule, Requirement, score_described
+from graph.scoring.description import open_only_scale
 from graph.scoring.levels import (
-    CLOSED,
     OPEN,
-    PARTIAL,
     Assessment,
     Score,
     criterion_iri,
@@ -86,12 +85,7 @@ CRITERIA = COMPONENTS + DATA_COMPONENTS + CODE_COMPONENTS + (MODEL_PARAMETERS,)
 MEETS = grade_iri("osaid-1.0", "meets")
 DOES_NOT_MEET = grade_iri("osaid-1.0", "does-not-meet")
 
-_SCALE = f"{ID}scale/osaid-1.0/"
-SCALE = (
-    ScaleLevel(f"{_SCALE}closed", CLOSED, 1, 0.0),
-    ScaleLevel(f"{_SCALE}partial", PARTIAL, 2, 0.0),
-    ScaleLevel(f"{_SCALE}open", OPEN, 3, 1.0),
-)
+SCALE = open_only_scale(f"{ID}scale/osaid-1.0/")
 DESCRIPTION = Description(
     framework=FRAMEWORK,
     criteria=CRITERIA,
