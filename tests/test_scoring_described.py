@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph import loading, paths
@@ -116,18 +118,22 @@ def _as_sets(d: Description) -> dict:
     }
 
 
+def loaded(store: ox.Store, *files: Path) -> ox.Store:
+    """Return ``store`` with ``files`` loaded as ``openness load`` loads them."""
+    todo, _ = loading.prepare(list(files), paths.ROOT, store)
+    list(loading.write(store, todo, paths.ROOT))
+    return store
+
+
 @pytest.fixture(scope="module")
 def index_store(module_new_store):
-    store = module_new_store()
-    files = [
+    return loaded(
+        module_new_store(),
         paths.ONTOLOGY_DIR / "openness.ttl",
         paths.FRAMEWORKS_DIR / "osai-index.ttl",
         paths.FRAMEWORKS_DIR / "opening-up-chatgpt.ttl",
         *(paths.DATA_DIR / "osai-index").glob("*.ttl"),
-    ]
-    todo, _ = loading.prepare(files, paths.ROOT, store)
-    list(loading.write(store, todo, paths.ROOT))
-    return store
+    )
 
 
 def test_the_index_and_legacy_table_are_described_in_their_schemes(index_store) -> None:
@@ -189,15 +195,12 @@ def _with_shown(d: Description) -> dict:
 
 @pytest.fixture(scope="module")
 def osaid_store(module_new_store):
-    store = module_new_store()
-    files = [
+    return loaded(
+        module_new_store(),
         paths.ONTOLOGY_DIR / "openness.ttl",
         paths.FRAMEWORKS_DIR / "osaid-1.0.ttl",
         paths.FRAMEWORKS_DIR / "oti-2024.ttl",
-    ]
-    todo, _ = loading.prepare(files, paths.ROOT, store)
-    list(loading.write(store, todo, paths.ROOT))
-    return store
+    )
 
 
 def test_the_osi_definition_is_described_in_its_scheme(osaid_store) -> None:
@@ -356,11 +359,9 @@ def test_progress_is_the_share_met_and_zero_above_an_incomplete_grade() -> None:
 
 @pytest.fixture(scope="module")
 def mof_store(module_new_store):
-    store = module_new_store()
-    files = [paths.ONTOLOGY_DIR / "openness.ttl", paths.FRAMEWORKS_DIR / "mof.ttl"]
-    todo, _ = loading.prepare(files, paths.ROOT, store)
-    list(loading.write(store, todo, paths.ROOT))
-    return store
+    return loaded(
+        module_new_store(), paths.ONTOLOGY_DIR / "openness.ttl", paths.FRAMEWORKS_DIR / "mof.ttl"
+    )
 
 
 def test_the_mof_is_described_in_its_scheme(mof_store) -> None:
