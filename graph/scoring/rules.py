@@ -56,7 +56,7 @@ def framework_of(criterion: str) -> str | None:
 
 
 @dataclass(frozen=True, eq=True)
-class DescribedScore:
+class DescriptionScorer:
     """Score by a framework's og:scoring description (``score_described``).
 
     Equal when the descriptions are: the rules made from two reads of the same
@@ -89,7 +89,7 @@ def described_rule(description: Description) -> FrameworkRule:
     return FrameworkRule(
         iri=description.framework,
         criteria=description.criteria,
-        score=DescribedScore(description),
+        score=DescriptionScorer(description),
         uses_matches=description.uses_matches,
         integer_value=description.aggregation is None,
         description=description,
