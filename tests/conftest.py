@@ -40,13 +40,22 @@ def load_sample(store: ox.Store) -> ox.Store:
 # the ``app`` and ``client`` over it) runs on the embedded Oxigraph store. One marked
 # ``every_store_kind`` (a test, or a module through ``pytestmark``) runs once per store
 # kind instead: the embedded store, the ``oxigraph`` server and Virtuoso, both started here
-# on loopback ports. The mark goes on the tests whose subject is the store: protocol,
-# update, Graph Store, writes, reads, the CLI over a store; pages and negotiation are the
-# same whatever the store behind them. OPENNESS_TEST_STORES=embedded,oxigraph narrows the
-# kinds of the marked tests for a quick run; OPENNESS_REQUIRE_SERVERS=1 (set by .ci/run)
-# turns a missing server into a failure.
+# on loopback ports. The mark goes on the tests whose subject is the store itself:
+# protocol, update, Graph Store, loads, writes, transfers, their limits and their failures.
+#
+# One marked ``every_engine`` runs on each SPARQL engine: the embedded store and Virtuoso.
+# That mark goes on the tests whose subject is what the project computes and reads through
+# a store (derivation, ingest, traces, measures, the CLI, the example queries): the
+# engines may answer their queries differently. The ``oxigraph`` server adds nothing there:
+# it is the embedded store's engine, behind the same HTTP client Virtuoso is reached by,
+# and that client is what the ``every_store_kind`` tests check.
+#
+# Pages and negotiation are the same whatever the store behind them.
+# OPENNESS_TEST_STORES=embedded,oxigraph narrows the kinds of the marked tests for a quick
+# run; OPENNESS_REQUIRE_SERVERS=1 (set by .ci/run) turns a missing server into a failure.
 
 STORE_KINDS = ("embedded", *servers.KINDS)
+ENGINE_KINDS = ("embedded", "virtuoso")
 
 
 def _wanted_kinds() -> tuple[str, ...]:
@@ -113,11 +122,15 @@ class StoreMaker:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Give ``store_kind`` every wanted kind where the test is marked, else the embedded store."""
+    """Give ``store_kind`` the wanted kinds its mark asks for, else the embedded store."""
     if "store_kind" not in metafunc.fixturenames:
         return
-    marked = metafunc.definition.get_closest_marker("every_store_kind") is not None
-    kinds = _wanted_kinds() if marked else ("embedded",)
+    if metafunc.definition.get_closest_marker("every_store_kind") is not None:
+        kinds = _wanted_kinds()
+    elif metafunc.definition.get_closest_marker("every_engine") is not None:
+        kinds = tuple(k for k in _wanted_kinds() if k in ENGINE_KINDS)
+    else:
+        kinds = ("embedded",)
     metafunc.parametrize("store_kind", kinds, indirect=True, scope="session")
 
 

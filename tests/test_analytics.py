@@ -20,8 +20,8 @@ from graph.namespaces import ID, OG, graph_iri
 from graph.records import ClaimRecord, ModelRecord, SourceRecord
 from graph.store import writes
 
-# The measures read the store with queries the engines may answer differently: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# The measures read the store with queries the engines may answer differently: each engine.
+pytestmark = pytest.mark.every_engine
 
 STAMP = "2025-01-01T00:00:00Z"
 PREFIXES = """

@@ -12,8 +12,8 @@ import pytest
 from graph import paths
 from graph.cli import main
 
-# The commands read and write the store: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# The commands read and write the store: each engine.
+pytestmark = pytest.mark.every_engine
 
 ORG = """@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -20,8 +20,8 @@ from graph.scoring import mof, mof_component_level
 from graph.store import writes
 from graph.validation import validate
 
-# Derived data is read from and written to the store: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# Derived data is read from and written to the store: each engine.
+pytestmark = pytest.mark.every_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORLD = FIXTURES / "trace" / "world.ttl"

@@ -18,8 +18,8 @@ from graph.evidence.citations import Citation, CitationGraph
 from graph.namespaces import CITO, DQV, ID, OA, OG
 from graph.records import DERIVED_GRAPHS
 
-# A trace is read from the store: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# A trace is read from the store: each engine.
+pytestmark = pytest.mark.every_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORLD = FIXTURES / "trace" / "world.ttl"

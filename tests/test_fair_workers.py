@@ -27,7 +27,8 @@ RUNAWAY = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
     "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
 )
-TIMEOUT = 10
+# Long enough for the checks made while two slow queries hold their places.
+TIMEOUT = 6
 
 
 def _serve(tmp_path, **settings) -> tuple[subprocess.Popen, str]:
@@ -62,7 +63,7 @@ def fair_server(tmp_path, store_kind):
         tmp_path,
         query_timeout=TIMEOUT,
         query_workers=3,
-        query_long_after=2,
+        query_long_after=1,
         query_long_max=2,
         query_client_long=1,
         trust_proxy=1,

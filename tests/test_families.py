@@ -87,7 +87,7 @@ def world(module_new_store) -> ox.Store:
     return store
 
 
-@pytest.mark.every_store_kind
+@pytest.mark.every_engine
 def test_the_family_page_shows_members_scores_and_the_disagreement(world) -> None:
     with pytest.MonkeyPatch.context() as mp:
         for name in [n for n in os.environ if n.startswith("OPENNESS_")]:
@@ -156,7 +156,7 @@ def test_the_trace_says_which_members_evidence_differs(bundled_world) -> None:
     assert "grok-1's evidence says open, what is said of the family (Grok) closed" in text
 
 
-@pytest.mark.every_store_kind
+@pytest.mark.every_engine
 def test_the_disagreement_is_stored_on_both_assessments_and_follows_a_change(world) -> None:
     def flagged(slug: str) -> bool:
         node = f"{ID}assessment/{slug}/oti-2024/published-weights"

@@ -27,8 +27,8 @@ from graph.scoring import legacy_score, mof_classes, osai_index_score
 from graph.validation import validate_files
 from graph.validation.context import to_rdflib
 
-# Imports are loaded into the store: each store kind (the conversions need none).
-pytestmark = pytest.mark.every_store_kind
+# Imports are loaded into the store: each engine (the conversions need none).
+pytestmark = pytest.mark.every_engine
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 INDEX = FIXTURES / "osai-index"

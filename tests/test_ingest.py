@@ -23,8 +23,8 @@ from graph.namespaces import OG, PROV
 from graph.store.server import STAGING
 from graph.store.server_writes import STAGED_TRIPLES
 
-# Ingest writes to the store: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# Ingest writes to the store: each engine.
+pytestmark = pytest.mark.every_engine
 
 FRAMEWORK = """@prefix og: <https://w3id.org/openness/ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .

@@ -19,8 +19,8 @@ from graph.labels import (
 )
 from graph.namespaces import ID, OG
 
-# Names are read from the store: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# Names are read from the store: each engine.
+pytestmark = pytest.mark.every_engine
 
 DATA = """
 @prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .

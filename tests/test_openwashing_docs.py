@@ -17,8 +17,8 @@ from graph.paths import ROOT
 from graph.records import ASSESSMENTS_GRAPH, read_evidence, read_matches
 from graph.scoring import mof, osaid
 
-# Reads the bundled data a load derived, once per store kind.
-pytestmark = pytest.mark.every_store_kind
+# Reads the bundled data a load derived, once per engine.
+pytestmark = pytest.mark.every_engine
 
 DOC = ROOT / "docs" / "scoring.md"
 BEGIN = "<!-- openwashing on the bundled data: begin -->"

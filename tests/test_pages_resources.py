@@ -357,8 +357,8 @@ def test_a_self_reported_claim_says_so(client) -> None:
 # ---------------------------------------------------------------- frameworks, criteria, organizations
 
 
-# On every store kind: Virtuoso answers a boolean bound by EXISTS as 1, not true.
-@pytest.mark.every_store_kind
+# On each engine: Virtuoso answers a boolean bound by EXISTS as 1, not true.
+@pytest.mark.every_engine
 def test_the_framework_page_lists_criteria_grades_and_how_scores_spread(client) -> None:
     data = get_json(client, "/id/framework/oti-2024.json")
     assert data["framework"]["scored"] is True

@@ -14,8 +14,8 @@ from graph.data_errors import CHECKS
 from graph.namespaces import ID
 from graph.quality import SECTIONS, link_problem, quality_report
 
-# The report reads the store with queries the engines may answer differently: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# The report reads the store with queries the engines may answer differently: each engine.
+pytestmark = pytest.mark.every_engine
 
 FIXTURE = Path(__file__).parent / "fixtures" / "quality" / "problems.trig"
 DOCS = Path(__file__).parents[1] / "docs" / "pages.md"

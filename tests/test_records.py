@@ -27,8 +27,8 @@ from graph.records import (
 )
 from graph.scoring.levels import criterion_iri
 
-# Records are read from the store: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# Records are read from the store: each engine.
+pytestmark = pytest.mark.every_engine
 
 PREFIXES = """
 @prefix og:      <https://w3id.org/openness/ns#> .

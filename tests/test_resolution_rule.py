@@ -25,7 +25,7 @@ from graph.scoring.levels import criterion_iri
 from graph.store import open_store
 from server import create_app
 
-pytestmark = pytest.mark.every_store_kind
+pytestmark = pytest.mark.every_engine
 
 WORLD = Path(__file__).parent / "fixtures" / "resolution" / "world.ttl"
 WEIGHTS = criterion_iri("oti-2024", "published-weights")

@@ -18,8 +18,8 @@ from graph.ingest.form import TEMPLATE, form_to_graph
 from graph.ingest.provenance import PROVENANCE_GRAPH
 from graph.namespaces import ID, OG, PROV, SH
 
-# Accepted batches are written to the store: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# Accepted batches are written to the store: each engine.
+pytestmark = pytest.mark.every_engine
 
 WORLD = Path(__file__).parent / "fixtures" / "submissions" / "world.ttl"
 DOCS = paths.ROOT / "docs" / "submissions.md"

@@ -20,7 +20,7 @@ from graph import loading, paths
 from graph.derive import compute
 from graph.namespaces import ID, OG
 
-pytestmark = pytest.mark.every_store_kind
+pytestmark = pytest.mark.every_engine
 
 FRAMEWORKS = paths.ONTOLOGY_DIR / "frameworks"
 WORLD = Path(__file__).parent / "fixtures" / "submissions" / "world.ttl"

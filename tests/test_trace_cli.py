@@ -15,8 +15,8 @@ from graph.namespaces import ID, OG
 from graph.records import SCORES_GRAPH
 from graph.store import is_external, open_store
 
-# derive writes to the store and trace reads it: each store kind.
-pytestmark = pytest.mark.every_store_kind
+# derive writes to the store and trace reads it: each engine.
+pytestmark = pytest.mark.every_engine
 
 WORLD = Path(__file__).parent / "fixtures" / "trace" / "world.ttl"
 

@@ -145,7 +145,7 @@ claim:half-weights a og:Claim ; og:aboutModel model:half ; og:criterion oti:publ
 """
 
 
-@pytest.mark.every_store_kind
+@pytest.mark.every_engine
 def test_an_unplaced_score_is_stored_with_its_flag_and_missing_criteria(new_store) -> None:
     store = new_store()
     todo, _ = loading.prepare(loading.rdf_files([paths.ONTOLOGY_DIR]), paths.ROOT, store)
