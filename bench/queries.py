@@ -1,7 +1,7 @@
 """Time the example queries in-process as the graph grows, rewritten beside as they were.
 
     .venv/bin/python -m bench.queries [--sizes 100000 1000000] [--runs 3] [--limit 30] [--bundled]
-                                      [--only NAME ...]
+                                      [--only NAME ...] [--now-only]
 
 At each size ``bench/generate.py`` writes a synthetic graph and ``bench/run.py``'s
 ``build_store`` loads it with the ontology and derives every model into an on-disk
@@ -11,7 +11,8 @@ rewritten for speed also runs as it was before (``tests/fixtures/queries-before/
 the table gives both times, their ratio, and whether both gave the same rows (a list
 GROUP_CONCAT joins counts as the same in any order). ``--bundled`` first does the same on
 the bundled data, loaded into an on-disk store as ``openness load --no-validate`` does.
-``--only`` times the named queries alone (file names without ``.rq``).
+``--only`` times the named queries alone (file names without ``.rq``); ``--now-only``
+leaves out the texts as they were (at 5M some of them take minutes).
 """
 
 from __future__ import annotations
@@ -70,11 +71,17 @@ def timed(store: ox.Store, text: str, runs: int, limit: float) -> tuple[float, C
 
 
 def table(
-    store: ox.Store, label: str, runs: int, limit: float, only: list[str] | None = None
+    store: ox.Store,
+    label: str,
+    runs: int,
+    limit: float,
+    only: list[str] | None = None,
+    before: bool = True,
 ) -> list[str]:
     """Return the Markdown rows of the shipped queries on ``store``, the first cell ``label``.
 
-    ``only`` names the queries to time; None times every one.
+    ``only`` names the queries to time; None times every one. ``before`` also times the
+    texts as they were, where there is one.
     """
     lines = []
     for name, text in example_queries().items():
@@ -83,7 +90,7 @@ def table(
         now, found = timed(store, text, runs, limit)
         cells = [name, f"{now:.2f} s", f"{sum(found.values()):,}"]
         old = BEFORE / f"{name}.rq"
-        if old.exists():
+        if before and old.exists():
             then, old_rows = timed(store, old.read_text(), runs, limit)
             same = "yes" if old_rows == found else "NO"
             cells += [f"{then:.2f} s", f"{then / now:.1f}x", same]
@@ -95,7 +102,12 @@ def table(
 
 
 def one_size(
-    size: int, runs: int, limit: float, seed: int, only: list[str] | None = None
+    size: int,
+    runs: int,
+    limit: float,
+    seed: int,
+    only: list[str] | None = None,
+    before: bool = True,
 ) -> list[str]:
     """Return the Markdown rows for one size."""
     with tempfile.TemporaryDirectory() as work:
@@ -103,19 +115,21 @@ def one_size(
         with data.open("w", encoding="utf-8") as out:
             write(generate(models_for(size, seed), seed), out, "nt")
         store = build_store(Path(work) / "store", data)
-        lines = table(store, f"{size:,}", runs, limit, only)
+        lines = table(store, f"{size:,}", runs, limit, only, before)
         del store
         return lines
 
 
-def bundled(runs: int, limit: float, only: list[str] | None = None) -> list[str]:
+def bundled(
+    runs: int, limit: float, only: list[str] | None = None, before: bool = True
+) -> list[str]:
     """Return the Markdown rows for the bundled data, loaded as ``openness load`` does."""
     with tempfile.TemporaryDirectory() as work:
         location = str(Path(work) / "store")
         if openness(["--store", location, "load", "--no-validate"]) != 0:
             raise SystemExit("the bundled data did not load")
         store = ox.Store(location)
-        lines = table(store, "bundled", runs, limit, only)
+        lines = table(store, "bundled", runs, limit, only, before)
         del store
         return lines
 
@@ -128,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bundled", action="store_true", help="also time them on the bundled data")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="time only these queries")
+    parser.add_argument(
+        "--now-only", action="store_true", help="leave out the texts as they were before"
+    )
     args = parser.parse_args(argv)
     if args.only:
         unknown = sorted(set(args.only) - set(example_queries()))
@@ -138,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     print("| triples | query | now | rows | before | speed-up | same rows |")
     print("|---|---|---|---|---|---|---|")
     if args.bundled:
-        bundled(args.runs, args.limit, args.only)
+        bundled(args.runs, args.limit, args.only, not args.now_only)
     for size in args.sizes:
-        one_size(size, args.runs, args.limit, args.seed, args.only)
+        one_size(size, args.runs, args.limit, args.seed, args.only, not args.now_only)
     return 0
 
 

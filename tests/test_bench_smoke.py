@@ -217,6 +217,30 @@ def test_the_reads_benchmark_runs_at_two_small_sizes(tmp_path):
         assert 0 < int(claims.replace(",", "")) < int(statements.replace(",", ""))
 
 
+@pytest.mark.parametrize("now_only", [False, True])
+def test_the_queries_bench_times_a_rewrite_beside_its_text_before_unless_told(now_only):
+    # Q4 is a rewrite with its text before kept in tests/fixtures/queries-before/.
+    name = "04-single-source-or-self-reported"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.queries", "--sizes", "2000", "--runs", "1"]
+        + ["--only", name]
+        + (["--now-only"] if now_only else []),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    (row,) = [line for line in done.stdout.splitlines() if line.startswith("| 2,000 |")]
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[:2] == ["2,000", name]
+    assert cells[2].endswith(" s")
+    if now_only:
+        assert cells[4:] == ["-", "-", "-"]
+    else:
+        assert cells[4].endswith(" s") and cells[6] == "yes"
+
+
 def test_the_loading_bench_runs_and_its_kill_test_holds(tmp_path: Path) -> None:
     from bench import loads
 
