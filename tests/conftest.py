@@ -494,23 +494,13 @@ def live_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def module_live_server(tmp_path_factory):
-    """Run the live server (as ``live_server``) over this module's own copy of the sample data.
-
-    For a module whose writes (a ``DROP ALL``, say) no other module may see.
-    """
-    root = tmp_path_factory.mktemp("live-module")
-    store_path = root / "store"
-    _build_disk_store(store_path)
-    yield from _run_live_server(root, str(store_path))
-
-
-@pytest.fixture(scope="module")
 def patient_live_server(tmp_path_factory):
-    """Run the live server (as ``live_server``) with a 60 s query timeout, for this module.
+    """Run the live server (as ``live_server``) with a 60 s query timeout, over this
+    module's own copy of the sample data.
 
-    For tests of pages in a browser: on a loaded machine a query may pass the 2 s of
-    ``live_server``, and these tests are about what the page shows, not about timeouts.
+    For tests about what pages show or what the protocol answers, not about timeouts: on
+    a loaded machine a query may pass the 2 s of ``live_server``. Each module has its own
+    copy, so its writes (a ``DROP ALL``, say) no other module sees.
     """
     root = tmp_path_factory.mktemp("live-patient")
     store_path = root / "store"
