@@ -1,7 +1,8 @@
 """The ten competency questions, run as their shipped example queries over the bundled data.
 
-They run on each engine (the embedded store and Virtuoso); where Virtuoso 7.2 answers differently from the standard
-(docs/scaling.md lists its departures), the test says so and is expected to fail there.
+They run on each engine (the embedded store and Virtuoso); where Virtuoso 7.2 answers
+differently from the standard (docs/scaling.md lists its departures), the test says so and
+is expected to fail there.
 
 Each test runs one ``graph/queries/NN-*.rq`` file as it ships (its own PREFIX lines, the
 default graph as the union of all graphs) over the bundled ontology and data with derived
@@ -177,24 +178,24 @@ def facts(store: ox.Store) -> Facts:
     return Facts(store)
 
 
-# The answers of the shipped questions, kept per store (with the store, so that its id is
-# not taken by another): the runaway-plan test and each question's own test read the same
-# answer of the same unchanged store.
-_ANSWERS: dict[tuple[int, str], tuple[ox.Store, list[Row]]] = {}
+# The answers of the shipped questions, by store (a store is its own key) and question:
+# the runaway-plan test and each question's own test read the same answer of the same
+# unchanged store.
+_ANSWERS: dict[tuple[ox.Store, str], list[Row]] = {}
 
 
 def run(store: ox.Store, name: str, text: str | None = None, fresh: bool = False) -> list[Row]:
     """Run one shipped question (or an edited copy of its text); return rows of plain strings.
 
     A shipped question's answer is run once per store unless ``fresh``."""
-    kept = _ANSWERS.get((id(store), name)) if text is None and not fresh else None
-    if kept is not None and kept[0] is store:
-        return [dict(row) for row in kept[1]]
+    kept = _ANSWERS.get((store, name)) if text is None and not fresh else None
+    if kept is not None:
+        return [dict(row) for row in kept]
     result = store.query(text or QUESTIONS[name].text, use_default_graph_as_union=True)
     variables = [v.value for v in result.variables]
     rows = [{v: (r[v].value if r[v] is not None else None) for v in variables} for r in result]
     if text is None:
-        _ANSWERS[(id(store), name)] = (store, rows)
+        _ANSWERS[(store, name)] = rows
     return [dict(row) for row in rows]
 
 

@@ -80,19 +80,18 @@ def check(
             assert frozenset(store) == before, f"a refused request ({status}) changed the store"
 
 
-# The world as every example starts from it, per store (kept with the store, so that its
-# id is not taken by another): an accepted write is put back and a refused one must
-# change nothing, so it is read once, not before each example.
-_AS_IT_WAS: dict[int, tuple[ox.Store, list[ox.Quad], frozenset[ox.Quad]]] = {}
+# The world as every example starts from it, by store (a store is its own key): an
+# accepted write is put back and a refused one must change nothing, so it is read once,
+# not before each example.
+_AS_IT_WAS: dict[ox.Store, tuple[list[ox.Quad], frozenset[ox.Quad]]] = {}
 
 
 def as_it_was(store: ox.Store) -> tuple[list[ox.Quad], frozenset[ox.Quad]]:
     """Return the quads every example starts from, as a list and as a set."""
-    kept = _AS_IT_WAS.get(id(store))
-    if kept is None or kept[0] is not store:
+    if store not in _AS_IT_WAS:
         quads = list(store)
-        kept = _AS_IT_WAS[id(store)] = (store, quads, frozenset(quads))
-    return kept[1], kept[2]
+        _AS_IT_WAS[store] = (quads, frozenset(quads))
+    return _AS_IT_WAS[store]
 
 
 def written(world, request) -> None:
